@@ -1,0 +1,7 @@
+"""`python -m fixloop`."""
+
+import sys
+
+from fixloop.cli import main
+
+sys.exit(main())

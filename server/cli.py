@@ -1,0 +1,218 @@
+"""The `fixloop` command: serve | check | fix."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from pathlib import Path
+
+import anyio
+
+from fixloop import __version__
+from fixloop.config import (
+    ConfigError,
+    Settings,
+    build_settings,
+    find_root,
+    load_workspace_layer,
+    merge_layers,
+)
+
+SKIP_DIRS = {".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".tox"}
+
+
+def python_files(paths: list[str]) -> list[Path]:
+    """The files named, and the .py files under the folders named."""
+    found: list[Path] = []
+    for name in paths:
+        path = Path(name).resolve()
+        if path.is_dir():
+            found += sorted(
+                p for p in path.rglob("*.py") if not SKIP_DIRS.intersection(p.relative_to(path).parts)
+            )
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise FileNotFoundError(f"no such file or folder: {name}")
+    return found
+
+
+def load_settings(root: Path) -> Settings:
+    layer, path = load_workspace_layer(root)
+    return build_settings(merge_layers({}, layer), str(path or root))
+
+
+def _snapshot(path: Path):
+    from fixloop.engine.values import Snapshot
+
+    text = path.read_text(encoding="utf-8")
+    return Snapshot(path.as_uri(), 0, text, path, find_root(path))
+
+
+def _finding_json(finding) -> dict:
+    return {
+        "source": finding.source,
+        "code": finding.code,
+        "message": finding.message,
+        "line": finding.span.start_line + 1,
+        "column": finding.span.start_col + 1,
+        "end_line": finding.span.end_line + 1,
+        "end_column": finding.span.end_col + 1,
+    }
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+async def _check(files: list[Path], as_json: bool) -> int:
+    from fixloop.engine.checks import run_checks
+    from fixloop.engine.toolbox import Toolbox
+
+    toolbox = Toolbox()
+    report, total = [], 0
+    for path in files:
+        snapshot = _snapshot(path)
+        settings = load_settings(snapshot.root)
+        result = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
+        for error in result.errors:
+            print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
+        total += len(result.shown) + len(result.errors)
+        if as_json:
+            report.append({"path": str(path), "diagnostics": [_finding_json(f) for f in result.shown]})
+        for f in result.shown if not as_json else ():
+            print(
+                f"{_display(path)}:{f.span.start_line + 1}:{f.span.start_col + 1}: "
+                f"{f.source} {f.code} {f.message}"
+            )
+    if as_json:
+        print(json.dumps(report, indent=2))
+    return 1 if total else 0
+
+
+def _diff(path: Path, before: str, after: str) -> str:
+    name = _display(path)
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"a/{name}",
+            tofile=f"b/{name}",
+        )
+    )
+
+
+async def _fix(files: list[Path], apply: bool, as_json: bool) -> int:
+    from fixloop.engine.headless import fix_file, merge_fixes
+    from fixloop.engine.toolbox import Toolbox
+    from fixloop.shadow.edits import apply_line_edit
+
+    toolbox = Toolbox()
+    everything_fixed = True
+    report = []
+    try:
+        for path in files:
+            snapshot = _snapshot(path)
+            settings = load_settings(snapshot.root)
+            result = await fix_file(snapshot, settings, toolbox)
+            for error in result.check.errors:
+                print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
+                everything_fixed = False
+            entries = []
+            fixes = []
+            for finding, loop in result.results:
+                diff = ""
+                if loop.fix is not None:
+                    fixes.append(loop.fix)
+                    fixed = snapshot.text
+                    for edit in sorted(loop.fix.edits(), key=lambda e: e.start, reverse=True):
+                        fixed = apply_line_edit(fixed, edit)
+                    diff = _diff(path, snapshot.text, fixed)
+                else:
+                    everything_fixed = False
+                entries.append((finding, loop, diff))
+                if not as_json:
+                    where = f"{_display(path)}:{finding.span.start_line + 1}"
+                    what = f"{finding.source} {finding.code} {finding.message}"
+                    figures = f"{len(loop.attempts)} attempt(s), {loop.seconds:.2f} s"
+                    if loop.fix is not None:
+                        print(f"# {where}: {what}: fixed ({figures})")
+                        print(diff, end="")
+                    else:
+                        print(f"# {where}: {what}: {loop.status.value} ({figures}): {loop.reason}")
+            applied_fixes: list = []
+            if apply and fixes:
+                text, applied_fixes, skipped = await merge_fixes(
+                    snapshot, fixes, settings, toolbox, result.check
+                )
+                if skipped:
+                    everything_fixed = False
+                    for fix in skipped:
+                        print(
+                            f"fixloop: {_display(path)}:{fix.finding.span.start_line + 1}: "
+                            f"not applied: it clashes with another fix; run again",
+                            file=sys.stderr,
+                        )
+                if text != snapshot.text:
+                    path.write_text(text, encoding="utf-8", newline="")
+            report.append(
+                {
+                    "path": str(path),
+                    "fixes": [
+                        {
+                            "diagnostic": _finding_json(finding),
+                            "status": loop.status.value,
+                            "attempts": len(loop.attempts),
+                            "seconds": round(loop.seconds, 3),
+                            "usd": loop.usd,
+                            "reason": loop.reason,
+                            "diff": diff,
+                            "applied": loop.fix in applied_fixes if loop.fix else False,
+                        }
+                        for finding, loop, diff in entries
+                    ],
+                }
+            )
+    finally:
+        await toolbox.aclose()
+    if as_json:
+        print(json.dumps(report, indent=2))
+    return 0 if everything_fixed else 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="fixloop", description="Diagnostics into verified fixes, fast."
+    )
+    parser.add_argument("--version", action="version", version=f"fixloop {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="run the language server on stdio")
+    check = commands.add_parser("check", help="run the verifiers and print diagnostics")
+    check.add_argument("paths", nargs="+")
+    check.add_argument("--json", action="store_true")
+    fix = commands.add_parser("fix", help="run the fix loops and print verified fixes as diffs")
+    fix.add_argument("paths", nargs="+")
+    fix.add_argument("--apply", action="store_true", help="write the verified fixes")
+    fix.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        from fixloop.lsp.server import serve
+
+        return serve()
+    try:
+        files = python_files(args.paths)
+        if args.command == "check":
+            return anyio.run(_check, files, args.json)
+        return anyio.run(_fix, files, args.apply, args.json)
+    except (ConfigError, FileNotFoundError, UnicodeDecodeError) as exc:
+        print(f"fixloop: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

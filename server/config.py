@@ -1,0 +1,300 @@
+"""One settings tree, loaded from defaults, editor settings and the workspace file.
+
+Precedence: defaults < editor settings < workspace file, except that for every
+budget cap the smaller of the editor's and the workspace's value wins. Every
+layer is validated on its own; a bad key or value gives a message naming the
+key and where it came from, and that layer keeps its last good value.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from fixloop.verifiers.registry import KNOWN as KNOWN_VERIFIERS
+
+WORKSPACE_FILE = ".fixloop.toml"
+TIERS = ("fast", "frontier")
+PROTOCOLS = ("openai", "anthropic")
+CAPS = ("usd_per_day", "attempts", "parallel", "loops", "seconds", "frontier_attempts")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModelSettings:
+    """One model tier: where to reach it and what it costs."""
+
+    protocol: str = "openai"
+    base_url: str = ""
+    model: str = ""
+    api_key_env: str | None = None  # the variable's name, never the key itself
+    usd_per_mtok_in: float = 0.0
+    usd_per_mtok_out: float = 0.0
+    max_tokens: int = 1024
+    temperature: float = 0.2
+    timeout: float = 60.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class BudgetSettings:
+    """Hard limits per workspace."""
+
+    usd_per_day: float = 2.0
+    attempts: int = 8
+    parallel: int = 3
+    loops: int = 4
+    seconds: float = 30.0
+    frontier_attempts: int = 2
+    auto_escalate: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerifierSettings:
+    """Gate order per language, cheapest first."""
+
+    python: tuple[str, ...] = ("python", "ruff")
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateSettings:
+    """The optional semantic gate (trusted workspaces only)."""
+
+    tests: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class EditorSettings:
+    """How fixloop behaves towards the editor."""
+
+    publish_diagnostics: bool = True
+    debounce: float = 0.3  # seconds of quiet after an edit before the verifiers run
+
+
+@dataclass(frozen=True, kw_only=True)
+class Settings:
+    """The whole settings tree."""
+
+    models: Mapping[str, ModelSettings] = field(default_factory=dict)
+    budget: BudgetSettings = BudgetSettings()
+    verifiers: VerifierSettings = VerifierSettings()
+    gate: GateSettings = GateSettings()
+    editor: EditorSettings = EditorSettings()
+
+
+class ConfigError(Exception):
+    """A bad key or value; the message names the key and the source."""
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: type | tuple[type, ...]
+    check: Any = None  # callable(value) -> str | None (a complaint)
+    describe: str = ""
+
+
+def _positive(value: Any) -> str | None:
+    return None if value > 0 else "must be greater than 0"
+
+
+def _at_least_one(value: Any) -> str | None:
+    return None if value >= 1 else "must be at least 1"
+
+
+def _not_negative(value: Any) -> str | None:
+    return None if value >= 0 else "must not be negative"
+
+
+def _one_of(options: tuple[str, ...]):
+    def check(value: str) -> str | None:
+        return None if value in options else f"must be one of {', '.join(options)}"
+
+    return check
+
+
+def _known_verifiers(value: list[str]) -> str | None:
+    unknown = [name for name in value if name not in KNOWN_VERIFIERS]
+    if unknown:
+        return f"names unknown verifier(s) {', '.join(unknown)} (known: {', '.join(KNOWN_VERIFIERS)})"
+    if len(set(value)) != len(value):
+        return "names a verifier twice"
+    return None
+
+
+def _argv(value: list[str]) -> str | None:
+    return None if value else "must name a command (a non-empty list of strings)"
+
+
+NUMBER = (int, float)
+SCHEMA: dict[str, dict[str, _Rule]] = {
+    "model": {
+        "protocol": _Rule(str, _one_of(PROTOCOLS)),
+        "base_url": _Rule(str),
+        "model": _Rule(str),
+        "api_key_env": _Rule(str),
+        "usd_per_mtok_in": _Rule(NUMBER, _not_negative),
+        "usd_per_mtok_out": _Rule(NUMBER, _not_negative),
+        "max_tokens": _Rule(int, _at_least_one),
+        "temperature": _Rule(NUMBER, _not_negative),
+        "timeout": _Rule(NUMBER, _positive),
+    },
+    "budget": {
+        "usd_per_day": _Rule(NUMBER, _not_negative),
+        "attempts": _Rule(int, _at_least_one),
+        "parallel": _Rule(int, _at_least_one),
+        "loops": _Rule(int, _at_least_one),
+        "seconds": _Rule(NUMBER, _positive),
+        "frontier_attempts": _Rule(int, _at_least_one),
+        "auto_escalate": _Rule(bool),
+    },
+    "verifiers": {"python": _Rule(list, _known_verifiers)},
+    "gate": {"tests": _Rule(list, _argv)},
+    "editor": {"publish_diagnostics": _Rule(bool), "debounce": _Rule(NUMBER, _not_negative)},
+}
+TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", list: "a list of strings"}
+
+
+def _type_ok(value: Any, kind: type | tuple[type, ...]) -> bool:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if isinstance(value, bool) and bool not in kinds:
+        return False  # true is not a number here
+    if kind is list:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, kinds)
+
+
+def _check_table(table: Any, rules: dict[str, _Rule], where: str, source: str) -> dict:
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{source}: `{where}` must be a table")
+    out = {}
+    for key, value in table.items():
+        name = f"{where}.{key}"
+        rule = rules.get(key)
+        if rule is None:
+            raise ConfigError(
+                f"{source}: unknown key `{name}` (known: {', '.join(sorted(rules))})"
+            )
+        if not _type_ok(value, rule.kind):
+            wanted = "a number" if rule.kind == NUMBER else TYPE_NAMES.get(rule.kind, str(rule.kind))
+            raise ConfigError(f"{source}: `{name}` must be {wanted}, got {value!r}")
+        complaint = rule.check(value) if rule.check else None
+        if complaint:
+            raise ConfigError(f"{source}: `{name}` {complaint}, got {value!r}")
+        out[key] = value
+    return out
+
+
+def validate_layer(raw: Any, source: str) -> dict:
+    """Check one layer (a TOML table or editor settings); return it as plain dicts."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"{source}: settings must be a table, got {type(raw).__name__}")
+    layer: dict[str, Any] = {}
+    for section, table in raw.items():
+        if section == "models":
+            if not isinstance(table, Mapping):
+                raise ConfigError(f"{source}: `models` must be a table of tiers")
+            models = {}
+            for tier, model in table.items():
+                if tier not in TIERS:
+                    raise ConfigError(
+                        f"{source}: unknown model tier `models.{tier}` (known: {', '.join(TIERS)})"
+                    )
+                models[tier] = _check_table(model, SCHEMA["model"], f"models.{tier}", source)
+            layer["models"] = models
+        elif section in SCHEMA and section != "model":
+            layer[section] = _check_table(table, SCHEMA[section], section, source)
+        else:
+            known = ", ".join(["models", *[s for s in SCHEMA if s != "model"]])
+            raise ConfigError(f"{source}: unknown section `{section}` (known: {known})")
+    return layer
+
+
+def merge_layers(editor: dict, workspace: dict) -> dict:
+    """Workspace over editor, except that the smaller budget cap wins."""
+    merged: dict[str, Any] = {}
+    for section in {*editor, *workspace}:
+        a, b = editor.get(section, {}), workspace.get(section, {})
+        if section == "models":
+            merged[section] = {
+                tier: {**a.get(tier, {}), **b.get(tier, {})} for tier in {*a, *b}
+            }
+            continue
+        table = {**a, **b}
+        if section == "budget":
+            for cap in CAPS:
+                if cap in a and cap in b:
+                    table[cap] = min(a[cap], b[cap])
+        merged[section] = table
+    return merged
+
+
+def build_settings(layer: dict, source: str = "settings") -> Settings:
+    """Settings from a merged layer; checks what only the whole tree can show."""
+    models = {}
+    for tier, table in layer.get("models", {}).items():
+        model = ModelSettings(**table)
+        for required in ("base_url", "model"):
+            if not getattr(model, required):
+                raise ConfigError(f"{source}: `models.{tier}.{required}` is required")
+        models[tier] = model
+
+    def section(cls, name):
+        values = dict(layer.get(name, {}))
+        for key, value in values.items():
+            if isinstance(value, list):
+                values[key] = tuple(value)
+        return cls(**values)
+
+    return Settings(
+        models=models,
+        budget=section(BudgetSettings, "budget"),
+        verifiers=section(VerifierSettings, "verifiers"),
+        gate=section(GateSettings, "gate"),
+        editor=section(EditorSettings, "editor"),
+    )
+
+
+def read_workspace_file(root: Path) -> tuple[dict, Path | None]:
+    """The raw `.fixloop.toml`, or `[tool.fixloop]` of pyproject.toml, and its path."""
+    own = root / WORKSPACE_FILE
+    if own.is_file():
+        return _load_toml(own), own
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        data = _load_toml(pyproject)
+        section = data.get("tool", {}).get("fixloop")
+        if section is not None:
+            return section, pyproject
+    return {}, None
+
+
+def _load_toml(path: Path) -> dict:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def load_workspace_layer(root: Path) -> tuple[dict, Path | None]:
+    """The validated workspace layer and the file it came from."""
+    raw, path = read_workspace_file(root)
+    return validate_layer(raw, str(path) if path else str(root)), path
+
+
+def find_root(path: Path) -> Path:
+    """The workspace root for a file: the nearest folder with fixloop or project markers."""
+    start = path if path.is_dir() else path.parent
+    for folder in [start, *start.parents]:
+        if (folder / WORKSPACE_FILE).is_file():
+            return folder
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() or (folder / ".git").exists():
+            return folder
+    return start
+

@@ -1,0 +1,112 @@
+"""Fixing files without an editor: `fixloop check` and `fixloop fix`."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import anyio
+
+from fixloop.config import Settings
+from fixloop.engine.checks import CheckResult, run_checks
+from fixloop.engine.gate import is_syntax_error
+from fixloop.engine.values import Fix, LoopResult, LoopStatus, Snapshot
+from fixloop.engine.toolbox import Toolbox
+from fixloop.engine.window import make_window
+from fixloop.providers import FatalProviderError
+from fixloop.shadow.edits import LineEdit, apply_line_edit
+from fixloop.verifiers.base import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class FileReport:
+    snapshot: Snapshot
+    check: CheckResult
+    results: tuple[tuple[Finding, LoopResult], ...]
+
+
+async def fix_file(snapshot: Snapshot, settings: Settings, toolbox: Toolbox) -> FileReport:
+    """Check one file and run a loop for each finding, `loops` at a time."""
+    check = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
+    results: dict[int, tuple[Finding, LoopResult]] = {}
+    limiter = anyio.CapacityLimiter(settings.budget.loops)
+
+    async def one(index: int, finding: Finding) -> None:
+        async with limiter:
+            try:
+                loop = toolbox.fast_loop(
+                    settings,
+                    snapshot,
+                    finding,
+                    check.findings,
+                    make_window(snapshot.text, finding),
+                )
+            except FatalProviderError as exc:
+                results[index] = (finding, LoopResult(LoopStatus.STOPPED, None, (), 0.0, str(exc)))
+                return
+            results[index] = (finding, await loop.run())
+
+    async with anyio.create_task_group() as tg:
+        for index, finding in enumerate(check.shown):
+            tg.start_soon(one, index, finding)
+    return FileReport(snapshot, check, tuple(results[i] for i in sorted(results)))
+
+
+def _overlaps(edit: LineEdit, applied: list[LineEdit]) -> bool:
+    for other in applied:
+        if edit.start < other.end and other.start < edit.end:
+            return True
+        if edit.start == edit.end and other.start < edit.start < other.end:
+            return True
+        if other.start == other.end and edit.start < other.start < edit.end:
+            return True
+    return False
+
+
+def _moved(edit: LineEdit, applied: list[LineEdit]) -> LineEdit:
+    """`edit` (original coordinates) placed on the text after `applied` (also original)."""
+    shift = 0
+    for other in applied:
+        if other.end <= edit.start and not (other.start == other.end == edit.start == edit.end):
+            shift += len(other.new_text.splitlines(keepends=True)) - (other.end - other.start)
+    return edit.shifted(shift)
+
+
+async def merge_fixes(
+    snapshot: Snapshot, fixes: list[Fix], settings: Settings, toolbox: Toolbox, baseline: CheckResult
+) -> tuple[str, list[Fix], list[Fix]]:
+    """Apply fixes one by one, each re-checked on the merged text; returns (text, applied, skipped).
+
+    Each fix was verified alone. Together two may clash (the same import added
+    twice); a fix that would add a finding to the merged text is skipped.
+    """
+    text = snapshot.text
+    current = Counter(f.key for f in baseline.findings)
+    masked = any(is_syntax_error(f) for f in baseline.findings)
+    applied_edits: list[LineEdit] = []
+    applied: list[Fix] = []
+    skipped: list[Fix] = []
+    verifiers = toolbox.verifiers(settings)
+    for fix in fixes:
+        edits = list(fix.edits())
+        if any(_overlaps(edit, applied_edits) for edit in edits):
+            skipped.append(fix)
+            continue
+        candidate = text
+        for edit in sorted(edits, key=lambda e: e.start, reverse=True):
+            candidate = apply_line_edit(candidate, _moved(edit, applied_edits))
+        check = await run_checks(
+            Snapshot(snapshot.uri, snapshot.version, candidate, snapshot.path, snapshot.root),
+            verifiers,
+            toolbox.verify_limiter,
+        )
+        after = Counter(f.key for f in check.findings)
+        # What the original's syntax error hid may show up now; only new syntax errors count.
+        new = {key for key in after - current if not masked or key[0] == "python" or key[1] == "invalid-syntax"}
+        if check.errors or new or after[fix.finding.key] >= current[fix.finding.key]:
+            skipped.append(fix)
+            continue
+        text, current = candidate, after
+        applied_edits.extend(edits)
+        applied.append(fix)
+    return text, applied, skipped

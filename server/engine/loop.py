@@ -1,0 +1,185 @@
+"""One fix loop: attempts for one diagnostic until a candidate verifies.
+
+Up to `parallel` attempts are in flight, `attempts` in all, within `seconds`.
+Each attempt asks the model, parses the reply, applies the anti-cheat policy
+and runs the gate on a shadow copy; its failure reason feeds later attempts.
+The first verified candidate wins and the other attempts are cancelled, their
+HTTP requests included.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import anyio
+
+from fixloop.config import ModelSettings
+from fixloop.engine import anticheat
+from fixloop.engine.gate import verify
+from fixloop.engine.prompt import build_request
+from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
+from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Outcome, Snapshot
+from fixloop.engine.window import Window, assemble, make_window
+from fixloop.providers.base import BadStatus, FatalProviderError, Provider, ProviderError
+from fixloop.verifiers.base import Finding, Verifier
+
+MAX_BACKOFF = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class LoopLimits:
+    attempts: int
+    parallel: int
+    seconds: float
+
+
+def cost(model: ModelSettings, input_tokens: int, output_tokens: int) -> float:
+    return (input_tokens * model.usd_per_mtok_in + output_tokens * model.usd_per_mtok_out) / 1e6
+
+
+class FixLoop:
+    """All attempts for one diagnostic on one snapshot."""
+
+    def __init__(
+        self,
+        *,
+        snapshot: Snapshot,
+        finding: Finding,
+        baseline: tuple[Finding, ...],
+        verifiers: tuple[Verifier, ...],
+        provider: Provider,
+        model: ModelSettings,
+        tier: str,
+        limits: LoopLimits,
+        verify_limiter: anyio.CapacityLimiter,
+        window: Window | None = None,
+        on_attempt: Callable[[int], None] | None = None,
+    ) -> None:
+        self.snapshot = snapshot
+        self.finding = finding
+        self.baseline = baseline
+        self.verifiers = verifiers
+        self.provider = provider
+        self.model = model
+        self.tier = tier
+        self.limits = limits
+        self.verify_limiter = verify_limiter
+        self.window = window or make_window(snapshot.text, finding)
+        self.on_attempt = on_attempt
+        self.attempts: list[Attempt] = []
+        self._numbers = itertools.count(1)
+        self._seen: dict[str, int] = {}
+        self._fix: Fix | None = None
+        self._stop_reason = ""
+
+    async def run(self) -> LoopResult:
+        started = time.perf_counter()
+        with anyio.move_on_after(self.limits.seconds) as deadline:
+            async with anyio.create_task_group() as workers:
+                for _ in range(min(self.limits.parallel, self.limits.attempts)):
+                    workers.start_soon(self._worker, workers.cancel_scope, started)
+        if self._fix is not None:
+            status = LoopStatus.FIXED
+        elif self._stop_reason:
+            status = LoopStatus.STOPPED
+        elif deadline.cancelled_caught:
+            status = LoopStatus.TIMED_OUT
+        else:
+            status = LoopStatus.GAVE_UP
+        reason = self._stop_reason or (
+            self.attempts[-1].reason if self.attempts and status != LoopStatus.FIXED else ""
+        )
+        return LoopResult(
+            status, self._fix, tuple(self.attempts), time.perf_counter() - started, reason
+        )
+
+    async def _worker(self, scope: anyio.CancelScope, started: float) -> None:
+        while self._fix is None and not self._stop_reason:
+            number = next(self._numbers)
+            if number > self.limits.attempts:
+                return
+            if self.on_attempt:
+                self.on_attempt(number)
+            attempt, fix, backoff = await self._attempt(number, started)
+            self.attempts.append(attempt)
+            if fix is not None:
+                self._fix = fix
+                scope.cancel()
+                return
+            if backoff:
+                await anyio.sleep(backoff)
+
+    async def _attempt(self, number: int, loop_started: float) -> tuple[Attempt, Fix | None, float]:
+        started = time.perf_counter()
+        failures = [a for a in self.attempts if a.outcome is not Outcome.VERIFIED]
+        request = build_request(
+            self.snapshot,
+            self.finding,
+            self.window,
+            failures,
+            max_tokens=self.model.max_tokens,
+            temperature=self.model.temperature,
+        )
+
+        def record(outcome: Outcome, reason: str, **figures) -> Attempt:
+            return Attempt(
+                number, self.tier, outcome, reason, time.perf_counter() - started, **figures
+            )
+
+        try:
+            completion = await self.provider.complete(request)
+        except FatalProviderError as exc:
+            self._stop_reason = f"{self.provider.name}: {exc}"
+            return record(Outcome.PROVIDER_ERROR, str(exc)), None, 0.0
+        except BadStatus as exc:
+            backoff = min(exc.retry_after or 0.0, MAX_BACKOFF)
+            return record(Outcome.PROVIDER_ERROR, str(exc)), None, backoff
+        except ProviderError as exc:
+            return record(Outcome.PROVIDER_ERROR, str(exc)), None, 0.0
+        figures = {
+            "model_seconds": completion.seconds,
+            "input_tokens": completion.input_tokens,
+            "output_tokens": completion.output_tokens,
+            "usd": cost(self.model, completion.input_tokens, completion.output_tokens),
+        }
+        try:
+            new_texts = apply_reply(self.snapshot.text, self.window, parse_reply(completion.text))
+        except ReplyError as exc:
+            return record(Outcome.PARSE_ERROR, str(exc), **figures), None, 0.0
+        candidate = assemble(self.snapshot.text, self.window, new_texts)
+        rejection = anticheat.review(self.snapshot.text, candidate.text, self.finding)
+        if rejection:
+            return record(Outcome.REJECTED, rejection, **figures), None, 0.0
+        if candidate.text in self._seen:
+            reason = f"the same candidate as attempt {self._seen[candidate.text]}"
+            return record(Outcome.FAILED, reason, **figures), None, 0.0
+        self._seen[candidate.text] = number
+        verdict = await verify(
+            candidate.text,
+            self.snapshot,
+            self.baseline,
+            self.finding,
+            self.verifiers,
+            candidate.changed,
+            self.verify_limiter,
+        )
+        figures["verify_seconds"] = verdict.seconds
+        if not verdict.passed:
+            return (
+                record(Outcome.FAILED, verdict.reason, verifier=verdict.verifier, **figures),
+                None,
+                0.0,
+            )
+        fix = Fix(
+            finding=self.finding,
+            window=self.window,
+            region_edits=candidate.region_edits,
+            tier=self.tier,
+            model=self.provider.name,
+            attempt=number,
+            seconds=time.perf_counter() - loop_started,
+        )
+        return record(Outcome.VERIFIED, "verified", **figures), fix, 0.0

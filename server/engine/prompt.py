@@ -1,0 +1,80 @@
+"""Prompts: the diagnostic, its window, some context, and what failed before."""
+
+from __future__ import annotations
+
+from fixloop.engine.values import Attempt, Snapshot
+from fixloop.engine.window import Window
+from fixloop.providers.base import ChatRequest, Message
+from fixloop.shadow.edits import split_lines
+from fixloop.verifiers.base import Finding
+
+CONTEXT_LINES = 30
+FAILURES_SHOWN = 3
+
+SYSTEM = """\
+You fix one diagnostic in a Python file. Change as little as possible.
+Edit only the lines shown in the editable region(s). Never silence the checker
+(no `# noqa`, no `# type: ignore`, no disabling rules) and never delete the
+code the diagnostic is about unless the diagnostic says it is unused.
+
+Reply with one or more SEARCH/REPLACE blocks and nothing else:
+
+<<<<<<< SEARCH
+exact lines from an editable region
+=======
+the lines that replace them
+>>>>>>> REPLACE
+
+The SEARCH lines must match the file exactly, including indentation."""
+
+
+def _numbered(lines: list[str], start: int, end: int) -> str:
+    return "".join(f"{number + 1:>5} | {lines[number]}" for number in range(start, end)).rstrip(
+        "\n"
+    ) + "\n"
+
+
+def build_request(
+    snapshot: Snapshot,
+    finding: Finding,
+    window: Window,
+    failures: list[Attempt],
+    *,
+    max_tokens: int,
+    temperature: float,
+) -> ChatRequest:
+    """The chat request for one attempt."""
+    lines = split_lines(snapshot.text)
+    main = window.main_region
+    parts = [
+        f"File: {snapshot.path.name}",
+        f"Diagnostic ({finding.source} {finding.code}) at line {finding.span.start_line + 1}, "
+        f"column {finding.span.start_col + 1}: {finding.message}",
+    ]
+    for index, region in enumerate(window.regions):
+        if index == window.main:
+            previous_end = window.regions[index - 1].end if index else 0
+            before = max(previous_end, main.start - CONTEXT_LINES)
+            if before < main.start:
+                parts.append("Context (read-only):\n" + _numbered(lines, before, main.start))
+        label = "Editable region" if len(window.regions) == 1 else f"Editable region {index + 1}"
+        body = _numbered(lines, region.start, region.end) if region.end > region.start else ""
+        parts.append(
+            f"{label} (lines {region.start + 1}-{region.end}; the numbers are not part of "
+            f"the file):\n{body}"
+        )
+    after = min(len(lines), main.end + CONTEXT_LINES)
+    if main.end < after:
+        parts.append("Context (read-only):\n" + _numbered(lines, main.end, after))
+    if failures:
+        shown = failures[-FAILURES_SHOWN:]
+        parts.append(
+            "Earlier attempts failed; do not repeat them:\n"
+            + "\n".join(f"- attempt {a.number}: {a.outcome.value}: {a.reason}" for a in shown)
+        )
+    return ChatRequest(
+        system=SYSTEM,
+        messages=(Message("user", "\n\n".join(parts)),),
+        max_tokens=max_tokens,
+        temperature=temperature,
+    )

@@ -1,0 +1,76 @@
+"""What loops are built from: providers and verifiers per settings, and the shared limits."""
+
+from __future__ import annotations
+
+import os
+
+import anyio
+
+from fixloop.config import ModelSettings, Settings
+from fixloop.engine.loop import FixLoop, LoopLimits
+from fixloop.engine.values import Snapshot
+from fixloop.engine.window import Window
+from fixloop.providers import FatalProviderError, Provider, make_provider
+from fixloop.verifiers import Verifier, make_verifiers
+
+NO_MODEL = (
+    "fixloop has no fast model configured: add a [models.fast] table (protocol, base_url, "
+    "model, api_key_env) to .fixloop.toml or to [tool.fixloop] in pyproject.toml"
+)
+
+
+class Toolbox:
+    """Providers and verifiers, built once per distinct settings and shared by all loops."""
+
+    def __init__(self, env: dict[str, str] | None = None) -> None:
+        self._env = env if env is not None else dict(os.environ)
+        self._providers: dict[ModelSettings, Provider] = {}
+        self._verifiers: dict[tuple[str, ...], tuple[Verifier, ...]] = {}
+        # Verifications are CPU-bound subprocesses: no more at once than cores.
+        self.verify_limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
+
+    def verifiers(self, settings: Settings) -> tuple[Verifier, ...]:
+        names = tuple(settings.verifiers.python)
+        if names not in self._verifiers:
+            self._verifiers[names] = make_verifiers(names)
+        return self._verifiers[names]
+
+    def provider(self, model: ModelSettings) -> Provider:
+        """The provider for a tier; FatalProviderError when it cannot be used."""
+        if model not in self._providers:
+            self._providers[model] = make_provider(model, self._env)
+        return self._providers[model]
+
+    def fast_loop(
+        self,
+        settings: Settings,
+        snapshot: Snapshot,
+        finding,
+        baseline,
+        window: Window,
+        on_attempt=None,
+    ) -> FixLoop:
+        """A fast-tier loop; FatalProviderError if no fast model can be used."""
+        model = settings.models.get("fast")
+        if model is None:
+            raise FatalProviderError(NO_MODEL)
+        budget = settings.budget
+        return FixLoop(
+            snapshot=snapshot,
+            finding=finding,
+            baseline=baseline,
+            verifiers=self.verifiers(settings),
+            provider=self.provider(model),
+            model=model,
+            tier="fast",
+            limits=LoopLimits(budget.attempts, budget.parallel, budget.seconds),
+            verify_limiter=self.verify_limiter,
+            window=window,
+            on_attempt=on_attempt,
+        )
+
+    async def aclose(self) -> None:
+        with anyio.CancelScope(shield=True), anyio.move_on_after(2):
+            for provider in self._providers.values():
+                await provider.aclose()
+        self._providers.clear()

@@ -1,0 +1,100 @@
+"""Values that flow through the engine."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from pathlib import Path
+
+from fixloop.engine.window import Window
+from fixloop.shadow.edits import LineEdit
+from fixloop.verifiers.base import Finding
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """One version of one buffer."""
+
+    uri: str
+    version: int
+    text: str
+    path: Path
+    root: Path
+
+
+class Outcome(enum.Enum):
+    """How one attempt ended."""
+
+    VERIFIED = "verified"
+    PROVIDER_ERROR = "provider error"
+    PARSE_ERROR = "unusable reply"
+    REJECTED = "rejected by the anti-cheat policy"
+    FAILED = "failed verification"
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """The record of one model request and what became of its candidate."""
+
+    number: int
+    tier: str
+    outcome: Outcome
+    reason: str
+    seconds: float
+    model_seconds: float = 0.0
+    verify_seconds: float = 0.0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    usd: float = 0.0
+    verifier: str | None = None  # the gate that failed it
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A verified candidate: edits relative to the regions of its window."""
+
+    finding: Finding
+    window: Window
+    region_edits: tuple[LineEdit | None, ...]  # per region, lines relative to its start
+    tier: str
+    model: str
+    attempt: int
+    seconds: float
+
+    def edits(self, window: Window | None = None) -> tuple[LineEdit, ...]:
+        """Absolute line edits, placed on `window` (the same text, maybe moved)."""
+        regions = (window or self.window).regions
+        return tuple(
+            edit.shifted(region.start)
+            for region, edit in zip(regions, self.region_edits, strict=True)
+            if edit is not None
+        )
+
+    @property
+    def title(self) -> str:
+        message = self.finding.message
+        if len(message) > 60:
+            message = message[:57] + "..."
+        return f"fixloop: fix {self.finding.code} ({message})"
+
+
+class LoopStatus(enum.Enum):
+    FIXED = "fixed"
+    GAVE_UP = "gave up"  # attempts used without a verified fix
+    TIMED_OUT = "timed out"
+    STOPPED = "stopped"  # a problem no attempt can get past (e.g. a missing key)
+
+
+@dataclass(frozen=True, slots=True)
+class LoopResult:
+    """All a loop did for one diagnostic."""
+
+    status: LoopStatus
+    fix: Fix | None
+    attempts: tuple[Attempt, ...]
+    seconds: float
+    reason: str = ""
+
+    @property
+    def usd(self) -> float:
+        return sum(attempt.usd for attempt in self.attempts)

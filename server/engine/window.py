@@ -1,0 +1,120 @@
+"""Windows: the lines around a diagnostic that a loop may rewrite."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fixloop.shadow.edits import diff_line_edit, split_lines
+from fixloop.verifiers.base import Finding
+
+RADIUS = 3
+# Findings whose usual fix is an import at the top of the file: their loop may
+# also edit the file's header (docstring, comments, imports).
+NEEDS_HEADER = {
+    ("ruff", "F821"),  # undefined name
+    ("mypy", "name-defined"),
+    ("pyright", "reportUndefinedVariable"),
+}
+HEADER_LIMIT = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Region:
+    """Lines [start, end) of a text, 0-based."""
+
+    start: int
+    end: int
+
+    def text(self, lines: list[str]) -> str:
+        return "".join(lines[self.start : self.end])
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The editable regions of one loop, in file order; `main` surrounds the finding."""
+
+    regions: tuple[Region, ...]
+    main: int  # index into regions
+
+    @property
+    def main_region(self) -> Region:
+        return self.regions[self.main]
+
+    def texts(self, lines: list[str]) -> tuple[str, ...]:
+        return tuple(region.text(lines) for region in self.regions)
+
+
+def header_end(lines: list[str]) -> int:
+    """The line after the file's leading docstring, comments, blanks and imports."""
+    end = 0
+    in_docstring: str | None = None
+    for number, line in enumerate(lines[:HEADER_LIMIT]):
+        stripped = line.strip()
+        if in_docstring:
+            if in_docstring in stripped:
+                in_docstring = None
+            end = number + 1
+            continue
+        if stripped.startswith(('"""', "'''")):
+            quote = stripped[:3]
+            if stripped.count(quote) == 1:
+                in_docstring = quote
+            end = number + 1
+        elif not stripped or stripped.startswith("#"):
+            continue
+        elif stripped.startswith(("import ", "from ")) or stripped.startswith("__future__"):
+            end = number + 1
+        else:
+            break
+    return end
+
+
+def make_window(text: str, finding: Finding, radius: int = RADIUS) -> Window:
+    """The window for `finding` in `text`."""
+    lines = split_lines(text)
+    count = len(lines)
+    start = max(0, min(finding.span.start_line, count) - radius)
+    last = max(finding.span.start_line, finding.span.end_line)
+    if finding.span.end_line > finding.span.start_line and finding.span.end_col == 0:
+        last -= 1  # a span ending at column 0 does not touch that line
+    end = min(count, last + radius + 1)
+    main = Region(start, max(end, start))
+    if (finding.source, finding.code) not in NEEDS_HEADER:
+        return Window((main,), 0)
+    # At least the first line, so that an import can go above it.
+    header = Region(0, max(1, header_end(lines)))
+    if header.end >= main.start:  # touching or overlapping: one region
+        return Window((Region(0, main.end),), 0)
+    return Window((header, main), 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Assembled:
+    """A candidate text built from new region texts."""
+
+    text: str
+    region_edits: tuple  # per region: LineEdit relative to the region's start, or None
+    changed: tuple[tuple[int, int], ...]  # changed line ranges in the candidate's coordinates
+
+
+def assemble(text: str, window: Window, new_texts: tuple[str, ...]) -> Assembled:
+    """The whole candidate: the original outside the window, `new_texts` inside it."""
+    lines = split_lines(text)
+    parts: list[str] = []
+    edits = []
+    changed: list[tuple[int, int]] = []
+    position = 0  # in the original
+    delta = 0  # candidate line number minus original line number
+    for region, new in zip(window.regions, new_texts, strict=True):
+        parts.append("".join(lines[position : region.start]))
+        edit = diff_line_edit(region.text(lines), new)
+        edits.append(edit)
+        if edit is not None:
+            new_count = len(split_lines(edit.new_text))
+            start = region.start + edit.start + delta
+            changed.append((start, start + max(new_count, 1)))
+            delta += new_count - (edit.end - edit.start)
+        parts.append(new)
+        position = region.end
+    parts.append("".join(lines[position:]))
+    return Assembled("".join(parts), tuple(edits), tuple(changed))

@@ -1,0 +1,70 @@
+"""Code actions for one diagnostic: the verified fix, a running loop, or a retry."""
+
+from __future__ import annotations
+
+from lsprotocol import types as T
+
+from fixloop.engine.scheduler import State, Tracked
+from fixloop.engine.values import Snapshot
+from fixloop.lsp.convert import workspace_edit
+
+RETRY = "fixloop.retry"
+CANCEL = "fixloop.cancel"
+
+
+def fix_edit(snapshot: Snapshot, tracked: Tracked, encoding: str, document_changes: bool):
+    fix = tracked.fix
+    assert fix is not None
+    return workspace_edit(snapshot, fix.edits(tracked.window), encoding, document_changes)
+
+
+def actions_for(
+    diagnostic: T.Diagnostic,
+    tracked: Tracked,
+    snapshot: Snapshot,
+    *,
+    attempts: int,
+    encoding: str,
+    resolve_edit: bool,
+    document_changes: bool,
+) -> list[T.CodeAction]:
+    """What the light bulb shows for one of fixloop's diagnostics."""
+    code = tracked.finding.code
+    if tracked.state is State.FIXED and tracked.fix is not None:
+        action = T.CodeAction(
+            title=tracked.fix.title,
+            kind=T.CodeActionKind.QuickFix,
+            diagnostics=[diagnostic],
+            is_preferred=True,
+            data={"uri": snapshot.uri, "version": snapshot.version, "id": tracked.id},
+        )
+        if not resolve_edit:
+            action.edit = fix_edit(snapshot, tracked, encoding, document_changes)
+        return [action]
+    if tracked.state in (State.QUEUED, State.RUNNING):
+        doing = (
+            f"attempt {tracked.attempt} of {attempts}"
+            if tracked.state is State.RUNNING and tracked.attempt
+            else "queued"
+        )
+        return [
+            T.CodeAction(
+                title=f"fixloop: fixing {code}… ({doing})",
+                kind=T.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                disabled=T.CodeActionDisabled(reason=f"fixloop is still working ({doing})"),
+            )
+        ]
+    reason = tracked.result.reason if tracked.result else tracked.state.value
+    return [
+        T.CodeAction(
+            title=f"fixloop: retry fixing {code} ({tracked.state.value})",
+            kind=T.CodeActionKind.QuickFix,
+            diagnostics=[diagnostic],
+            command=T.Command(
+                title=f"retry ({reason})"[:120],
+                command=RETRY,
+                arguments=[snapshot.uri, tracked.id],
+            ),
+        )
+    ]

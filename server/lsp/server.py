@@ -1,0 +1,267 @@
+"""The language server: thin handlers that convert, call the engine, convert back."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+from threading import Event
+
+import anyio
+from lsprotocol import types as T
+from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
+from pygls.lsp.server import LanguageServer
+from pygls.uris import to_fs_path
+
+from fixloop import __version__
+from fixloop.config import find_root
+from fixloop.engine.scheduler import Engine
+from fixloop.engine.values import Snapshot
+from fixloop.lsp import actions
+from fixloop.lsp.convert import diagnostic
+from fixloop.lsp.settings import SettingsStore
+from fixloop.shadow.edits import split_lines
+from fixloop.verifiers.base import Finding
+
+log = logging.getLogger("fixloop")
+LANGUAGES = {"python"}
+
+
+class FixloopServer(LanguageServer):
+    """pygls server holding the engine and the settings; the engine owns all work."""
+
+    def __init__(self) -> None:
+        super().__init__("fixloop", __version__)
+        self.settings = SettingsStore(report=self.message)
+        self.engine: Engine | None = None
+        self._last_status: dict | None = None
+
+    # -- Listener (what the engine tells us) ------------------------------
+
+    def publish(self, snapshot: Snapshot, findings: tuple[tuple[Finding, str], ...]) -> None:
+        lines = split_lines(snapshot.text)
+        encoding = self.encoding
+        self.text_document_publish_diagnostics(
+            T.PublishDiagnosticsParams(
+                uri=snapshot.uri,
+                version=snapshot.version,
+                diagnostics=[diagnostic(lines, f, fid, encoding) for f, fid in findings],
+            )
+        )
+
+    def changed(self) -> None:
+        if self.engine is None:
+            return
+        status = self.engine.status()
+        params = {
+            "running": status.running,
+            "queued": status.queued,
+            "fixes": status.fixes,
+            "usd_spent": round(status.usd_spent, 6),
+            "usd_budget": status.usd_budget,
+        }
+        if params != self._last_status:
+            self._last_status = params
+            self.protocol.notify("fixloop/status", params)
+
+    def message(self, text: str) -> None:
+        self.log(text)
+        self.window_show_message(T.ShowMessageParams(T.MessageType.Warning, f"fixloop: {text}"))
+
+    def log(self, text: str) -> None:
+        log.info(text)
+        self.window_log_message(T.LogMessageParams(T.MessageType.Log, text))
+
+    # -- helpers -------------------------------------------------------------
+
+    @property
+    def encoding(self) -> str:
+        encoding = self.workspace.position_encoding or T.PositionEncodingKind.Utf16
+        return str(getattr(encoding, "value", encoding))
+
+    def root_for(self, path: Path) -> Path:
+        folders = [Path(to_fs_path(f.uri) or "") for f in self.workspace.folders.values()]
+        inside = [f for f in folders if f.parts and path.is_relative_to(f)]
+        if inside:
+            return max(inside, key=lambda f: len(f.parts))
+        if self.workspace.root_path:
+            root = Path(self.workspace.root_path)
+            if path.is_relative_to(root):
+                return root
+        return find_root(path)
+
+    def snapshot(self, uri: str) -> Snapshot | None:
+        doc = self.workspace.get_text_document(uri)
+        path = to_fs_path(uri)
+        if not path or doc.language_id not in LANGUAGES and not path.endswith(".py"):
+            return None
+        return Snapshot(uri, doc.version or 0, doc.source, Path(path), self.root_for(Path(path)))
+
+
+
+def build_server() -> FixloopServer:
+    ls = FixloopServer()
+
+    @ls.feature(T.INITIALIZE)
+    def initialize(ls: FixloopServer, params: T.InitializeParams) -> None:
+        ls.settings.set_editor(params.initialization_options, "initializationOptions")
+
+    @ls.feature(T.INITIALIZED)
+    async def initialized(ls: FixloopServer, params: T.InitializedParams) -> None:
+        await pull_settings(ls)
+
+    @ls.feature(T.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: FixloopServer, params) -> None:
+        await pull_settings(ls)
+
+    @ls.feature(T.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: FixloopServer, params: T.DidOpenTextDocumentParams) -> None:
+        if (snapshot := ls.snapshot(params.text_document.uri)) and ls.engine:
+            ls.engine.update(snapshot, urgent=True)
+
+    @ls.feature(T.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: FixloopServer, params: T.DidChangeTextDocumentParams) -> None:
+        if (snapshot := ls.snapshot(params.text_document.uri)) and ls.engine:
+            ls.engine.update(snapshot)
+
+    @ls.feature(T.TEXT_DOCUMENT_DID_SAVE, T.SaveOptions(include_text=False))
+    def did_save(ls: FixloopServer, params: T.DidSaveTextDocumentParams) -> None:
+        # Saving may change what the tools see (their config files); check again now.
+        if (snapshot := ls.snapshot(params.text_document.uri)) and ls.engine:
+            ls.engine.update(snapshot, urgent=True)
+
+    @ls.feature(T.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: FixloopServer, params: T.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        if ls.engine:
+            ls.engine.close(uri)
+        ls.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @ls.feature(
+        T.TEXT_DOCUMENT_CODE_ACTION,
+        T.CodeActionOptions(code_action_kinds=[T.CodeActionKind.QuickFix], resolve_provider=True),
+    )
+    def code_action(ls: FixloopServer, params: T.CodeActionParams) -> list[T.CodeAction]:
+        uri = params.text_document.uri
+        version = ls.workspace.get_text_document(uri).version
+        if ls.engine is None or version is None:
+            return []
+        tracked = ls.engine.tracked(uri, version)
+        snapshot = ls.engine.snapshot(uri)
+        if not tracked or snapshot is None:
+            return []
+        settings = ls.settings.for_root(snapshot.root)
+        result: list[T.CodeAction] = []
+        for diag in params.context.diagnostics:
+            data = diag.data if isinstance(diag.data, dict) else {}
+            item = tracked.get(str(data.get("fixloop", "")))
+            if item is not None:
+                result += actions.actions_for(
+                    diag,
+                    item,
+                    snapshot,
+                    attempts=settings.budget.attempts,
+                    encoding=ls.encoding,
+                    resolve_edit=client_resolves_edit(ls),
+                    document_changes=client_document_changes(ls),
+                )
+        return result
+
+    @ls.feature(T.CODE_ACTION_RESOLVE)
+    def resolve(ls: FixloopServer, action: T.CodeAction) -> T.CodeAction:
+        data = action.data if isinstance(action.data, dict) else {}
+        uri, version = data.get("uri"), data.get("version")
+        if ls.engine is None or not isinstance(uri, str) or not isinstance(version, int):
+            return action
+        item = ls.engine.tracked(uri, version).get(str(data.get("id")))
+        snapshot = ls.engine.snapshot(uri)
+        if item is None or item.fix is None or snapshot is None:
+            ls.message("the document changed since this fix was offered; it is being checked again")
+            return action
+        action.edit = actions.fix_edit(snapshot, item, ls.encoding, client_document_changes(ls))
+        return action
+
+    @ls.command(actions.RETRY)
+    def retry(ls: FixloopServer, uri: str, finding_id: str) -> bool:
+        return bool(ls.engine and ls.engine.retry(uri, finding_id))
+
+    @ls.command(actions.CANCEL)
+    def cancel(ls: FixloopServer, uri: str, finding_id: str) -> bool:
+        return bool(ls.engine and ls.engine.cancel(uri, finding_id))
+
+    @ls.command("fixloop.stats")
+    def stats(ls: FixloopServer) -> dict:
+        assert ls.engine is not None
+        status = ls.engine.status()
+        results = ls.engine.results
+        return {
+            "loops": len(results),
+            "fixed": sum(1 for r in results if r.fix),
+            "attempts": sum(len(r.attempts) for r in results),
+            "usd_spent": status.usd_spent,
+            "usd_budget": status.usd_budget,
+        }
+
+    return ls
+
+
+def client_resolves_edit(ls: FixloopServer) -> bool:
+    caps = ls.client_capabilities.text_document
+    action = caps.code_action if caps else None
+    support = action.resolve_support if action else None
+    return bool(support and "edit" in support.properties)
+
+
+def client_document_changes(ls: FixloopServer) -> bool:
+    workspace = ls.client_capabilities.workspace
+    edit = workspace.workspace_edit if workspace else None
+    return bool(edit and edit.document_changes)
+
+
+async def pull_settings(ls: FixloopServer) -> None:
+    """Ask the client for the `fixloop` section, when it can answer."""
+    workspace = ls.client_capabilities.workspace
+    if not (workspace and workspace.configuration):
+        return
+    try:
+        answer = await ls.workspace_configuration_async(
+            T.ConfigurationParams(items=[T.ConfigurationItem(section="fixloop")])
+        )
+    except Exception as exc:  # a client that cannot answer keeps the settings we have
+        ls.log(f"workspace/configuration failed: {exc}")
+        return
+    if answer and answer[0] is not None:
+        ls.settings.set_editor(answer[0], "editor settings (fixloop)")
+
+
+async def _serve(ls: FixloopServer, stdin, stdout) -> int:
+    """Serve until the client exits or goes away; the exit code LSP prescribes."""
+    code = 0
+    async with anyio.create_task_group() as tg:
+        ls.engine = Engine(tg, listener=ls, settings_for=ls.settings.for_root)
+        ls._stop_event = Event()
+        ls.protocol.set_writer(StdoutWriter(stdout))
+        try:
+            await run_async(
+                stop_event=ls._stop_event,
+                reader=StdinAsyncReader(stdin, ls.thread_pool),
+                protocol=ls.protocol,
+                logger=log,
+                error_handler=ls.report_server_error,
+            )
+        except SystemExit as exc:  # pygls ends `exit` with sys.exit: 0 after shutdown, else 1
+            code = exc.code if isinstance(exc.code, int) else 1
+        finally:
+            tg.cancel_scope.cancel()
+    await ls.engine.toolbox.aclose()
+    return code
+
+
+def serve() -> int:
+    """Run the server on stdin/stdout until the client goes away."""
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(name)s: %(message)s")
+    log.setLevel(logging.INFO)
+    try:
+        return anyio.run(_serve, build_server(), sys.stdin.buffer, sys.stdout.buffer)
+    except (BrokenPipeError, KeyboardInterrupt):
+        return 1

@@ -1,0 +1,44 @@
+"""Shared fixtures: the scripted model server and a workspace pointed at it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fakes.model_server import ScriptedModelServer
+
+
+@pytest.fixture
+def model_server():
+    with ScriptedModelServer() as server:
+        yield server
+
+
+def write_config(root: Path, base_url: str, *, attempts: int = 4, parallel: int = 1, extra: str = "") -> Path:
+    config = root / ".fixloop.toml"
+    config.write_text(
+        f"""\
+[models.fast]
+protocol = "openai"
+base_url = "{base_url}"
+model = "scripted-fast"
+usd_per_mtok_in = 0.25
+usd_per_mtok_out = 0.75
+
+[budget]
+attempts = {attempts}
+parallel = {parallel}
+seconds = 20
+
+[editor]
+debounce = 0.05
+{extra}"""
+    )
+    return config
+
+
+@pytest.fixture
+def workspace(tmp_path, model_server):
+    write_config(tmp_path, model_server.openai_base_url)
+    return tmp_path
+

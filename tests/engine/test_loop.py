@@ -1,0 +1,133 @@
+"""The fix loop against the scripted model server over real HTTP, with real ruff."""
+
+from __future__ import annotations
+
+import anyio
+from fakes.model_server import Error, Hang, Raw, Text
+from helpers import search_replace
+
+from fixloop.config import ModelSettings
+from fixloop.engine.checks import run_checks
+from fixloop.engine.loop import FixLoop, LoopLimits
+from fixloop.engine.values import LoopStatus, Outcome, Snapshot
+from fixloop.providers import make_provider
+from fixloop.shadow.edits import LineEdit
+from fixloop.verifiers import make_verifiers
+
+BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
+FIXED_LINE = "    return Path('.')"
+
+
+async def make_loop(tmp_path, server, *, attempts=4, parallel=1, seconds=20.0, text=BROKEN):
+    path = tmp_path / "app.py"
+    path.write_text(text)
+    snapshot = Snapshot(path.as_uri(), 1, text, path, tmp_path)
+    verifiers = make_verifiers(["python", "ruff"])
+    limiter = anyio.CapacityLimiter(2)
+    check = await run_checks(snapshot, verifiers, limiter)
+    (finding,) = check.shown
+    model = ModelSettings(
+        base_url=server.openai_base_url, model="scripted", usd_per_mtok_in=1.0, usd_per_mtok_out=2.0
+    )
+    return FixLoop(
+        snapshot=snapshot,
+        finding=finding,
+        baseline=check.findings,
+        verifiers=verifiers,
+        provider=make_provider(model, env={}),
+        model=model,
+        tier="fast",
+        limits=LoopLimits(attempts, parallel, seconds),
+        verify_limiter=limiter,
+    )
+
+
+REAL_FIX = search_replace("import sys", "import sys\nfrom pathlib import Path") + search_replace(
+    "    return pathlib.Path('.')", FIXED_LINE
+)
+
+
+async def test_cheats_fail_and_their_reasons_feed_the_next_attempt(tmp_path, model_server):
+    model_server.script(
+        Text(search_replace("    return pathlib.Path('.')", "    return pathlib.Path('.')  # noqa")),
+        Text(search_replace("    return pathlib.Path('.')", "    return pathlib.Path('.')")),
+        Text(REAL_FIX),
+    )
+    loop = await make_loop(tmp_path, model_server)
+    result = await loop.run()
+    assert result.status is LoopStatus.FIXED
+    assert [a.outcome for a in result.attempts] == [Outcome.REJECTED, Outcome.REJECTED, Outcome.VERIFIED]
+    assert "suppression" in result.attempts[0].reason
+    assert "changes nothing" in result.attempts[1].reason
+    prompts = [r.prompt_text for r in model_server.requests]
+    assert "suppression" in prompts[1] and "changes nothing" in prompts[2]
+    edits = result.fix.edits()
+    assert edits == (LineEdit(1, 1, "from pathlib import Path\n"), LineEdit(5, 6, FIXED_LINE + "\n"))
+    assert result.usd > 0
+
+
+async def test_verifier_failures_are_fed_back(tmp_path, model_server):
+    model_server.script(
+        Text(search_replace("    return pathlib.Path('.')", "    return Path('.')")),  # still undefined
+        Text(search_replace("    return pathlib.Path('.')", "    return pathlib.Path('.'")),  # syntax
+        Text(REAL_FIX),
+    )
+    result = await (await make_loop(tmp_path, model_server)).run()
+    assert result.status is LoopStatus.FIXED
+    first, second, _ = result.attempts
+    assert first.outcome is Outcome.FAILED and "Undefined name `Path`" in first.reason
+    assert second.outcome is Outcome.FAILED and second.verifier == "python"
+
+
+async def test_unusable_replies_and_http_errors_are_failed_attempts(tmp_path, model_server):
+    model_server.script(
+        Raw(200, b"{not json"),
+        Error(500, message="upstream broke"),
+        Text("I think you should import pathlib."),
+        Text(REAL_FIX),
+    )
+    result = await (await make_loop(tmp_path, model_server)).run()
+    assert result.status is LoopStatus.FIXED
+    outcomes = [a.outcome for a in result.attempts]
+    assert outcomes == [Outcome.PROVIDER_ERROR, Outcome.PROVIDER_ERROR, Outcome.PARSE_ERROR, Outcome.VERIFIED]
+    assert "upstream broke" in result.attempts[1].reason
+
+
+async def test_the_loop_gives_up_after_its_attempts(tmp_path, model_server):
+    model_server.default = Text("no idea")
+    result = await (await make_loop(tmp_path, model_server, attempts=3, parallel=2)).run()
+    assert result.status is LoopStatus.GAVE_UP
+    assert len(result.attempts) == 3 and len(model_server.requests) == 3
+
+
+async def test_a_refused_key_stops_the_loop(tmp_path, model_server):
+    model_server.default = Error(401, message="bad key")
+    result = await (await make_loop(tmp_path, model_server, attempts=5)).run()
+    assert result.status is LoopStatus.STOPPED and "refused" in result.reason
+    assert len(model_server.requests) == 1
+
+
+async def test_first_verified_wins_and_the_others_are_cancelled(tmp_path, model_server):
+    model_server.script(Hang(), Hang(), Text(REAL_FIX, delay=0.2))
+    loop = await make_loop(tmp_path, model_server, attempts=3, parallel=3)
+    with anyio.fail_after(15):
+        result = await loop.run()
+        assert result.status is LoopStatus.FIXED
+        await model_server.await_disconnects(2)  # the hanging requests were abandoned
+
+
+async def test_the_deadline_ends_the_loop(tmp_path, model_server):
+    model_server.default = Hang()
+    loop = await make_loop(tmp_path, model_server, seconds=0.5)
+    with anyio.fail_after(10):
+        result = await loop.run()
+    assert result.status is LoopStatus.TIMED_OUT
+
+
+async def test_the_prompt_carries_the_diagnostic_and_the_window(tmp_path, model_server):
+    model_server.script(Text(REAL_FIX))
+    await (await make_loop(tmp_path, model_server)).run()
+    (request,) = model_server.requests
+    assert "F821" in request.prompt_text and "Undefined name `pathlib`" in request.prompt_text
+    assert "return pathlib.Path('.')" in request.prompt_text
+    assert request.body["model"] == "scripted"

@@ -1,0 +1,85 @@
+"""Settings: defaults, precedence, and errors that name the key and the file."""
+
+import pytest
+
+from fixloop.config import (
+    ConfigError,
+    build_settings,
+    load_workspace_layer,
+    merge_layers,
+    validate_layer,
+)
+from fixloop.lsp.settings import SettingsStore
+
+
+def test_defaults_without_any_file(tmp_path):
+    layer, path = load_workspace_layer(tmp_path)
+    settings = build_settings(merge_layers({}, layer))
+    assert path is None
+    assert settings.models == {}
+    assert settings.budget.attempts == 8 and settings.budget.parallel == 3
+    assert settings.verifiers.python == ("python", "ruff")
+
+
+def test_pyproject_tool_section_is_read(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n[tool.fixloop.budget]\nattempts = 5\n'
+    )
+    layer, path = load_workspace_layer(tmp_path)
+    assert path == tmp_path / "pyproject.toml"
+    assert build_settings(layer).budget.attempts == 5
+
+
+def test_workspace_wins_but_the_smaller_cap_wins():
+    editor = validate_layer({"budget": {"parallel": 2, "attempts": 20, "auto_escalate": True}}, "e")
+    workspace = validate_layer({"budget": {"parallel": 5, "attempts": 4, "auto_escalate": False}}, "w")
+    budget = build_settings(merge_layers(editor, workspace)).budget
+    assert (budget.parallel, budget.attempts, budget.auto_escalate) == (2, 4, False)
+
+
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        ("[budget]\nparalel = 2\n", "unknown key `budget.paralel`"),
+        ("[budget]\nparallel = 0\n", "`budget.parallel` must be at least 1"),
+        ('[budget]\nseconds = "30"\n', "`budget.seconds` must be a number"),
+        ("[verifiers]\npython = ['ruff', 'pylint']\n", "unknown verifier(s) pylint"),
+        ("[models.slow]\nmodel = 'x'\n", "unknown model tier `models.slow`"),
+        ("[models.fast]\nprotocol = 'grpc'\n", "`models.fast.protocol` must be one of"),
+        ("[budgets]\n", "unknown section `budgets`"),
+        ("[budget\n", "not valid TOML"),
+    ],
+)
+def test_bad_files_name_the_key_and_the_file(tmp_path, toml, message):
+    (tmp_path / ".fixloop.toml").write_text(toml)
+    with pytest.raises(ConfigError) as caught:
+        load_workspace_layer(tmp_path)
+    assert message in str(caught.value)
+    assert str(tmp_path / ".fixloop.toml") in str(caught.value)
+
+
+def test_a_model_needs_its_address():
+    with pytest.raises(ConfigError, match="`models.fast.base_url` is required"):
+        build_settings(validate_layer({"models": {"fast": {"model": "m"}}}, "f"), "f")
+
+
+def test_the_store_keeps_the_last_good_settings(tmp_path):
+    reports = []
+    store = SettingsStore(report=reports.append)
+    config = tmp_path / ".fixloop.toml"
+    config.write_text("[budget]\nattempts = 3\n")
+    assert store.for_root(tmp_path).budget.attempts == 3
+    config.write_text("[budget]\nattempts = 'many'\n")
+    assert store.for_root(tmp_path).budget.attempts == 3
+    assert len(reports) == 1 and "budget.attempts" in reports[0] and str(config) in reports[0]
+    config.write_text("[budget]\nattempts = 4\n")
+    assert store.for_root(tmp_path).budget.attempts == 4
+
+
+def test_bad_editor_settings_are_reported_and_ignored(tmp_path):
+    reports = []
+    store = SettingsStore(report=reports.append)
+    store.set_editor({"budget": {"parallel": 2}}, "initializationOptions")
+    store.set_editor({"budget": {"parallel": "x"}}, "editor settings")
+    assert store.for_root(tmp_path).budget.parallel == 2
+    assert "editor settings" in reports[0] and "budget.parallel" in reports[0]

@@ -1,0 +1,70 @@
+"""Windows, candidate assembly and the gate's judgement, as pure functions."""
+
+from fixloop.engine.gate import judge
+from fixloop.engine.window import Region, assemble, make_window
+from fixloop.shadow.edits import apply_line_edit
+from fixloop.verifiers.base import Finding, Span
+
+TEXT = "".join(f"line{n} = {n}\n" for n in range(20))
+
+
+def finding(line, code="E000", source="ruff", message="m"):
+    return Finding(source, code, message, Span(line, 0, line, 3))
+
+
+def test_window_surrounds_the_finding():
+    window = make_window(TEXT, finding(10))
+    assert window.regions == (Region(7, 14),)
+
+
+def test_window_is_clipped_at_the_edges():
+    assert make_window(TEXT, finding(0)).regions == (Region(0, 4),)
+    assert make_window(TEXT, finding(19)).regions == (Region(16, 20),)
+
+
+def test_undefined_names_may_also_edit_the_imports():
+    text = '"""Doc."""\nimport os\n\n' + TEXT
+    window = make_window(text, finding(15, "F821"))
+    assert window.regions == (Region(0, 2), Region(12, 19))
+    assert window.main == 1
+
+
+def test_assembled_candidate_edits_are_relative_to_their_regions():
+    text = "import os\n" + TEXT
+    window = make_window(text, finding(12, "F821"))
+    header, main = window.texts(text.splitlines(keepends=True))
+    result = assemble(text, window, ("import os\nimport sys\n", main.replace("line12", "LINE12")))
+    assert result.text.startswith("import os\nimport sys\nline0")
+    assert "LINE12 = 12" in result.text
+    # The changed lines, in the candidate's coordinates: the import, then the shifted line.
+    assert result.changed == ((1, 2), (14, 15))
+    rebuilt = text
+    for edit in sorted((e.shifted(r.start) for r, e in zip(window.regions, result.region_edits) if e),
+                       key=lambda e: e.start, reverse=True):
+        rebuilt = apply_line_edit(rebuilt, edit)
+    assert rebuilt == result.text
+
+
+def test_gate_wants_the_target_gone():
+    target = finding(3, "F821", message="Undefined name `x`")
+    assert "still reported" in judge("ruff", (target,), (finding(3, "F821", message="Undefined name `x`"),), target, ((3, 4),))
+    assert judge("ruff", (target,), (), target, ((3, 4),)) is None
+
+
+def test_gate_refuses_new_findings_anywhere():
+    target = finding(3, "F821")
+    other = finding(9, "F401", message="`os` imported but unused")
+    assert "new diagnostic" in judge("ruff", (target,), (other,), target, ((3, 4),))
+
+
+def test_gate_keeps_findings_that_were_already_there():
+    target = finding(3, "F821")
+    old = finding(9, "F401", message="`os` imported but unused")
+    assert judge("ruff", (target, old), (old,), target, ((3, 4),)) is None
+
+
+def test_after_a_syntax_error_hidden_findings_elsewhere_do_not_count():
+    target = Finding("python", "SyntaxError", "expected ':'", Span(3, 4, 3, 5))
+    hidden = finding(15, "F401", message="`os` imported but unused")
+    assert judge("ruff", (target,), (hidden,), target, ((3, 4),)) is None
+    assert "new diagnostic" in judge("ruff", (target,), (finding(3, "F821"),), target, ((3, 4),))

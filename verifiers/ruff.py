@@ -1,0 +1,123 @@
+"""ruff as a verifier: the buffer on stdin, JSON out, source `ruff`."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from fixloop.verifiers.base import (
+    CheckRequest,
+    Finding,
+    Severity,
+    Span,
+    ToolEdit,
+    VerifierError,
+)
+from fixloop.verifiers.run import run_tool
+
+# ruff 0.16 enabled ~400 rules by default; a project without its own ruff
+# settings gets ruff's long-standing default set instead, so fixloop does not
+# flood a newcomer's buffer (and budget) with style findings.
+DEFAULT_SELECT = "E4,E7,E9,F"
+RUFF_CONFIG_FILES = ("ruff.toml", ".ruff.toml")
+
+
+@cache
+def ruff_binary() -> str:
+    """The ruff executable fixloop ships with."""
+    try:
+        from ruff.__main__ import find_ruff_bin
+    except ImportError:
+        return "ruff"
+    return str(find_ruff_bin())
+
+
+def has_ruff_config(path: Path, root: Path) -> bool:
+    """Whether ruff will find settings of the project's own for `path`."""
+    for folder in [path.parent, *path.parent.parents]:
+        if any((folder / name).is_file() for name in RUFF_CONFIG_FILES):
+            return True
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                if "[tool.ruff" in pyproject.read_text(encoding="utf-8", errors="replace"):
+                    return True
+            except OSError:
+                pass
+        if folder == root:
+            break
+    return False
+
+
+def ruff_argv(request: CheckRequest, binary: str) -> list[str]:
+    argv = [binary, "check", "--output-format", "json", "--no-fix", "--force-exclude", "--quiet"]
+    if not has_ruff_config(request.path, request.root):
+        argv += ["--select", DEFAULT_SELECT]
+    return argv + ["--stdin-filename", str(request.path), "-"]
+
+
+def _span(item: dict) -> Span:
+    start, end = item["location"], item["end_location"]
+    return Span(start["row"] - 1, start["column"] - 1, end["row"] - 1, end["column"] - 1)
+
+
+def parse_ruff_json(output: bytes | str) -> tuple[Finding, ...]:
+    """Findings from `ruff check --output-format json`.
+
+    Each item looks like (ruff 0.17; 1-based rows, code-point columns, end exclusive):
+    {"code": "F401", "message": "`os` imported but unused", "location": {"row": 1, "column": 8},
+     "end_location": {"row": 1, "column": 10}, "fix": {"applicability": "safe", "message": ...,
+     "edits": [{"content": "", "location": {...}, "end_location": {...}}]}, ...}
+    Syntax errors have "code": "invalid-syntax" (null before ruff 0.12).
+    """
+    try:
+        items = json.loads(output)
+    except json.JSONDecodeError as exc:
+        raise VerifierError(f"ruff printed output that is not JSON: {exc}") from None
+    if not isinstance(items, list):
+        raise VerifierError("ruff printed JSON that is not a list")
+    findings = []
+    for item in items:
+        code = item.get("code") or "invalid-syntax"
+        fix = item.get("fix") or {}
+        edits = tuple(
+            ToolEdit(_span(edit), edit["content"])
+            for edit in fix.get("edits", ())
+            if fix.get("applicability") == "safe"
+        )
+        findings.append(
+            Finding(
+                source="ruff",
+                code=code,
+                message=item.get("message", ""),
+                span=_span(item),
+                severity=Severity.ERROR if code == "invalid-syntax" else Severity.WARNING,
+                tool_fix=edits,
+            )
+        )
+    return tuple(findings)
+
+
+class Ruff:
+    """ruff check on the text, with the project's configuration."""
+
+    name = "ruff"
+
+    def __init__(self, binary: str | None = None, timeout: float = 20.0) -> None:
+        self.binary = binary or ruff_binary()
+        self.timeout = timeout
+
+    async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
+        run = await run_tool(
+            ruff_argv(request, self.binary),
+            stdin=request.text.encode("utf-8"),
+            cwd=request.root,
+            timeout=self.timeout,
+        )
+        if run.returncode not in (0, 1):
+            detail = run.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise VerifierError(
+                f"ruff failed (exit {run.returncode}): {detail[0] if detail else 'no message'}"
+            )
+        return parse_ruff_json(run.stdout)
