@@ -109,7 +109,7 @@ def _diff(path: Path, before: str, after: str) -> str:
 
 async def _fix(files: list[Path], apply: bool, as_json: bool) -> int:
     from fixloop.engine.headless import fix_file, merge_fixes
-    from fixloop.engine.toolbox import Toolbox
+    from fixloop.engine.toolbox import NO_MODEL, Toolbox
     from fixloop.shadow.edits import apply_line_edit
 
     toolbox = Toolbox()
@@ -119,6 +119,9 @@ async def _fix(files: list[Path], apply: bool, as_json: bool) -> int:
         for path in files:
             snapshot = _snapshot(path)
             settings = load_settings(snapshot.root)
+            if "fast" not in settings.models:
+                print(f"fixloop: {NO_MODEL}", file=sys.stderr)
+                return 2
             result = await fix_file(snapshot, settings, toolbox)
             for error in result.check.errors:
                 print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
