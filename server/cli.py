@@ -107,13 +107,14 @@ def _diff(path: Path, before: str, after: str) -> str:
     )
 
 
-async def _fix(files: list[Path], apply: bool, as_json: bool) -> int:
+async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> int:
     from fixloop.engine.headless import fix_file, merge_fixes
-    from fixloop.engine.toolbox import NO_MODEL, Toolbox
+    from fixloop.engine.toolbox import NO_MODEL, UNTRUSTED_GATE, Toolbox
     from fixloop.shadow.edits import apply_line_edit
 
     toolbox = Toolbox()
     everything_fixed = True
+    warned_untrusted = False
     report = []
     try:
         for path in files:
@@ -122,7 +123,10 @@ async def _fix(files: list[Path], apply: bool, as_json: bool) -> int:
             if "fast" not in settings.models:
                 print(f"fixloop: {NO_MODEL}", file=sys.stderr)
                 return 2
-            result = await fix_file(snapshot, settings, toolbox)
+            if settings.gate.tests and not trusted and not warned_untrusted:
+                warned_untrusted = True
+                print(f"fixloop: {UNTRUSTED_GATE}", file=sys.stderr)
+            result = await fix_file(snapshot, settings, toolbox, trusted=trusted)
             for error in result.check.errors:
                 print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
                 everything_fixed = False
@@ -202,6 +206,11 @@ def main(argv: list[str] | None = None) -> int:
     fix.add_argument("paths", nargs="+")
     fix.add_argument("--apply", action="store_true", help="write the verified fixes")
     fix.add_argument("--json", action="store_true")
+    fix.add_argument(
+        "--trust",
+        action="store_true",
+        help="run commands the workspace configures (the [gate] tests); only for code you trust",
+    )
     args = parser.parse_args(argv)
     if args.command == "serve":
         from fixloop.lsp.server import serve
@@ -211,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
         files = python_files(args.paths)
         if args.command == "check":
             return anyio.run(_check, files, args.json)
-        return anyio.run(_fix, files, args.apply, args.json)
+        return anyio.run(_fix, files, args.apply, args.json, args.trust)
     except (ConfigError, FileNotFoundError, UnicodeDecodeError) as exc:
         print(f"fixloop: {exc}", file=sys.stderr)
         return 2

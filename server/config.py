@@ -62,6 +62,7 @@ class GateSettings:
     """The optional semantic gate (trusted workspaces only)."""
 
     tests: tuple[str, ...] | None = None
+    timeout: float = 120.0  # seconds for one run of the tests
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -149,7 +150,7 @@ SCHEMA: dict[str, dict[str, _Rule]] = {
         "auto_escalate": _Rule(bool),
     },
     "verifiers": {"python": _Rule(list, _known_verifiers)},
-    "gate": {"tests": _Rule(list, _argv)},
+    "gate": {"tests": _Rule(list, _argv), "timeout": _Rule(NUMBER, _positive)},
     "editor": {"publish_diagnostics": _Rule(bool), "debounce": _Rule(NUMBER, _not_negative)},
 }
 TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", list: "a list of strings"}

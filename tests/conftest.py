@@ -14,7 +14,10 @@ def model_server():
         yield server
 
 
-def write_config(root: Path, base_url: str, *, attempts: int = 4, parallel: int = 1, extra: str = "") -> Path:
+def write_config(
+    root: Path, base_url: str, *, attempts: int = 4, parallel: int = 1, seconds: float = 20,
+    extra: str = "",
+) -> Path:
     config = root / ".fixloop.toml"
     config.write_text(
         f"""\
@@ -28,7 +31,7 @@ usd_per_mtok_out = 0.75
 [budget]
 attempts = {attempts}
 parallel = {parallel}
-seconds = 20
+seconds = {seconds}
 
 [editor]
 debounce = 0.05

@@ -18,6 +18,7 @@ from fixloop.engine.values import Snapshot
 from fixloop.verifiers.base import CheckRequest, Finding, Verifier, VerifierError
 
 SYNTAX_CODES = {("ruff", "invalid-syntax")}
+REVEALED_BELOW = 2  # lines below the last changed line where a syntax error was already there
 
 
 def is_syntax_error(finding: Finding) -> bool:
@@ -44,30 +45,35 @@ def judge(
     before: tuple[Finding, ...],
     after: tuple[Finding, ...],
     target: Finding,
-    changed: tuple[tuple[int, int], ...],
+    changed: tuple[tuple[int, int], ...] = (),
 ) -> str | None:
     """Why `after` (the candidate's findings from one verifier) fails, or None.
 
     `before` is the original text's findings. When the original did not parse,
     the tools could not see past the error (Python reports only the first one,
-    ruff skips most rules), so findings they report only now are held against
-    the candidate only where it changed lines (`changed`, in the candidate's
-    coordinates).
+    ruff skips most rules): what they report now was hidden, not made by the
+    candidate, so only syntax errors count against it (the anti-cheat policy
+    has already refused syntax fixes that change names, numbers or operators).
+    Python stops at the first syntax error, so one it reports well below the
+    lines the candidate changed (`changed`, in the candidate's coordinates) is
+    the next error of the original coming to light.
     """
     allowed = Counter(f.key for f in before if f.source == verifier)
     if target.source == verifier:
         allowed[target.key] -= 1
     masked = any(is_syntax_error(f) for f in before)
+    still = [f for f in after if f.key == target.key]
+    if len(still) > max(allowed[target.key], 0):
+        return f"the diagnostic is still reported: {_describe(still[0])}"
     seen: Counter[tuple[str, str, str]] = Counter()
     for finding in after:
         seen[finding.key] += 1
         if seen[finding.key] <= allowed[finding.key]:
             continue
-        if finding.key == target.key:
-            return f"the diagnostic is still reported: {_describe(finding)}"
-        if masked:
-            line = finding.span.start_line
-            if not any(start <= line < end for start, end in changed):
+        if masked and not is_syntax_error(finding):
+            continue
+        if masked and verifier == "python" and changed:
+            if finding.span.start_line >= max(end for _, end in changed) + REVEALED_BELOW:
                 continue
         return f"new diagnostic: {_describe(finding)}"
     return None
@@ -79,8 +85,8 @@ async def verify(
     baseline: tuple[Finding, ...],
     target: Finding,
     verifiers: tuple[Verifier, ...],
-    changed: tuple[tuple[int, int], ...],
     limiter: anyio.CapacityLimiter,
+    changed: tuple[tuple[int, int], ...] = (),
 ) -> Verdict:
     """Run the gate's verifiers on `candidate` in order; stop at the first failure."""
     started = time.perf_counter()

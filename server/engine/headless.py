@@ -25,7 +25,9 @@ class FileReport:
     results: tuple[tuple[Finding, LoopResult], ...]
 
 
-async def fix_file(snapshot: Snapshot, settings: Settings, toolbox: Toolbox) -> FileReport:
+async def fix_file(
+    snapshot: Snapshot, settings: Settings, toolbox: Toolbox, *, trusted: bool = False
+) -> FileReport:
     """Check one file and run a loop for each finding, `loops` at a time."""
     check = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
     results: dict[int, tuple[Finding, LoopResult]] = {}
@@ -40,6 +42,7 @@ async def fix_file(snapshot: Snapshot, settings: Settings, toolbox: Toolbox) -> 
                     finding,
                     check.findings,
                     make_window(snapshot.text, finding),
+                    trusted=trusted,
                 )
             except FatalProviderError as exc:
                 results[index] = (finding, LoopResult(LoopStatus.STOPPED, None, (), 0.0, str(exc)))

@@ -21,6 +21,7 @@ from fixloop.engine import anticheat
 from fixloop.engine.gate import verify
 from fixloop.engine.prompt import build_request
 from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
+from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Outcome, Snapshot
 from fixloop.engine.window import Window, assemble, make_window
 from fixloop.providers.base import BadStatus, FatalProviderError, Provider, ProviderError
@@ -57,6 +58,7 @@ class FixLoop:
         verify_limiter: anyio.CapacityLimiter,
         window: Window | None = None,
         on_attempt: Callable[[int], None] | None = None,
+        test_gate: TestGate | None = None,
     ) -> None:
         self.snapshot = snapshot
         self.finding = finding
@@ -69,6 +71,7 @@ class FixLoop:
         self.verify_limiter = verify_limiter
         self.window = window or make_window(snapshot.text, finding)
         self.on_attempt = on_attempt
+        self.test_gate = test_gate
         self.attempts: list[Attempt] = []
         self._numbers = itertools.count(1)
         self._seen: dict[str, int] = {}
@@ -150,7 +153,7 @@ class FixLoop:
         except ReplyError as exc:
             return record(Outcome.PARSE_ERROR, str(exc), **figures), None, 0.0
         candidate = assemble(self.snapshot.text, self.window, new_texts)
-        rejection = anticheat.review(self.snapshot.text, candidate.text, self.finding)
+        rejection = anticheat.review(self.snapshot.text, candidate.text, self.finding, self.window)
         if rejection:
             return record(Outcome.REJECTED, rejection, **figures), None, 0.0
         if candidate.text in self._seen:
@@ -163,8 +166,8 @@ class FixLoop:
             self.baseline,
             self.finding,
             self.verifiers,
-            candidate.changed,
             self.verify_limiter,
+            candidate.changed,
         )
         figures["verify_seconds"] = verdict.seconds
         if not verdict.passed:
@@ -173,6 +176,13 @@ class FixLoop:
                 None,
                 0.0,
             )
+        if self.test_gate is not None:
+            # The slowest gate runs last, only on candidates every cheap verifier passed.
+            async with self.verify_limiter:
+                tests = await self.test_gate.check(self.snapshot, candidate.text)
+            figures["test_seconds"] = tests.seconds
+            if not tests.passed:
+                return record(Outcome.FAILED, tests.reason, verifier="tests", **figures), None, 0.0
         fix = Fix(
             finding=self.finding,
             window=self.window,

@@ -24,7 +24,7 @@ from fixloop.config import Settings
 from fixloop.engine.checks import run_checks
 from fixloop.engine.values import Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window, make_window
-from fixloop.engine.toolbox import Toolbox
+from fixloop.engine.toolbox import UNTRUSTED_GATE, Toolbox
 from fixloop.providers import FatalProviderError
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers.base import Finding
@@ -107,10 +107,12 @@ class Engine:
         listener: Listener,
         settings_for: Callable[[Path], Settings],
         toolbox: Toolbox | None = None,
+        trusted_for: Callable[[Path], bool] = lambda root: False,
     ) -> None:
         self._tg = task_group
         self._listener = listener
         self._settings_for = settings_for
+        self._trusted_for = trusted_for
         self.toolbox = toolbox or Toolbox()
         self._documents: dict[str, Document] = {}
         self._loop_limiters: dict[Path, anyio.CapacityLimiter] = {}
@@ -251,6 +253,9 @@ class Engine:
                 # Read these only now: a check may have moved the finding while it was queued.
                 snapshot, settings = doc.checked, self._settings(root)
                 assert snapshot is not None
+                trusted = self._trusted_for(root)
+                if settings.gate.tests and not trusted:
+                    self._say(UNTRUSTED_GATE)
                 try:
                     loop = self.toolbox.fast_loop(
                         settings,
@@ -259,6 +264,7 @@ class Engine:
                         doc.baseline,
                         tracked.window,
                         on_attempt=lambda number: self._attempted(tracked, number),
+                        trusted=trusted,
                     )
                 except FatalProviderError as exc:
                     tracked.state = State.STOPPED

@@ -8,11 +8,17 @@ import anyio
 
 from fixloop.config import ModelSettings, Settings
 from fixloop.engine.loop import FixLoop, LoopLimits
+from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers import FatalProviderError, Provider, make_provider
 from fixloop.verifiers import Verifier, make_verifiers
 
+UNTRUSTED_GATE = (
+    "the workspace sets `gate.tests`, but it is not trusted, so its test command is not run "
+    "(the cheap gate still applies); trust the folder in your editor, or pass --trust to "
+    "`fixloop fix`"
+)
 NO_MODEL = (
     "fixloop has no fast model configured: add a [models.fast] table (protocol, base_url, "
     "model, api_key_env) to .fixloop.toml or to [tool.fixloop] in pyproject.toml"
@@ -26,6 +32,7 @@ class Toolbox:
         self._env = env if env is not None else dict(os.environ)
         self._providers: dict[ModelSettings, Provider] = {}
         self._verifiers: dict[tuple[str, ...], tuple[Verifier, ...]] = {}
+        self._test_gates: dict[tuple[tuple[str, ...], float], TestGate] = {}
         # Verifications are CPU-bound subprocesses: no more at once than cores.
         self.verify_limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
 
@@ -41,6 +48,16 @@ class Toolbox:
             self._providers[model] = make_provider(model, self._env)
         return self._providers[model]
 
+    def test_gate(self, settings: Settings, trusted: bool) -> TestGate | None:
+        """The test gate, when configured and the workspace is trusted to run it."""
+        tests = settings.gate.tests
+        if not tests or not trusted:
+            return None
+        key = (tuple(tests), settings.gate.timeout)
+        if key not in self._test_gates:
+            self._test_gates[key] = TestGate(tuple(tests), settings.gate.timeout)
+        return self._test_gates[key]
+
     def fast_loop(
         self,
         settings: Settings,
@@ -49,6 +66,7 @@ class Toolbox:
         baseline,
         window: Window,
         on_attempt=None,
+        trusted: bool = False,
     ) -> FixLoop:
         """A fast-tier loop; FatalProviderError if no fast model can be used."""
         model = settings.models.get("fast")
@@ -67,6 +85,7 @@ class Toolbox:
             verify_limiter=self.verify_limiter,
             window=window,
             on_attempt=on_attempt,
+            test_gate=self.test_gate(settings, trusted),
         )
 
     async def aclose(self) -> None:

@@ -43,6 +43,7 @@ class Attempt:
     seconds: float
     model_seconds: float = 0.0
     verify_seconds: float = 0.0
+    test_seconds: float = 0.0
     input_tokens: int = 0
     output_tokens: int = 0
     usd: float = 0.0

@@ -34,6 +34,7 @@ class FixloopServer(LanguageServer):
         super().__init__("fixloop", __version__)
         self.settings = SettingsStore(report=self.message)
         self.engine: Engine | None = None
+        self.trusted = False  # the editor says so in initializationOptions.trusted
         self._last_status: dict | None = None
 
     # -- Listener (what the engine tells us) ------------------------------
@@ -104,7 +105,16 @@ def build_server() -> FixloopServer:
 
     @ls.feature(T.INITIALIZE)
     def initialize(ls: FixloopServer, params: T.InitializeParams) -> None:
-        ls.settings.set_editor(params.initialization_options, "initializationOptions")
+        options = params.initialization_options
+        if isinstance(options, dict) and "trusted" in options:
+            # Trust is the editor's word, never a workspace file's: it sits beside the settings.
+            options = dict(options)
+            trusted = options.pop("trusted")
+            if isinstance(trusted, bool):
+                ls.trusted = trusted
+            else:
+                ls.message(f"initializationOptions: `trusted` must be true or false, got {trusted!r}")
+        ls.settings.set_editor(options, "initializationOptions")
 
     @ls.feature(T.INITIALIZED)
     async def initialized(ls: FixloopServer, params: T.InitializedParams) -> None:
@@ -238,7 +248,9 @@ async def _serve(ls: FixloopServer, stdin, stdout) -> int:
     """Serve until the client exits or goes away; the exit code LSP prescribes."""
     code = 0
     async with anyio.create_task_group() as tg:
-        ls.engine = Engine(tg, listener=ls, settings_for=ls.settings.for_root)
+        ls.engine = Engine(
+            tg, listener=ls, settings_for=ls.settings.for_root, trusted_for=lambda root: ls.trusted
+        )
         ls._stop_event = Event()
         ls.protocol.set_writer(StdoutWriter(stdout))
         try:

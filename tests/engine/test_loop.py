@@ -68,14 +68,15 @@ async def test_cheats_fail_and_their_reasons_feed_the_next_attempt(tmp_path, mod
 
 async def test_verifier_failures_are_fed_back(tmp_path, model_server):
     model_server.script(
-        Text(search_replace("    return pathlib.Path('.')", "    return Path('.')")),  # still undefined
+        Text(search_replace("import sys", "import sys\nimport pathlb")),  # a typo: still undefined
         Text(search_replace("    return pathlib.Path('.')", "    return pathlib.Path('.'")),  # syntax
         Text(REAL_FIX),
     )
     result = await (await make_loop(tmp_path, model_server)).run()
     assert result.status is LoopStatus.FIXED
     first, second, _ = result.attempts
-    assert first.outcome is Outcome.FAILED and "Undefined name `Path`" in first.reason
+    assert first.outcome is Outcome.FAILED and "still reported" in first.reason
+    assert "Undefined name `pathlib`" in first.reason
     assert second.outcome is Outcome.FAILED and second.verifier == "python"
 
 

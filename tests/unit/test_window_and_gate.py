@@ -47,24 +47,29 @@ def test_assembled_candidate_edits_are_relative_to_their_regions():
 
 def test_gate_wants_the_target_gone():
     target = finding(3, "F821", message="Undefined name `x`")
-    assert "still reported" in judge("ruff", (target,), (finding(3, "F821", message="Undefined name `x`"),), target, ((3, 4),))
-    assert judge("ruff", (target,), (), target, ((3, 4),)) is None
+    assert "still reported" in judge("ruff", (target,), (finding(3, "F821", message="Undefined name `x`"),), target)
+    assert judge("ruff", (target,), (), target) is None
 
 
 def test_gate_refuses_new_findings_anywhere():
     target = finding(3, "F821")
     other = finding(9, "F401", message="`os` imported but unused")
-    assert "new diagnostic" in judge("ruff", (target,), (other,), target, ((3, 4),))
+    assert "new diagnostic" in judge("ruff", (target,), (other,), target)
 
 
 def test_gate_keeps_findings_that_were_already_there():
     target = finding(3, "F821")
     old = finding(9, "F401", message="`os` imported but unused")
-    assert judge("ruff", (target, old), (old,), target, ((3, 4),)) is None
+    assert judge("ruff", (target, old), (old,), target) is None
 
 
 def test_after_a_syntax_error_hidden_findings_elsewhere_do_not_count():
     target = Finding("python", "SyntaxError", "expected ':'", Span(3, 4, 3, 5))
     hidden = finding(15, "F401", message="`os` imported but unused")
-    assert judge("ruff", (target,), (hidden,), target, ((3, 4),)) is None
-    assert "new diagnostic" in judge("ruff", (target,), (finding(3, "F821"),), target, ((3, 4),))
+    assert judge("ruff", (target,), (hidden,), target) is None
+    assert judge("ruff", (target,), (finding(3, "F821"),), target) is None
+    later = Finding("python", "SyntaxError", "invalid syntax", Span(9, 0, 9, 1))
+    assert "new diagnostic" in judge("ruff", (target,), (Finding("ruff", "invalid-syntax", "x", Span(9, 0, 9, 1)),), target)
+    assert judge("python", (target,), (later,), target, ((3, 4),)) is None  # the next error
+    nearby = Finding("python", "SyntaxError", "expected an indented block", Span(4, 0, 4, 1))
+    assert "new diagnostic" in judge("python", (target,), (nearby,), target, ((3, 4),))
