@@ -2,13 +2,19 @@
 -- doc/fixloop.txt.
 require('harness').run(function(H)
   -- Bad options: an error naming the option, and nothing starts.
-  require('fixloop').setup({ trusted = true })
-  H.assert_eq(H.note('unknown option `trusted`').level, vim.log.levels.ERROR, 'unknown option')
+  require('fixloop').setup({ trusty = true })
+  H.assert_eq(H.note('unknown option `trusty`').level, vim.log.levels.ERROR, 'unknown option')
+  require('fixloop').setup({ trusted = 'yes' })
+  H.note('`trusted` must be true or false')
   require('fixloop').setup({ cmd = 'fixloop serve' })
   H.note('`cmd` must be a non%-empty list of strings')
 
   -- An empty section would go out as a JSON array, which the server refuses: it is left out.
-  require('fixloop').setup({ cmd = H.cmd, settings = { budget = {}, editor = { debounce = 0.05 } } })
+  require('fixloop').setup({
+    cmd = H.cmd,
+    settings = { budget = {}, editor = { debounce = 0.05 } },
+    trusted = true, -- sent beside the settings: the server must not complain about it
+  })
   vim.cmd.edit(vim.fn.fnameescape(H.file))
   local bufnr = vim.api.nvim_get_current_buf()
   local client = H.client(bufnr)

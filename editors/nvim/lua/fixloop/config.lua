@@ -15,12 +15,14 @@
 ---@field filetypes? string[] Buffers the server attaches to.
 ---@field root_markers? string[] Files or folders marking a workspace root.
 ---@field settings? fixloop.Settings Editor settings (the keys of `.fixloop.toml`).
+---@field trusted? boolean Whether the workspace may run the commands it configures.
 
 ---@class fixloop.Config: fixloop.Opts
 ---@field cmd string[]
 ---@field filetypes string[]
 ---@field root_markers string[]
 ---@field settings fixloop.Settings
+---@field trusted boolean
 
 local M = {}
 
@@ -38,6 +40,10 @@ M.defaults = {
   -- them, except that for every budget cap the smaller value wins. The server checks every
   -- key: a typo is reported (`window/showMessage`) and the previous settings are kept.
   settings = {},
+  -- Whether the workspaces you open may run commands they configure themselves (the
+  -- `[gate] tests` command). Leave false for code you have not read: the server then runs
+  -- only its own verifiers and says so once.
+  trusted = false,
 }
 
 ---@param value any
@@ -65,6 +71,9 @@ local CHECKS = {
   end,
   settings = function(v)
     return type(v) == 'table' and (next(v) == nil or not vim.islist(v)), 'a table'
+  end,
+  trusted = function(v)
+    return type(v) == 'boolean', 'true or false'
   end,
 }
 
@@ -123,12 +132,14 @@ end
 ---@return table
 function M.server_config(config)
   local settings = M.wire_settings(config.settings)
+  -- Trust rides beside the settings: the editor's word, never a workspace file's.
+  local init_options = vim.tbl_extend('force', vim.deepcopy(settings), { trusted = config.trusted })
   return {
     name = 'fixloop',
     cmd = config.cmd,
     filetypes = config.filetypes,
     root_markers = config.root_markers,
-    init_options = settings,
+    init_options = init_options,
     settings = { fixloop = settings },
     handlers = require('fixloop.status').handlers,
   }
