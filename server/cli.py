@@ -120,7 +120,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
         for path in files:
             snapshot = _snapshot(path)
             settings = load_settings(snapshot.root)
-            if "fast" not in settings.models:
+            if toolbox.model(settings, "fast") is None:
                 print(f"fixloop: {NO_MODEL}", file=sys.stderr)
                 return 2
             if settings.gate.tests and not trusted and not warned_untrusted:

@@ -18,7 +18,7 @@ from fixloop.verifiers.registry import KNOWN as KNOWN_VERIFIERS
 
 WORKSPACE_FILE = ".fixloop.toml"
 TIERS = ("fast", "frontier")
-PROTOCOLS = ("openai", "anthropic")
+PROTOCOLS = ("openai", "anthropic", "local")  # local: fixloop[local], served by fixloop
 CAPS = ("usd_per_day", "attempts", "parallel", "loops", "seconds", "frontier_attempts")
 
 
@@ -237,7 +237,7 @@ def build_settings(layer: dict, source: str = "settings") -> Settings:
     models = {}
     for tier, table in layer.get("models", {}).items():
         model = ModelSettings(**table)
-        for required in ("base_url", "model"):
+        for required in ("base_url", "model") if model.protocol != "local" else ("model",):
             if not getattr(model, required):
                 raise ConfigError(f"{source}: `models.{tier}.{required}` is required")
         models[tier] = model

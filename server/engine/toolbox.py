@@ -12,6 +12,8 @@ from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers import FatalProviderError, Provider, make_provider
+from fixloop.providers.local import INSTALL as INSTALL_LOCAL
+from fixloop.providers.local import LocalModels
 from fixloop.verifiers import Verifier, make_verifiers
 
 UNTRUSTED_GATE = (
@@ -21,7 +23,8 @@ UNTRUSTED_GATE = (
 )
 NO_MODEL = (
     "fixloop has no fast model configured: add a [models.fast] table (protocol, base_url, "
-    "model, api_key_env) to .fixloop.toml or to [tool.fixloop] in pyproject.toml"
+    "model, api_key_env) to .fixloop.toml or to [tool.fixloop] in pyproject.toml, "
+    f"or install the offline local model: {INSTALL_LOCAL}"
 )
 
 
@@ -35,6 +38,8 @@ class Toolbox:
         self._test_gates: dict[tuple[tuple[str, ...], float], TestGate] = {}
         # Verifications are CPU-bound subprocesses: no more at once than cores.
         self.verify_limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
+        # The offline models: stand-ins when no model is configured, served by child processes.
+        self.local = LocalModels(self._env, busy=lambda: int(self.verify_limiter.borrowed_tokens))
 
     def verifiers(self, settings: Settings) -> tuple[Verifier, ...]:
         names = tuple(settings.verifiers.python)
@@ -42,10 +47,19 @@ class Toolbox:
             self._verifiers[names] = make_verifiers(names)
         return self._verifiers[names]
 
+    def model(self, settings: Settings, tier: str) -> ModelSettings | None:
+        """The model for a tier: as configured, or with no [models] at all, the local one."""
+        if settings.models:
+            return settings.models.get(tier)
+        return self.local.default(tier)
+
     def provider(self, model: ModelSettings) -> Provider:
         """The provider for a tier; FatalProviderError when it cannot be used."""
         if model not in self._providers:
-            self._providers[model] = make_provider(model, self._env)
+            if model.protocol == "local":
+                self._providers[model] = self.local.provider(model)
+            else:
+                self._providers[model] = make_provider(model, self._env)
         return self._providers[model]
 
     def test_gate(self, settings: Settings, trusted: bool) -> TestGate | None:
@@ -69,7 +83,7 @@ class Toolbox:
         trusted: bool = False,
     ) -> FixLoop:
         """A fast-tier loop; FatalProviderError if no fast model can be used."""
-        model = settings.models.get("fast")
+        model = self.model(settings, "fast")
         if model is None:
             raise FatalProviderError(NO_MODEL)
         budget = settings.budget
@@ -93,3 +107,4 @@ class Toolbox:
             for provider in self._providers.values():
                 await provider.aclose()
         self._providers.clear()
+        await self.local.aclose()  # shielded and bounded on its own (stopping a child takes <5 s)

@@ -1,0 +1,92 @@
+"""The local model's provider with the real model: a crash costs one attempt, never the caller."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import anyio
+import pytest
+from procfs import alive, wait_busy, wait_gone
+
+from fixloop.providers import ChatRequest, FatalProviderError, Message, Unreachable
+from fixloop.providers.local import SMALL, LocalModel, LocalModels, LocalProcess, assemble, local_settings
+
+pytestmark = pytest.mark.local_model
+
+LONG = ChatRequest(
+    system="You are a counter.",
+    messages=(Message("user", "Count from 1 to 400, one number per line, nothing else."),),
+    max_tokens=1500,
+    temperature=0.0,
+)
+SHORT = ChatRequest(
+    system="You answer in one word.",
+    messages=(Message("user", "Reply with the word OK."),),
+    max_tokens=8,
+)
+
+
+async def test_a_killed_model_process_fails_one_request_and_the_next_starts_it_again():
+    local = LocalModels(os.environ)
+    provider = local.provider(local_settings(SMALL))
+    errors: list[str] = []
+
+    async def ask_and_fail() -> None:
+        with pytest.raises(Unreachable) as caught:
+            await provider.complete(LONG)
+        errors.append(str(caught.value))
+
+    try:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(ask_and_fail)
+            killed = await wait_busy(os.getpid(), timeout=300)
+            os.kill(killed, signal.SIGKILL)
+        (error,) = errors
+        assert "the local model process was killed by SIGKILL" in error
+        assert "started again for the next attempt" in error
+
+        reply = await provider.complete(SHORT)
+        assert reply.text.strip() and reply.output_tokens >= 1 and reply.input_tokens > 10
+        restarted = provider.process.pid
+        assert restarted != killed and provider.process.starts == 2
+    finally:
+        await local.aclose()
+    await wait_gone(restarted, timeout=10)
+
+
+async def test_a_cancelled_request_stops_generating_and_the_model_serves_the_next(local_cache):
+    local = LocalModels(os.environ)
+    provider = local.provider(local_settings(SMALL))
+    try:
+        with anyio.move_on_after(300):
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(provider.complete, LONG)
+                await wait_busy(os.getpid(), timeout=300)
+                tg.cancel_scope.cancel()  # the other candidate won
+        # Without the disconnect noticed, this would wait for 1500 tokens first.
+        with anyio.fail_after(60):
+            reply = await provider.complete(SHORT)
+        assert reply.text.strip() and provider.process.starts == 1
+    finally:
+        await local.aclose()
+
+
+async def test_a_model_file_that_cannot_load_is_a_clear_error(tmp_path):
+    broken = tmp_path / "broken.bin"
+    broken.write_bytes(b"GGUF this is not a model" * 100)
+    import hashlib
+
+    digest = hashlib.sha256(broken.read_bytes()).hexdigest()
+    model = LocalModel(name="broken", file="broken.gguf", parts=("no_such_package",), sha256=digest, extra="local")
+    assemble([broken], tmp_path / "cache" / "models" / model.file, digest)
+    process = LocalProcess(model, cache_dir=tmp_path / "cache", threads=1, start_timeout=120)
+    try:
+        with pytest.raises(FatalProviderError) as caught:
+            await process.ensure()
+    finally:
+        await process.aclose()
+    message = str(caught.value)
+    assert "the local model broken could not start: the process exited with status" in message
+    assert str(tmp_path / "cache" / "logs" / "broken.log") in message
+    assert process.pid is None or not alive(process.pid)
