@@ -21,11 +21,10 @@ import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
-
 from fixloop.config import BudgetSettings, Settings
 from fixloop.engine.checks import run_checks
 from fixloop.engine.toolbox import Toolbox
@@ -36,10 +35,16 @@ from fixloop.providers.local import LARGE, SMALL, local_settings
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 GENERATED = {
-    "for_colon.py": "def total(xs: list[int]) -> int:\n    s = 0\n    for x in xs\n        s += x\n    return s\n",
+    "for_colon.py": (
+        "def total(xs: list[int]) -> int:\n    s = 0\n"
+        "    for x in xs\n        s += x\n    return s\n"
+    ),
     "missing_os.py": '"""Where am I."""\n\n\ndef here() -> str:\n    return os.getcwd()\n',
     "unclosed_paren.py": 'def greet(name: str) -> None:\n    print("hello", name\n\n\ngreet("a")\n',
-    "typo_name.py": "def area(width: float, height: float) -> float:\n    result = width * height\n    return reslt\n",
+    "typo_name.py": (
+        "def area(width: float, height: float) -> float:\n"
+        "    result = width * height\n    return reslt\n"
+    ),
     "def_colon.py": "def double(x: int) -> int\n    return 2 * x\n",
 }
 
@@ -68,13 +73,17 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-async def run_case(toolbox: Toolbox, settings: Settings, folder: Path, name: str, text: str) -> list[Run]:
+async def run_case(
+    toolbox: Toolbox, settings: Settings, folder: Path, name: str, text: str
+) -> list[Run]:
     path = folder / name
     snapshot = Snapshot(path.as_uri(), 0, text, path, folder)
     check = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
     runs = []
     for finding in check.shown[:1]:  # each case has one finding to fix
-        loop = toolbox.fast_loop(settings, snapshot, finding, check.findings, make_window(text, finding))
+        loop = toolbox.fast_loop(
+            settings, snapshot, finding, check.findings, make_window(text, finding)
+        )
         result = await loop.run()
         runs.append(
             Run(
@@ -112,7 +121,11 @@ async def main_async(args: argparse.Namespace) -> int:
     try:
         for model in models:  # start and warm each child before the clock runs
             await toolbox.provider(model).complete(
-                ChatRequest(system="Answer in one word.", messages=(Message("user", "Say OK."),), max_tokens=4)
+                ChatRequest(
+                    system="Answer in one word.",
+                    messages=(Message("user", "Say OK."),),
+                    max_tokens=4,
+                )
             )
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp)
@@ -139,7 +152,11 @@ async def main_async(args: argparse.Namespace) -> int:
     small, large = of(SMALL.name), of(LARGE.name)
     composed = []
     for a, b in zip(small, large):  # same case, same repeat
-        composed.append((True, a.seconds, a.attempts) if a.fixed else (b.fixed, a.seconds + b.seconds, a.attempts + b.attempts))
+        composed.append(
+            (True, a.seconds, a.attempts)
+            if a.fixed
+            else (b.fixed, a.seconds + b.seconds, a.attempts + b.attempts)
+        )
     table = [
         summary(f"{SMALL.name} (fast tier)", [(r.fixed, r.seconds, r.attempts) for r in small]),
         summary(f"{LARGE.name} alone", [(r.fixed, r.seconds, r.attempts) for r in large]),

@@ -19,6 +19,7 @@ from fixloop.verifiers.registry import KNOWN as KNOWN_VERIFIERS
 WORKSPACE_FILE = ".fixloop.toml"
 TIERS = ("fast", "frontier")
 PROTOCOLS = ("openai", "anthropic", "local")  # local: fixloop[local], served by fixloop
+REPLY_FORMATS = ("search_replace", "rewrite")
 CAPS = ("usd_per_day", "attempts", "parallel", "loops", "seconds", "frontier_attempts")
 
 
@@ -35,6 +36,7 @@ class ModelSettings:
     max_tokens: int = 1024
     temperature: float = 0.2
     timeout: float = 60.0
+    reply_format: str = "search_replace"  # or "rewrite": the region in a code block (small models)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -139,6 +141,7 @@ SCHEMA: dict[str, dict[str, _Rule]] = {
         "max_tokens": _Rule(int, _at_least_one),
         "temperature": _Rule(NUMBER, _not_negative),
         "timeout": _Rule(NUMBER, _positive),
+        "reply_format": _Rule(str, _one_of(REPLY_FORMATS)),
     },
     "budget": {
         "usd_per_day": _Rule(NUMBER, _not_negative),

@@ -125,6 +125,7 @@ class FixLoop:
             failures,
             max_tokens=self.model.max_tokens,
             temperature=self.model.temperature,
+            reply_format=self.model.reply_format,
         )
 
         def record(outcome: Outcome, reason: str, **figures) -> Attempt:

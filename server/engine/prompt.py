@@ -27,6 +27,18 @@ the lines that replace them
 
 The SEARCH lines must match the file exactly, including indentation."""
 
+# For small models (a 0.5B one echoed the SEARCH/REPLACE template back, or wrote
+# prose): the whole region, fenced. Measured on the examples with
+# Qwen2.5-Coder-0.5B: 5 of 6 loops fixed against 3 of 6 with SYSTEM.
+SYSTEM_REWRITE = """\
+You fix one diagnostic in a Python file, changing as little as possible.
+Never silence the checker (no `# noqa`, no `# type: ignore`) and never delete
+the code the diagnostic is about unless the diagnostic says it is unused.
+
+Reply with the editable region rewritten, complete and fixed, in one
+```python code block, and nothing else."""
+SYSTEMS = {"search_replace": SYSTEM, "rewrite": SYSTEM_REWRITE}
+
 
 def _numbered(lines: list[str], start: int, end: int) -> str:
     return "".join(f"{number + 1:>5} | {lines[number]}" for number in range(start, end)).rstrip(
@@ -42,6 +54,7 @@ def build_request(
     *,
     max_tokens: int,
     temperature: float,
+    reply_format: str = "search_replace",
 ) -> ChatRequest:
     """The chat request for one attempt."""
     lines = split_lines(snapshot.text)
@@ -73,7 +86,7 @@ def build_request(
             + "\n".join(f"- attempt {a.number}: {a.outcome.value}: {a.reason}" for a in shown)
         )
     return ChatRequest(
-        system=SYSTEM,
+        system=SYSTEMS[reply_format],
         messages=(Message("user", "\n\n".join(parts)),),
         max_tokens=max_tokens,
         temperature=temperature,

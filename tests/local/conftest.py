@@ -10,7 +10,6 @@ import os
 from importlib.util import find_spec
 
 import pytest
-
 from fixloop.providers.local import CACHE_ENV, INSTALL, SMALL
 
 
@@ -18,7 +17,10 @@ from fixloop.providers.local import CACHE_ENV, INSTALL, SMALL
 def _needs_the_local_model():
     missing = [
         what
-        for what, there in (("llama-cpp-python", find_spec("llama_cpp")), (SMALL.name, SMALL.installed))
+        for what, there in (
+            ("llama-cpp-python", find_spec("llama_cpp")),
+            (SMALL.name, SMALL.installed),
+        )
         if not there
     ]
     if missing:
@@ -30,7 +32,7 @@ def _needs_the_local_model():
 
 @pytest.fixture(scope="session", autouse=True)
 def local_cache(tmp_path_factory):
-    """One cache for the session: the model is assembled once, and servers started by tests find it."""
+    """One cache for the session: the model is assembled once; servers the tests start find it."""
     cache = tmp_path_factory.mktemp("fixloop-cache")
     before = os.environ.get(CACHE_ENV)
     os.environ[CACHE_ENV] = str(cache)

@@ -37,14 +37,20 @@ def fixloop(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def test_fix_repairs_the_shipped_examples_with_the_local_model(tmp_path):
     shutil.copytree(EXAMPLES, tmp_path / "examples")
+    # The shipped budget, with more room: CI's machine may be busy, and this is not a benchmark.
+    (tmp_path / "examples/.fixloop.toml").write_text(
+        "[budget]\nattempts = 16\nparallel = 2\nseconds = 400\n"
+    )
     run = fixloop("fix", "--apply", "examples", cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert "examples/missing_colon.py:5: python invalid-syntax" in run.stdout
+    assert "examples/missing_colon.py:5: python SyntaxError" in run.stdout
     assert "+    if x < 0:\n" in run.stdout
     assert "examples/undefined_name.py:5: ruff F821" in run.stdout
     assert "+import pathlib" in run.stdout or "+from pathlib import" in run.stdout
     # Written, and clean for the same tools.
-    assert "    if x < 0:\n        return -1\n" in (tmp_path / "examples/missing_colon.py").read_text()
+    assert (
+        "    if x < 0:\n        return -1\n" in (tmp_path / "examples/missing_colon.py").read_text()
+    )
     check = fixloop("check", "examples", cwd=tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
 
@@ -79,8 +85,8 @@ async def lsp(lsp_client: LanguageClient, tmp_path):
     yield
 
 
-async def test_the_server_stays_up_when_the_model_process_is_killed_mid_request(lsp_client):
-    client, root = lsp_client, lsp_client.root
+async def test_the_server_stays_up_when_the_model_process_is_killed_mid_request(lsp):
+    client, root = lsp, lsp.root
     server_pid = client._server.pid
     path = root / "missing_colon.py"
     path.write_text(MISSING_COLON)

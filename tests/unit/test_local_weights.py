@@ -1,4 +1,4 @@
-"""The local models' weights and defaults: assembly from parts, the hash, the marker, the stand-ins."""
+"""The local models: weights assembled from parts, the hash, the marker, the stand-ins."""
 
 from __future__ import annotations
 
@@ -6,7 +6,6 @@ import hashlib
 from types import SimpleNamespace
 
 import pytest
-
 from fixloop.config import Settings, build_settings, validate_layer
 from fixloop.engine.toolbox import NO_MODEL, Toolbox
 from fixloop.providers import FatalProviderError

@@ -13,7 +13,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import anyio
-
 from fixloop.config import ModelSettings
 from fixloop.providers.base import ChatRequest, Completion, FatalProviderError, Unreachable
 from fixloop.providers.local.process import LocalProcess, describe_exit
@@ -56,9 +55,10 @@ def local_settings(model: LocalModel) -> ModelSettings:
     return ModelSettings(
         protocol="local",
         model=model.name,
-        max_tokens=512,  # a search/replace fix is tens of tokens; this bounds a rambling reply
+        max_tokens=256,  # a small region rewritten; bounds a rambling reply (4-14 tok/s here)
         temperature=0.7,  # attempts on one prompt should differ
         timeout=120.0,
+        reply_format="rewrite",  # the 0.5B model copes with a code block, not SEARCH/REPLACE
     )
 
 

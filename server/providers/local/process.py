@@ -22,7 +22,6 @@ import anyio
 import anyio.abc
 import httpx
 from anyio.streams.buffered import BufferedByteReceiveStream
-
 from fixloop.providers.base import FatalProviderError
 from fixloop.providers.local.weights import BUILD_FLAGS, LocalModel, WeightsError, ensure_weights
 

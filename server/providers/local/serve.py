@@ -20,8 +20,8 @@ import json
 import os
 import random
 import select
-import stat
 import socket
+import stat
 import sys
 import threading
 import time
@@ -93,11 +93,6 @@ class Model:
             if not (isinstance(message, dict) and isinstance(message.get("content"), str)):
                 raise BadRequest("every message needs a string `content`")
 
-        def abandon_if_gone(_ids, scores):
-            if gone():
-                raise ClientGone
-            return scores
-
         while not self.lock.acquire(timeout=0.2):
             if gone():
                 raise ClientGone
@@ -106,22 +101,57 @@ class Model:
             threads = body.get("n_threads")
             if isinstance(threads, int) and threads >= 1:
                 self._set_threads(threads)
-            reply = self.llm.create_chat_completion(
-                messages=[{"role": m.get("role", "user"), "content": m["content"]} for m in messages],
+            seed = body.get("seed")
+            # Streamed inside, so that a client gone away stops it at the next token (a
+            # logits processor cannot: llama-cpp calls it from C, which swallows exceptions).
+            stream = self.llm.create_chat_completion(
+                messages=[
+                    {"role": m.get("role", "user"), "content": m["content"]} for m in messages
+                ],
                 max_tokens=int(body.get("max_tokens") or 512),
                 temperature=float(body.get("temperature", 0.2)),
                 # llama-cpp reuses one seed unless told: identical prompts would give
                 # identical candidates, and parallel attempts would be wasted.
-                seed=seed if isinstance(seed := body.get("seed"), int) else random.getrandbits(31),
+                seed=seed if isinstance(seed, int) else random.getrandbits(31),
                 stop=body.get("stop") or [],
-                logits_processor=self._llama_cpp.LogitsProcessorList([abandon_if_gone]),
+                stream=True,
             )
+            text, tokens, finish = [], 0, "length"
+            try:
+                for chunk in stream:
+                    if gone():
+                        raise ClientGone
+                    choice = chunk["choices"][0]
+                    piece = choice.get("delta", {}).get("content")
+                    if piece:
+                        text.append(piece)
+                        tokens += 1
+                    finish = choice.get("finish_reason") or finish
+            finally:
+                getattr(stream, "close", lambda: None)()
+            prompt_tokens = max(0, self.llm.n_tokens - tokens)  # the context holds both
             self.served += 1
         finally:
             self.busy = False
             self.lock.release()
-        reply["model"] = body.get("model") or self.name
-        return reply
+        return {
+            "id": f"chatcmpl-fixloop-{self.served}",
+            "object": "chat.completion",
+            "created": int(time.time()),
+            "model": body.get("model") or self.name,
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": "".join(text)},
+                    "finish_reason": finish,
+                }
+            ],
+            "usage": {
+                "prompt_tokens": prompt_tokens,
+                "completion_tokens": tokens,
+                "total_tokens": prompt_tokens + tokens,
+            },
+        }
 
 
 def client_gone(connection: socket.socket) -> bool:
@@ -142,11 +172,14 @@ class Handler(BaseHTTPRequestHandler):
 
     def _send(self, status: int, payload: dict) -> None:
         data = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("content-type", "application/json")
-        self.send_header("content-length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        try:
+            self.send_response(status)
+            self.send_header("content-type", "application/json")
+            self.send_header("content-length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+        except (BrokenPipeError, ConnectionResetError):  # the client gave up meanwhile
+            self.close_connection = True
 
     def _error(self, status: int, message: str) -> None:
         self._send(status, {"error": {"message": message, "type": "invalid_request_error"}})

