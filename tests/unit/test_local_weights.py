@@ -159,3 +159,24 @@ def test_a_local_tier_needs_no_base_url_and_an_unknown_one_is_a_clear_error():
 
 def test_the_cache_folder_can_be_chosen(tmp_path):
     assert LocalModels({"FIXLOOP_CACHE_DIR": str(tmp_path)}).cache_dir == tmp_path
+
+
+def test_local_tiers_ask_for_the_region_in_a_code_block(tmp_path):
+    from fixloop.config import ConfigError
+    from fixloop.engine.prompt import SYSTEM, SYSTEM_REWRITE, build_request
+    from fixloop.engine.values import Snapshot
+    from fixloop.engine.window import make_window
+    from fixloop.providers.local import local_settings
+    from fixloop.verifiers.base import Finding, Span
+
+    assert local_settings(SMALL).reply_format == "rewrite"
+    text = "def f(x)\n    return x\n"
+    finding = Finding("python", "SyntaxError", "expected ':'", Span(0, 8, 0, 9))
+    snapshot = Snapshot("file:///a.py", 1, text, tmp_path / "a.py", tmp_path)
+    window = make_window(text, finding)
+    kwargs = {"max_tokens": 64, "temperature": 0.7}
+    assert build_request(snapshot, finding, window, [], **kwargs).system == SYSTEM
+    rewrite = build_request(snapshot, finding, window, [], reply_format="rewrite", **kwargs)
+    assert rewrite.system == SYSTEM_REWRITE and "```python code block" in rewrite.system
+    with pytest.raises(ConfigError, match="`models.fast.reply_format` must be one of"):
+        validate_layer({"models": {"fast": {"reply_format": "diff"}}}, "t")
