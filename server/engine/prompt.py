@@ -36,7 +36,8 @@ Never silence the checker (no `# noqa`, no `# type: ignore`) and never delete
 the code the diagnostic is about unless the diagnostic says it is unused.
 
 Reply with the editable region rewritten, complete and fixed, in one
-```python code block, and nothing else."""
+```python code block, and nothing else. Copy every line you do not need to
+change exactly as it is: blank lines, comments and docstrings included."""
 SYSTEMS = {"search_replace": SYSTEM, "rewrite": SYSTEM_REWRITE}
 
 
