@@ -45,9 +45,20 @@ def load_settings(root: Path) -> Settings:
 
 
 def _snapshot(path: Path):
+    """The file as a snapshot, or None (said on stderr) when it is not UTF-8 text."""
     from fixloop.engine.values import Snapshot
 
-    text = path.read_text(encoding="utf-8")
+    try:
+        data = path.read_bytes()
+        if b"\0" in data:
+            raise UnicodeDecodeError("utf-8", data, data.index(b"\0"), data.index(b"\0") + 1, "NUL byte")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        print(f"fixloop: {_display(path)}: not UTF-8 text; skipped", file=sys.stderr)
+        return None
+    except OSError as exc:
+        print(f"fixloop: {_display(path)}: cannot be read ({exc.strerror}); skipped", file=sys.stderr)
+        return None
     return Snapshot(path.as_uri(), 0, text, path, find_root(path))
 
 
@@ -78,6 +89,9 @@ async def _check(files: list[Path], as_json: bool) -> int:
     report, total = [], 0
     for path in files:
         snapshot = _snapshot(path)
+        if snapshot is None:
+            total += 1
+            continue
         settings = load_settings(snapshot.root)
         result = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
         for error in result.errors:
@@ -119,6 +133,9 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
     try:
         for path in files:
             snapshot = _snapshot(path)
+            if snapshot is None:
+                everything_fixed = False
+                continue
             settings = load_settings(snapshot.root)
             if "fast" not in settings.models:
                 print(f"fixloop: {NO_MODEL}", file=sys.stderr)
@@ -221,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return anyio.run(_check, files, args.json)
         return anyio.run(_fix, files, args.apply, args.json, args.trust)
-    except (ConfigError, FileNotFoundError, UnicodeDecodeError) as exc:
+    except (ConfigError, FileNotFoundError) as exc:
         print(f"fixloop: {exc}", file=sys.stderr)
         return 2
 

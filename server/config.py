@@ -66,6 +66,14 @@ class GateSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
+class FileSettings:
+    """Which files may be sent to a model."""
+
+    exclude: tuple[str, ...] = ()  # glob patterns, relative to the workspace root
+    max_bytes: int = 1_000_000
+
+
+@dataclass(frozen=True, kw_only=True)
 class EditorSettings:
     """How fixloop behaves towards the editor."""
 
@@ -81,6 +89,7 @@ class Settings:
     budget: BudgetSettings = BudgetSettings()
     verifiers: VerifierSettings = VerifierSettings()
     gate: GateSettings = GateSettings()
+    files: FileSettings = FileSettings()
     editor: EditorSettings = EditorSettings()
 
 
@@ -151,6 +160,7 @@ SCHEMA: dict[str, dict[str, _Rule]] = {
     },
     "verifiers": {"python": _Rule(list, _known_verifiers)},
     "gate": {"tests": _Rule(list, _argv), "timeout": _Rule(NUMBER, _positive)},
+    "files": {"exclude": _Rule(list), "max_bytes": _Rule(int, _at_least_one)},
     "editor": {"publish_diagnostics": _Rule(bool), "debounce": _Rule(NUMBER, _not_negative)},
 }
 TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", list: "a list of strings"}
@@ -254,6 +264,7 @@ def build_settings(layer: dict, source: str = "settings") -> Settings:
         budget=section(BudgetSettings, "budget"),
         verifiers=section(VerifierSettings, "verifiers"),
         gate=section(GateSettings, "gate"),
+        files=section(FileSettings, "files"),
         editor=section(EditorSettings, "editor"),
     )
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import anyio
 
 from fixloop.config import Settings
+from fixloop.engine import privacy
 from fixloop.engine.checks import CheckResult, run_checks
 from fixloop.engine.gate import is_syntax_error
 from fixloop.engine.values import Fix, LoopResult, LoopStatus, Snapshot
@@ -31,6 +32,10 @@ async def fix_file(
     """Check one file and run a loop for each finding, `loops` at a time."""
     check = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
     results: dict[int, tuple[Finding, LoopResult]] = {}
+    refused = await privacy.refusal(snapshot.path, snapshot.root, snapshot.text, settings.files)
+    if refused:
+        stopped = LoopResult(LoopStatus.STOPPED, None, (), 0.0, refused)
+        return FileReport(snapshot, check, tuple((finding, stopped) for finding in check.shown))
     limiter = anyio.CapacityLimiter(settings.budget.loops)
 
     async def one(index: int, finding: Finding) -> None:

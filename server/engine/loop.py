@@ -9,6 +9,7 @@ HTTP requests included.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 from collections.abc import Callable
@@ -19,6 +20,7 @@ import anyio
 from fixloop.config import ModelSettings
 from fixloop.engine import anticheat
 from fixloop.engine.gate import verify
+from fixloop.engine.privacy import mask
 from fixloop.engine.prompt import build_request
 from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
 from fixloop.engine.testgate import TestGate
@@ -132,6 +134,15 @@ class FixLoop:
                 number, self.tier, outcome, reason, time.perf_counter() - started, **figures
             )
 
+        # Credentials in the code never leave: placeholders go out, the reply gets them back.
+        masked = [mask(message.content) for message in request.messages]
+        request = dataclasses.replace(
+            request,
+            messages=tuple(
+                dataclasses.replace(message, content=m.text)
+                for message, m in zip(request.messages, masked, strict=True)
+            ),
+        )
         try:
             completion = await self.provider.complete(request)
         except FatalProviderError as exc:
@@ -148,8 +159,11 @@ class FixLoop:
             "output_tokens": completion.output_tokens,
             "usd": cost(self.model, completion.input_tokens, completion.output_tokens),
         }
+        reply_text = completion.text
+        for m in masked:
+            reply_text = m.unmask(reply_text)
         try:
-            new_texts = apply_reply(self.snapshot.text, self.window, parse_reply(completion.text))
+            new_texts = apply_reply(self.snapshot.text, self.window, parse_reply(reply_text))
         except ReplyError as exc:
             return record(Outcome.PARSE_ERROR, str(exc), **figures), None, 0.0
         candidate = assemble(self.snapshot.text, self.window, new_texts)

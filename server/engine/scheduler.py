@@ -21,6 +21,7 @@ import anyio
 import anyio.abc
 
 from fixloop.config import Settings
+from fixloop.engine import privacy
 from fixloop.engine.checks import run_checks
 from fixloop.engine.values import Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window, make_window
@@ -256,6 +257,12 @@ class Engine:
                 trusted = self._trusted_for(root)
                 if settings.gate.tests and not trusted:
                     self._say(UNTRUSTED_GATE)
+                refused = await privacy.refusal(snapshot.path, root, snapshot.text, settings.files)
+                if refused:
+                    tracked.state = State.STOPPED
+                    self._say(refused)
+                    self._listener.changed()
+                    return
                 try:
                     loop = self.toolbox.fast_loop(
                         settings,

@@ -11,7 +11,7 @@ from fixloop.engine.checks import run_checks
 from fixloop.engine.loop import FixLoop, LoopLimits
 from fixloop.engine.values import LoopStatus, Outcome, Snapshot
 from fixloop.providers import make_provider
-from fixloop.shadow.edits import LineEdit
+from fixloop.shadow.edits import LineEdit, apply_line_edit
 from fixloop.verifiers import make_verifiers
 
 BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
@@ -132,3 +132,33 @@ async def test_the_prompt_carries_the_diagnostic_and_the_window(tmp_path, model_
     assert "F821" in request.prompt_text and "Undefined name `pathlib`" in request.prompt_text
     assert "return pathlib.Path('.')" in request.prompt_text
     assert request.body["model"] == "scripted"
+
+
+async def test_credentials_in_the_window_never_reach_the_model(tmp_path, model_server):
+    key = "sk-ant-api03-" + "Zx9" * 12
+    text = f'import sys\n\nCLIENT_KEY = "{key}"\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path(CLIENT_KEY)\n'
+    # The model echoes the masked line back in its SEARCH block: the fix must still apply.
+    model_server.responder = lambda request: Text(
+        search_replace("import sys", "import sys\nimport pathlib")
+        if "<fixloop-secret-1>" in request.prompt_text
+        else "the key leaked"
+    )
+    loop = await make_loop(tmp_path, model_server, text=text)
+    result = await loop.run()
+    assert result.status is LoopStatus.FIXED
+    assert all(key not in r.prompt_text for r in model_server.requests)
+
+
+async def test_a_reply_that_quotes_the_masked_secret_gets_it_back(tmp_path, model_server):
+    key = "ghp_" + "A1" * 18
+    text = f'import sys\n\n\ndef main():\n    token = "{key}" + sys.argv[0]\n    return pathlib.Path(token)\n'
+    model_server.script(Text(search_replace(
+        '    token = "<fixloop-secret-1>" + sys.argv[0]\n    return pathlib.Path(token)',
+        '    token = "<fixloop-secret-1>" + sys.argv[0]\n    import pathlib\n    return pathlib.Path(token)',
+    )))
+    result = await (await make_loop(tmp_path, model_server, text=text)).run()
+    assert result.status is LoopStatus.FIXED, result.attempts
+    (edit,) = result.fix.edits()
+    fixed = apply_line_edit(text, edit)
+    assert f'token = "{key}"' in fixed and "<fixloop-secret" not in fixed
+    assert "    import pathlib\n" in fixed

@@ -1,0 +1,121 @@
+"""Bad input, fuzzed: edits, positions, replies and settings never crash or corrupt text."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fixloop.config import ConfigError, build_settings, merge_layers, validate_layer
+from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
+from fixloop.engine.window import Region, Window
+from fixloop.lsp.convert import line_edit_to_text_edit
+from fixloop.lsp.positions import from_client
+from fixloop.shadow.edits import apply_line_edit, diff_line_edit, split_lines
+
+ENCODINGS = ["utf-8", "utf-16", "utf-32"]
+# Lines with what breaks naive code: non-ASCII (astral too), tabs, CR, empty lines.
+LINE = st.text(alphabet=st.sampled_from(list("ab \t=:()é中😀") + ["\r"]), max_size=12)
+TEXT = st.builds(
+    lambda lines, ending, final: ending.join(lines) + (ending if final else ""),
+    st.lists(LINE.map(lambda s: s.replace("\r", "")), max_size=8),
+    st.sampled_from(["\n", "\r\n"]),
+    st.booleans(),
+)
+FUZZ = settings(max_examples=2000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def apply_text_edit_like_an_editor(text: str, edit, encoding: str) -> str:
+    lines = split_lines(text)
+
+    def offset(position) -> int:
+        if position.line >= len(lines):
+            return len(text)
+        line = lines[position.line]
+        column = from_client(line.rstrip("\r\n"), position.character, encoding)
+        return sum(len(line) for line in lines[: position.line]) + column
+
+    return text[: offset(edit.range.start)] + edit.new_text + text[offset(edit.range.end) :]
+
+
+@FUZZ
+@given(TEXT, TEXT)
+def test_the_smallest_edit_rebuilds_the_new_text(old, new):
+    edit = diff_line_edit(old, new)
+    if edit is None:
+        assert old == new
+    else:
+        assert apply_line_edit(old, edit) == new
+
+
+@FUZZ
+@given(TEXT, TEXT, st.sampled_from(ENCODINGS))
+def test_an_editor_applying_the_lsp_edit_gets_the_same_text(old, new, encoding):
+    edit = diff_line_edit(old, new)
+    if edit is None:
+        return
+    text_edit = line_edit_to_text_edit(split_lines(old), edit, encoding)
+    assert apply_text_edit_like_an_editor(old, text_edit, encoding) == new
+
+
+@FUZZ
+@given(st.text(max_size=400))
+def test_reply_parsing_fails_only_with_a_reason(reply):
+    try:
+        parse_reply(reply)
+    except ReplyError as exc:
+        assert str(exc)
+
+
+ADVERSARIAL = st.lists(
+    st.sampled_from(["<<<<<<< SEARCH", "=======", ">>>>>>> REPLACE", "```", "```python", "x = 1",
+                     "", "    pass", "def f():", "~~~", "<<<<<<<SEARCH", ">>>>>>>REPLACE"]),
+    max_size=12,
+).map("\n".join)
+
+
+@FUZZ
+@given(ADVERSARIAL, TEXT)
+def test_adversarial_replies_apply_inside_the_window_or_fail_with_a_reason(reply, text):
+    lines = split_lines(text)
+    window = Window((Region(0, len(lines)),), 0) if lines else Window((Region(0, 0),), 0)
+    try:
+        regions = apply_reply(text, window, parse_reply(reply))
+    except ReplyError as exc:
+        assert str(exc)
+        return
+    assert len(regions) == 1
+
+
+JSONISH = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=10,
+)
+SECTIONS = st.dictionaries(
+    st.sampled_from(["models", "budget", "verifiers", "gate", "files", "editor", "bogus"]),
+    st.dictionaries(
+        st.sampled_from(["fast", "parallel", "attempts", "python", "tests", "exclude", "debounce",
+                         "usd_per_day", "model", "base_url", "typo"]),
+        JSONISH,
+        max_size=3,
+    ) | JSONISH,
+    max_size=3,
+)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(SECTIONS)
+def test_settings_are_valid_or_refused_with_the_key_and_the_file(raw):
+    try:
+        build_settings(merge_layers({}, validate_layer(raw, "/ws/.fixloop.toml")), "/ws/.fixloop.toml")
+    except ConfigError as exc:
+        assert "/ws/.fixloop.toml" in str(exc)
+        assert "`" in str(exc) or "table" in str(exc)
+
+
+@pytest.mark.parametrize("text", ["", "\n", "x", "x\r\n", "é😀\n中"])
+def test_edge_texts_round_trip(text):
+    for new in ["", "y\n", text + "z"]:
+        edit = diff_line_edit(text, new)
+        assert edit is None or apply_line_edit(text, edit) == new
