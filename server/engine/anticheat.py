@@ -47,11 +47,21 @@ REMOVABLE = {
     ("ruff", "W293"),  # whitespace on a blank line
     ("ruff", "W391"),  # blank line at end of file
     ("ruff", "E303"),  # too many blank lines
-    ("mypy", "unused-ignore"),
+    ("mypy", "unused-ignore"),  # an unused `# type: ignore`
     ("mypy", "redundant-cast"),
+    ("mypy", "unreachable"),  # statement is unreachable (--warn-unreachable)
+    ("mypy", "no-redef"),  # name already defined: the redefinition may go
+    ("mypy", "redundant-self"),
     ("pyright", "reportUnusedImport"),
     ("pyright", "reportUnusedVariable"),
+    ("pyright", "reportUnusedClass"),
+    ("pyright", "reportUnusedFunction"),
     ("pyright", "reportUnnecessaryTypeIgnoreComment"),
+    ("pyright", "reportUnnecessaryCast"),
+    ("pyright", "reportUnnecessaryIsInstance"),
+    ("pyright", "reportUnnecessaryComparison"),
+    ("pyright", "reportUnnecessaryContains"),
+    ("pyright", "reportRedeclaration"),
 }
 
 PLACEHOLDERS = {"pass", "..."}

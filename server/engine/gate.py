@@ -17,7 +17,7 @@ import anyio
 from fixloop.engine.values import Snapshot
 from fixloop.verifiers.base import CheckRequest, Finding, Verifier, VerifierError
 
-SYNTAX_CODES = {("ruff", "invalid-syntax")}
+SYNTAX_CODES = {("ruff", "invalid-syntax"), ("mypy", "syntax")}
 
 
 def is_syntax_error(finding: Finding) -> bool:
