@@ -47,17 +47,17 @@ class Worker:
         self.version = ""
 
     @classmethod
-    async def start(cls, python: Path, cwd: Path, stderr_path: Path) -> Worker:
+    async def start(cls, python: Path, cwd: Path, stderr_path: Path, timeout: float) -> Worker:
         tool = await ToolProcess.start(
             [str(python), "-c", WORKER_SOURCE], cwd=cwd, stderr_path=stderr_path, name="mypy"
         )
         worker = cls(tool)
         try:
-            with anyio.fail_after(START_TIMEOUT):
+            with anyio.fail_after(timeout):
                 hello = await worker._read()
         except TimeoutError:
             await tool.aclose()
-            raise VerifierError(f"mypy did not start within {START_TIMEOUT:g} s") from None
+            raise VerifierError(f"mypy did not start within {timeout:g} s and was killed") from None
         except BaseException:
             await tool.aclose()
             raise
@@ -155,7 +155,9 @@ class MypyPool:
             await slot.discard_worker()
         if slot.worker is None:
             index = self._slots.index(slot)
-            slot.worker = await Worker.start(self.python, self.root, self.home / f"stderr-{index}.log")
+            slot.worker = await Worker.start(
+                self.python, self.root, self.home / f"stderr-{index}.log", min(timeout, START_TIMEOUT)
+            )
             self.version = slot.worker.version
         try:
             return await slot.worker.run(args, timeout)

@@ -64,20 +64,22 @@ def parse_pyright_diagnostics(items: list[dict], text: str) -> tuple[Finding, ..
      "severity": 1, "code": "reportReturnType", "source": "Pyright",
      "codeDescription": {"href": "https://github.com/microsoft/pyright/..."}}
     Hints (severity 4: unused or unreachable code greyed out) are not what the
-    pyright CLI reports, so they are dropped. Syntax errors have no code.
+    pyright CLI reports, and information without a rule is `reveal_type`'s
+    output: both are dropped. Errors without a rule (syntax errors) get the
+    code "error".
     """
     lines = text.splitlines(keepends=True)
     findings = []
     for item in items:
         severity = SEVERITY.get(int(item.get("severity") or 1))
-        if severity is None:
+        code = item.get("code")
+        if severity is None or (severity is Severity.INFORMATION and code is None):
             continue
         span_range = item.get("range") or {}
         line, col = _point(lines, span_range.get("start") or {})
         end_line, end_col = _point(lines, span_range.get("end") or {})
         if (end_line, end_col) < (line, col):
             end_line, end_col = line, col
-        code = item.get("code")
         findings.append(
             Finding(
                 source="pyright",
@@ -184,8 +186,9 @@ CAPABILITIES = {
 class PyrightServer:
     """One workspace's language server, its watch and its virtual documents."""
 
-    def __init__(self, root: Path, home: Path) -> None:
+    def __init__(self, root: Path, home: Path, install: PyrightInstall | None = None) -> None:
         self.root = root
+        self.fixed_install = install
         self.home = home
         self.session: LanguageServerSession | None = None
         self.watch = Watch(root)
@@ -206,7 +209,7 @@ class PyrightServer:
             if self.session is not None:
                 await self.session.aclose()
                 self.session = None
-            self.install = install = find_pyright(self.root)
+            self.install = install = self.fixed_install or find_pyright(self.root)
             await self.watch.changes()  # the baseline: the server reads the disk as of now
             uri = self.root.as_uri()
             self.session = await LanguageServerSession.start(
@@ -241,8 +244,9 @@ class Pyright:
 
     name = "pyright"
 
-    def __init__(self, *, timeout: float = 60.0) -> None:
+    def __init__(self, *, timeout: float = 60.0, install: PyrightInstall | None = None) -> None:
         self.timeout = timeout
+        self.install = install  # None: the workspace's pyright if it has one, else fixloop's
         self._home: Path | None = None
         self._servers: dict[Path, PyrightServer] = {}
         self._log = ToolLog()
@@ -254,7 +258,7 @@ class Pyright:
                 self._home = Path(tempfile.mkdtemp(prefix="fixloop-pyright-"))
             home = self._home / f"server-{len(self._servers)}"
             home.mkdir()
-            server = self._servers[root] = PyrightServer(root, home)
+            server = self._servers[root] = PyrightServer(root, home, self.install)
         return server
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
