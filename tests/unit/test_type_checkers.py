@@ -9,6 +9,7 @@ from pathlib import Path
 
 import anyio
 import pytest
+import pytest_asyncio
 
 from fixloop.verifiers import CheckRequest, VerifierError
 from fixloop.verifiers.cache import CachedVerifier
@@ -26,45 +27,54 @@ def request(root: Path, text: str, name: str = "app.py") -> CheckRequest:
     return CheckRequest(text, root / name, root)
 
 
-@pytest.fixture
+# One workspace, one mypy and one pyright for the module: each pays its cold start once.
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("workspace")
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def mypy():
     verifier = Mypy(workers=2)
     yield verifier
     await verifier.aclose()
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def pyright():
     verifier = Pyright()
     yield verifier
     await verifier.aclose()
 
 
-async def test_mypy_checks_the_text_not_the_file(tmp_path, mypy):
-    (tmp_path / "app.py").write_text(FIXED)  # the file on disk is clean; the buffer is not
-    (finding,) = await mypy.check(request(tmp_path, LABEL))
+async def test_mypy_checks_the_text_not_the_file(shared, mypy):
+    (shared / "text.py").write_text(FIXED)  # the file on disk is clean; the buffer is not
+    (finding,) = await mypy.check(request(shared, LABEL, "text.py"))
     assert (finding.source, finding.code) == ("mypy", "return-value")
     assert finding.span.start_line == 1
-    assert await mypy.check(request(tmp_path, FIXED)) == ()
+    assert await mypy.check(request(shared, FIXED, "text.py")) == ()
 
 
-async def test_mypy_verdicts_never_leak_between_candidates_of_equal_length(tmp_path, mypy):
+async def test_mypy_verdicts_never_leak_between_candidates_of_equal_length(shared, mypy):
     # mypy's cache trusts size and mtime (whole seconds), then hashes the *real*
     # file: without unique shadows the second candidate would inherit the first's verdict.
-    (tmp_path / "app.py").write_text(LABEL)
+    (shared / "same.py").write_text(LABEL)
     for _ in range(2):
-        assert [f.code for f in await mypy.check(request(tmp_path, LABEL))] == ["return-value"]
-        assert await mypy.check(request(tmp_path, SAME_LENGTH)) == ()
+        assert [f.code for f in await mypy.check(request(shared, LABEL, "same.py"))] == ["return-value"]
+        assert await mypy.check(request(shared, SAME_LENGTH, "same.py")) == ()
 
 
-async def test_concurrent_mypy_checks_each_get_their_own_verdict(tmp_path, mypy):
-    (tmp_path / "app.py").write_text(FIXED)
-    await mypy.check(request(tmp_path, FIXED))  # warm the first worker's cache
+async def test_concurrent_mypy_checks_each_get_their_own_verdict(shared, mypy):
+    (shared / "many.py").write_text(FIXED)
+    await mypy.check(request(shared, FIXED, "many.py"))
     texts = [LABEL if i % 2 else FIXED.replace("str(n)", f"str(n + {i})") for i in range(6)]
     verdicts: dict[int, int] = {}
 
     async def one(i: int) -> None:
-        verdicts[i] = len(await mypy.check(request(tmp_path, texts[i])))
+        verdicts[i] = len(await mypy.check(request(shared, texts[i], "many.py")))
 
     async with anyio.create_task_group() as tg:
         for i in range(len(texts)):
@@ -72,16 +82,16 @@ async def test_concurrent_mypy_checks_each_get_their_own_verdict(tmp_path, mypy)
     assert verdicts == {i: i % 2 for i in range(6)}
 
 
-async def test_mypy_follows_imports_and_reports_only_this_file(tmp_path, mypy):
-    (tmp_path / "helper.py").write_text('def double(x: int) -> int:\n    return x * 2\n\nbad: int = ""\n')
-    (tmp_path / "app.py").write_text("")
+async def test_mypy_follows_imports_and_reports_only_this_file(shared, mypy):
+    (shared / "helper.py").write_text('def double(x: int) -> int:\n    return x * 2\n\nbad: int = ""\n')
+    (shared / "user.py").write_text("")
     text = 'import helper\n\nhelper.double("a")\n'
-    (finding,) = await mypy.check(request(tmp_path, text))
+    (finding,) = await mypy.check(request(shared, text, "user.py"))
     assert finding.code == "arg-type" and finding.span.start_line == 2
 
 
-async def test_a_new_unsaved_file_is_checked_too(tmp_path, mypy):
-    (finding,) = await mypy.check(request(tmp_path, LABEL, name="new.py"))
+async def test_a_new_unsaved_file_is_checked_too(shared, mypy):
+    (finding,) = await mypy.check(request(shared, LABEL, name="new.py"))
     assert finding.code == "return-value"
 
 
@@ -168,29 +178,29 @@ async def test_the_workspace_ruff_wins_and_the_log_says_so(tmp_path, caplog):
     assert "the workspace's ruff" in caplog.text
 
 
-async def test_pyright_checks_the_text_through_its_language_server(tmp_path, pyright, caplog):
+async def test_pyright_checks_the_text_through_its_language_server(shared, pyright, caplog):
     caplog.set_level(logging.INFO, logger="fixloop.verifiers")
-    (tmp_path / "app.py").write_text("")
-    (finding,) = await pyright.check(request(tmp_path, OPTIONAL))
+    (shared / "word.py").write_text("")
+    (finding,) = await pyright.check(request(shared, OPTIONAL, "word.py"))
     assert (finding.source, finding.code) == ("pyright", "reportOptionalMemberAccess")
     assert finding.span.start_line == 4
     fixed = OPTIONAL.replace("return re.match", "match = re.match").replace(
         ".group(0)\n", '\n    return match.group(0) if match else ""\n'
     )
-    assert await pyright.check(request(tmp_path, fixed)) == ()
+    assert await pyright.check(request(shared, fixed, "word.py")) == ()
     assert "fixloop's own pyright" in caplog.text
 
 
-async def test_pyright_sees_files_changed_on_disk(tmp_path, pyright):
-    (tmp_path / "pkg").mkdir()
-    (tmp_path / "pkg" / "__init__.py").write_text("")
-    (tmp_path / "pkg" / "util.py").write_text("def one() -> int:\n    return 1\n")
+async def test_pyright_sees_files_changed_on_disk(shared, pyright):
+    (shared / "pkg").mkdir()
+    (shared / "pkg" / "__init__.py").write_text("")
+    (shared / "pkg" / "util.py").write_text("def one() -> int:\n    return 1\n")
     text = "from .util import one\n\nx: str = one()\n"
-    (finding,) = await pyright.check(request(tmp_path, text, "pkg/app.py"))  # relative import resolved
+    (finding,) = await pyright.check(request(shared, text, "pkg/app.py"))  # relative import resolved
     assert finding.code == "reportAssignmentType"
-    (tmp_path / "pkg" / "util.py").write_text("def one() -> str:\n    return '1'\n")
+    (shared / "pkg" / "util.py").write_text("def one() -> str:\n    return '1'\n")
     with anyio.fail_after(20):
-        while await pyright.check(request(tmp_path, text, "pkg/app.py")):
+        while await pyright.check(request(shared, text, "pkg/app.py")):
             await anyio.sleep(0.1)  # the watch scans at most every 0.2 s
 
 
