@@ -94,7 +94,15 @@ async def bench_ruff(runs: int) -> None:
     bare, ours = [], []
     for n in range(runs + 1):
         source = candidate(text, n)
-        argv = [ruff_binary(), "check", "--output-format", "json", "--stdin-filename", str(path), "-"]
+        argv = [
+            ruff_binary(),
+            "check",
+            "--output-format",
+            "json",
+            "--stdin-filename",
+            str(path),
+            "-",
+        ]
         b = await anyio.to_thread.run_sync(timed_run, argv, root, source.encode())
         o = await timed_check(ruff, CheckRequest(source, path, root))
         if n:  # the first round warms the file system cache
@@ -113,7 +121,17 @@ async def bench_ruff(runs: int) -> None:
 
 def mypy_argv(cache: Path, real: Path, shadow: Path) -> list[str]:
     mypy = str(Path(sys.executable).with_name("mypy"))
-    return [mypy, "-O", "json", "--cache-dir", str(cache), "--shadow-file", str(real), str(shadow), str(real)]
+    return [
+        mypy,
+        "-O",
+        "json",
+        "--cache-dir",
+        str(cache),
+        "--shadow-file",
+        str(real),
+        str(shadow),
+        str(real),
+    ]
 
 
 async def bench_mypy(runs: int, name: str, root: Path, target: Path, cold_runs: int) -> None:
@@ -122,14 +140,18 @@ async def bench_mypy(runs: int, name: str, root: Path, target: Path, cold_runs: 
     shadow = work / "shadow.py"
     warm_cache = work / "warm"
     shadow.write_text(text)
-    await anyio.to_thread.run_sync(timed_run, mypy_argv(warm_cache, target, shadow), root)  # warm it
+    await anyio.to_thread.run_sync(
+        timed_run, mypy_argv(warm_cache, target, shadow), root
+    )  # warm it
     mypy = Mypy(workers=1)
     await mypy.check(CheckRequest(text, target, root))  # warm the worker and its cache
     bare, ours = [], []
     for n in range(runs):
         source = candidate(text, n)
         shadow.write_text(source)
-        bare.append(await anyio.to_thread.run_sync(timed_run, mypy_argv(warm_cache, target, shadow), root))
+        bare.append(
+            await anyio.to_thread.run_sync(timed_run, mypy_argv(warm_cache, target, shadow), root)
+        )
         ours.append(await timed_check(mypy, CheckRequest(source, target, root)))
     await mypy.aclose()
     bare_cold, ours_cold = [], []
@@ -137,7 +159,9 @@ async def bench_mypy(runs: int, name: str, root: Path, target: Path, cold_runs: 
         source = candidate(text, 1000 + n)
         shadow.write_text(source)
         cache = work / f"cold-{n}"
-        bare_cold.append(await anyio.to_thread.run_sync(timed_run, mypy_argv(cache, target, shadow), root))
+        bare_cold.append(
+            await anyio.to_thread.run_sync(timed_run, mypy_argv(cache, target, shadow), root)
+        )
         fresh = Mypy(workers=1)
         ours_cold.append(await timed_check(fresh, CheckRequest(source, target, root)))
         await fresh.aclose()
@@ -165,7 +189,12 @@ async def bench_pyright(runs: int) -> None:
     install = find_pyright(root)
     cli_root = make_project(SMALL)  # the CLI reads the file from disk: its own copy
     cli_target = cli_root / "pkg" / "app.py"
-    cli = [str(install.node), str(install.script.with_name("index.js")), "--outputjson", str(cli_target)]
+    cli = [
+        str(install.node),
+        str(install.script.with_name("index.js")),
+        "--outputjson",
+        str(cli_target),
+    ]
     ours = Pyright()
     await ours.check(CheckRequest(text, target, root))  # start and warm it
     # The same server process driven without fixloop's layer (watch, parse): the bare exchange.
@@ -175,8 +204,17 @@ async def bench_pyright(runs: int) -> None:
     async def bare_exchange(source: str, version: int) -> float:
         started = time.perf_counter()
         async with session.lock:
-            await session.notify("textDocument/didOpen", {"textDocument": {
-                "uri": uri, "languageId": "python", "version": version, "text": source}})
+            await session.notify(
+                "textDocument/didOpen",
+                {
+                    "textDocument": {
+                        "uri": uri,
+                        "languageId": "python",
+                        "version": version,
+                        "text": source,
+                    }
+                },
+            )
             await session.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
             await session.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
         return time.perf_counter() - started
@@ -214,13 +252,18 @@ async def main(runs: int, only: set[str]) -> None:
         await bench_ruff(runs)
     if "mypy" in only:
         small = make_project(SMALL)
-        await bench_mypy(runs, "small project (5 modules)", small, small / "pkg" / "app.py", cold_runs=3)
+        await bench_mypy(
+            runs, "small project (5 modules)", small, small / "pkg" / "app.py", cold_runs=3
+        )
         shutil.rmtree(small)
         own = make_project({})
         shutil.copytree(REPO / "server", own / "fixloop")
         await bench_mypy(
-            max(5, runs // 2), "fixloop's server/ (+ pygls, lsprotocol, anyio, httpx)",
-            own, own / "fixloop" / "engine" / "loop.py", cold_runs=2,
+            max(5, runs // 2),
+            "fixloop's server/ (+ pygls, lsprotocol, anyio, httpx)",
+            own,
+            own / "fixloop" / "engine" / "loop.py",
+            cold_runs=2,
         )
         shutil.rmtree(own)
     if "pyright" in only:

@@ -86,7 +86,9 @@ class LanguageServerSession:
                 continue  # the answer to a request whose caller was cancelled
             if "error" in message:
                 error = message["error"] or {}
-                raise VerifierError(f"{self.tool.name}: {method} failed: {error.get('message', error)}")
+                raise VerifierError(
+                    f"{self.tool.name}: {method} failed: {error.get('message', error)}"
+                )
             return message.get("result")
 
     async def _receive(self) -> dict[str, Any]:

@@ -72,7 +72,9 @@ def mypy_records(output: str) -> tuple[tuple[MypyRecord, ...], tuple[str, ...]]:
                 )
             )
         except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise VerifierError(f"mypy printed a line that is not its JSON: {line[:200]} ({exc})") from None
+            raise VerifierError(
+                f"mypy printed a line that is not its JSON: {line[:200]} ({exc})"
+            ) from None
     return tuple(records), tuple(other)
 
 
@@ -192,7 +194,9 @@ class Mypy:
 
     name = "mypy"
 
-    def __init__(self, *, python: Path | None = None, timeout: float = 120.0, workers: int | None = None) -> None:
+    def __init__(
+        self, *, python: Path | None = None, timeout: float = 120.0, workers: int | None = None
+    ) -> None:
         self._python = python  # None: the workspace's mypy if it has one, else fixloop's
         self.timeout = timeout
         self.workers = workers or max(1, min(os.cpu_count() or 1, 4))
@@ -216,8 +220,10 @@ class Mypy:
         if local is not None and venv is not None:
             return venv_python(venv), [], f"the workspace's mypy ({local})"
         extra = ["--python-executable", str(venv_python(venv))] if venv is not None else []
-        return own_python(), extra, "fixloop's own mypy" + (
-            f", with the workspace's packages ({venv})" if venv else ""
+        return (
+            own_python(),
+            extra,
+            "fixloop's own mypy" + (f", with the workspace's packages ({venv})" if venv else ""),
         )
 
     async def _pool(self, root: Path) -> tuple[MypyPool, list[str]]:
@@ -241,8 +247,16 @@ class Mypy:
 
         def args(cache_dir: str) -> list[str]:
             return [
-                "-O", "json", "--show-absolute-path", "--cache-dir", cache_dir,
-                *extra, "--shadow-file", str(real), str(shadow), str(target),
+                "-O",
+                "json",
+                "--show-absolute-path",
+                "--cache-dir",
+                cache_dir,
+                *extra,
+                "--shadow-file",
+                str(real),
+                str(shadow),
+                str(target),
             ]
 
         try:
@@ -251,9 +265,10 @@ class Mypy:
             shadow.unlink(missing_ok=True)
         self._describe(pool, request.root)
         if pool.version and _version(pool.version) < MIN_VERSION:
+            needed = ".".join(map(str, MIN_VERSION))
             raise VerifierError(
-                f"mypy {pool.version} is too old for fixloop (it needs {'.'.join(map(str, MIN_VERSION))}+ "
-                "for JSON output): upgrade the workspace's mypy"
+                f"mypy {pool.version} is too old for fixloop (it needs {needed}+ for JSON output): "
+                "upgrade the workspace's mypy"
             )
         return verdict(answer, target, request.root, request.text)
 

@@ -78,7 +78,9 @@ class Worker:
         try:
             message = json.loads(line)
         except json.JSONDecodeError:
-            raise VerifierError(f"mypy worker wrote something else than JSON: {line[:200]!r}") from None
+            raise VerifierError(
+                f"mypy worker wrote something else than JSON: {line[:200]!r}"
+            ) from None
         if not isinstance(message, dict):
             raise VerifierError(f"mypy worker wrote {message!r}")
         return message
@@ -156,7 +158,10 @@ class MypyPool:
         if slot.worker is None:
             index = self._slots.index(slot)
             slot.worker = await Worker.start(
-                self.python, self.root, self.home / f"stderr-{index}.log", min(timeout, START_TIMEOUT)
+                self.python,
+                self.root,
+                self.home / f"stderr-{index}.log",
+                min(timeout, START_TIMEOUT),
             )
             self.version = slot.worker.version
         try:

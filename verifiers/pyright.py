@@ -30,8 +30,12 @@ from fixloop.verifiers.tools import ToolLog, project_venv, site_packages, venv_p
 from fixloop.verifiers.watch import Watch
 
 LANGSERVER_JS = Path("dist") / "langserver.index.js"
-NOT_INSTALLED = "pyright is not installed: install fixloop with the extra, pip install 'fixloop[pyright]'"
-NO_NODE = "pyright needs Node.js: pip install 'fixloop[pyright]' (node from PyPI) or put node on PATH"
+NOT_INSTALLED = (
+    "pyright is not installed: install fixloop with the extra, pip install 'fixloop[pyright]'"
+)
+NO_NODE = (
+    "pyright needs Node.js: pip install 'fixloop[pyright]' (node from PyPI) or put node on PATH"
+)
 SEVERITY = {1: Severity.ERROR, 2: Severity.WARNING, 3: Severity.INFORMATION}
 
 
@@ -267,12 +271,18 @@ class Pyright:
             with anyio.fail_after(self.timeout):
                 session = await server.ensure(self.timeout)
                 assert server.install is not None
-                self._log.using("pyright", request.root, f"pyright {server.install.version}, {server.install.what}")
+                self._log.using(
+                    "pyright",
+                    request.root,
+                    f"pyright {server.install.version}, {server.install.what}",
+                )
                 async with session.lock:
                     items = await self._diagnostics(server, session, request)
         except TimeoutError:
             await server.aclose()
-            raise VerifierError(f"pyright timed out after {self.timeout:g} s and was stopped") from None
+            raise VerifierError(
+                f"pyright timed out after {self.timeout:g} s and was stopped"
+            ) from None
         except VerifierError:
             await server.aclose()
             raise
@@ -291,10 +301,19 @@ class Pyright:
         server.versions += 1
         await session.notify(
             "textDocument/didOpen",
-            {"textDocument": {"uri": uri, "languageId": "python", "version": server.versions, "text": request.text}},
+            {
+                "textDocument": {
+                    "uri": uri,
+                    "languageId": "python",
+                    "version": server.versions,
+                    "text": request.text,
+                }
+            },
         )
         try:
-            report = await session.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+            report = await session.request(
+                "textDocument/diagnostic", {"textDocument": {"uri": uri}}
+            )
         finally:
             with anyio.CancelScope(shield=True):
                 try:

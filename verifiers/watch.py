@@ -52,8 +52,11 @@ def scan(root: Path, limit: int = LIMIT) -> dict[str, Stamp] | None:
 
 def compare(old: dict[str, Stamp], new: dict[str, Stamp]) -> list[tuple[str, int]]:
     """(path, LSP change type) for every file created, changed or deleted."""
-    changes = [(path, CREATED if path not in old else CHANGED)
-               for path, stamp in new.items() if old.get(path) != stamp]
+    changes = [
+        (path, CREATED if path not in old else CHANGED)
+        for path, stamp in new.items()
+        if old.get(path) != stamp
+    ]
     changes += [(path, DELETED) for path in old if path not in new]
     return sorted(changes)
 

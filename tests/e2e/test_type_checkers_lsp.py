@@ -28,7 +28,8 @@ LABEL_FIX = search_replace("    return count * 2", "    return str(count * 2)")
 
 WORD = 'import re\n\n\ndef first_word(text: str) -> str:\n    return re.match(r"\\w+", text).group(0)\n'
 WORD_WRONG = search_replace(
-    '    return re.match(r"\\w+", text).group(0)', '    return str(re.match(r"\\w+", text).group(0))'
+    '    return re.match(r"\\w+", text).group(0)',
+    '    return str(re.match(r"\\w+", text).group(0))',
 )
 WORD_FIX = search_replace(
     '    return re.match(r"\\w+", text).group(0)',
@@ -59,7 +60,9 @@ async def lsp(lsp_client: LanguageClient, request, tmp_path, model_server):
     converter = lsp_client.protocol._converter
 
     def command_or_action(obj, _):  # lsprotocol cannot tell these apart by itself
-        return converter.structure(obj, T.Command if isinstance(obj.get("command"), str) else T.CodeAction)
+        return converter.structure(
+            obj, T.Command if isinstance(obj.get("command"), str) else T.CodeAction
+        )
 
     converter.register_structure_hook(Union[T.Command, T.CodeAction], command_or_action)
     result = await lsp_client.initialize_session(
@@ -91,10 +94,20 @@ async def fixed_text(client: Client, uri: str, text: str, target: T.Diagnostic) 
 
 async def test_a_type_error_is_fixed_and_verified_by_the_type_checker(client: Client):
     if client.checker == "mypy":
-        text, name, code, script = LABEL, "label.py", "return-value", (LABEL_CHEAT, LABEL_WRONG, LABEL_FIX)
+        text, name, code, script = (
+            LABEL,
+            "label.py",
+            "return-value",
+            (LABEL_CHEAT, LABEL_WRONG, LABEL_FIX),
+        )
         expected = LABEL.replace("return count * 2", "return str(count * 2)")
     else:
-        text, name, code, script = WORD, "word.py", "reportOptionalMemberAccess", (WORD_WRONG, WORD_FIX)
+        text, name, code, script = (
+            WORD,
+            "word.py",
+            "reportOptionalMemberAccess",
+            (WORD_WRONG, WORD_FIX),
+        )
         expected = WORD.replace(
             '    return re.match(r"\\w+", text).group(0)\n',
             '    match = re.match(r"\\w+", text)\n    return match.group(0) if match else ""\n',
@@ -110,7 +123,9 @@ async def test_a_type_error_is_fixed_and_verified_by_the_type_checker(client: Cl
     requests = client.model.requests
     assert len(requests) == len(script)
     # The wrong fix was run through the type checker in the shadow, which still objected.
-    failed = [line for line in requests[-1].prompt_text.splitlines() if "failed verification" in line]
+    failed = [
+        line for line in requests[-1].prompt_text.splitlines() if "failed verification" in line
+    ]
     assert failed and f"{client.checker} {code} at line" in failed[-1]
     if client.checker == "mypy":
         assert "suppression (# type: ignore)" in requests[1].prompt_text

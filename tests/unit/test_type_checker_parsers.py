@@ -48,7 +48,9 @@ def test_mypy_json_gives_findings_of_this_file_only_with_mypy_codes():
 def test_mypy_hints_follow_their_error_message():
     widen = mypy_findings("mypy-2.4.1-app.jsonl")[2]
     first, *notes = widen.message.splitlines()
-    assert first == 'Argument 1 to "widen" has incompatible type "list[int]"; expected "list[float]"'
+    assert (
+        first == 'Argument 1 to "widen" has incompatible type "list[int]"; expected "list[float]"'
+    )
     assert notes[1] == 'Consider using "Sequence" instead, which is covariant'
 
 
@@ -128,10 +130,17 @@ def test_pyright_cli_json_gives_the_same_findings():
 
 def test_pyright_hints_are_dropped_and_rule_less_errors_kept():
     items = [
-        {"range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}},
-         "message": "Code is unreachable", "severity": 4, "tags": [1]},
-        {"range": {"start": {"line": 0, "character": 4}, "end": {"line": 0, "character": 4}},
-         "message": "Expected expression", "severity": 1},
+        {
+            "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 1}},
+            "message": "Code is unreachable",
+            "severity": 4,
+            "tags": [1],
+        },
+        {
+            "range": {"start": {"line": 0, "character": 4}, "end": {"line": 0, "character": 4}},
+            "message": "Expected expression",
+            "severity": 1,
+        },
     ]
     (finding,) = parse_pyright_diagnostics(items, "x = \n")
     assert (finding.code, finding.span) == ("error", Span(0, 4, 0, 4))
@@ -151,7 +160,10 @@ def test_the_virtual_file_sits_beside_the_real_one():
 
 
 def test_jsonrpc_messages_survive_any_split():
-    messages = [{"jsonrpc": "2.0", "id": 1, "result": {"é": "😀"}}, {"jsonrpc": "2.0", "method": "x"}]
+    messages = [
+        {"jsonrpc": "2.0", "id": 1, "result": {"é": "😀"}},
+        {"jsonrpc": "2.0", "method": "x"},
+    ]
     data = b"".join(encode(m) for m in messages)
     for size in (1, 7, len(data)):
         buffer = MessageBuffer()
@@ -188,7 +200,10 @@ def test_watch_sees_created_changed_and_deleted_files(tmp_path):
     (tmp_path / "pkg").mkdir()
     (tmp_path / "pkg" / "c.pyi").write_text("")
     assert compare(before, scan(tmp_path)) == sorted(
-        [(str(tmp_path / "a.py"), CHANGED), (str(tmp_path / "b.py"), DELETED),
-         (str(tmp_path / "pkg" / "c.pyi"), CREATED)]
+        [
+            (str(tmp_path / "a.py"), CHANGED),
+            (str(tmp_path / "b.py"), DELETED),
+            (str(tmp_path / "pkg" / "c.pyi"), CREATED),
+        ]
     )
     assert scan(tmp_path, limit=1) is None

@@ -20,7 +20,9 @@ from fixloop.verifiers.ruff import Ruff, ruff_binary
 LABEL = "def label(n: int) -> str:\n    return n * 2\n"
 FIXED = "def label(n: int) -> str:\n    return str(n)\n"
 SAME_LENGTH = "def label(n: int) -> int:\n    return n * 2\n"  # as long as LABEL, and clean
-OPTIONAL = 'import re\n\n\ndef word(text: str) -> str:\n    return re.match(r"\\w+", text).group(0)\n'
+OPTIONAL = (
+    'import re\n\n\ndef word(text: str) -> str:\n    return re.match(r"\\w+", text).group(0)\n'
+)
 
 
 def request(root: Path, text: str, name: str = "app.py") -> CheckRequest:
@@ -63,7 +65,9 @@ async def test_mypy_verdicts_never_leak_between_candidates_of_equal_length(share
     # file: without unique shadows the second candidate would inherit the first's verdict.
     (shared / "same.py").write_text(LABEL)
     for _ in range(2):
-        assert [f.code for f in await mypy.check(request(shared, LABEL, "same.py"))] == ["return-value"]
+        assert [f.code for f in await mypy.check(request(shared, LABEL, "same.py"))] == [
+            "return-value"
+        ]
         assert await mypy.check(request(shared, SAME_LENGTH, "same.py")) == ()
 
 
@@ -83,7 +87,9 @@ async def test_concurrent_mypy_checks_each_get_their_own_verdict(shared, mypy):
 
 
 async def test_mypy_follows_imports_and_reports_only_this_file(shared, mypy):
-    (shared / "helper.py").write_text('def double(x: int) -> int:\n    return x * 2\n\nbad: int = ""\n')
+    (shared / "helper.py").write_text(
+        'def double(x: int) -> int:\n    return x * 2\n\nbad: int = ""\n'
+    )
     (shared / "user.py").write_text("")
     text = 'import helper\n\nhelper.double("a")\n'
     (finding,) = await mypy.check(request(shared, text, "user.py"))
@@ -109,7 +115,9 @@ def _script(path: Path, body: str) -> Path:
 
 
 async def test_a_mypy_that_dies_is_no_verdict(tmp_path):
-    broken = Mypy(python=_script(tmp_path / "python", "echo 'Fatal Python error: init' >&2; exit 1"))
+    broken = Mypy(
+        python=_script(tmp_path / "python", "echo 'Fatal Python error: init' >&2; exit 1")
+    )
     try:
         with pytest.raises(VerifierError, match="Fatal Python error"):
             await broken.check(request(tmp_path, LABEL))
@@ -196,7 +204,9 @@ async def test_pyright_sees_files_changed_on_disk(shared, pyright):
     (shared / "pkg" / "__init__.py").write_text("")
     (shared / "pkg" / "util.py").write_text("def one() -> int:\n    return 1\n")
     text = "from .util import one\n\nx: str = one()\n"
-    (finding,) = await pyright.check(request(shared, text, "pkg/app.py"))  # relative import resolved
+    (finding,) = await pyright.check(
+        request(shared, text, "pkg/app.py")
+    )  # relative import resolved
     assert finding.code == "reportAssignmentType"
     (shared / "pkg" / "util.py").write_text("def one() -> str:\n    return '1'\n")
     with anyio.fail_after(20):
@@ -206,7 +216,9 @@ async def test_pyright_sees_files_changed_on_disk(shared, pyright):
 
 async def test_a_pyright_that_dies_is_no_verdict_and_is_restarted(tmp_path):
     real = find_pyright(tmp_path)
-    dead = PyrightInstall(_script(tmp_path / "node", "echo 'node: bad option' >&2; exit 9"), real.script, "x", "test")
+    dead = PyrightInstall(
+        _script(tmp_path / "node", "echo 'node: bad option' >&2; exit 9"), real.script, "x", "test"
+    )
     verifier = Pyright(install=dead)
     try:
         with pytest.raises(VerifierError, match="node: bad option"):
@@ -245,3 +257,20 @@ async def test_failures_are_not_cached(tmp_path):
         with pytest.raises(VerifierError, match="not found"):
             await cached.check(request(tmp_path, "x = 1\n"))
     assert cached.misses == 2
+
+
+async def test_closing_stops_every_process_and_removes_the_private_files(tmp_path):
+    (tmp_path / "app.py").write_text(LABEL)
+    mypy, pyright = Mypy(workers=1), Pyright()
+    await mypy.check(request(tmp_path, LABEL))
+    await pyright.check(request(tmp_path, OPTIONAL))
+    workers = [
+        slot.worker.tool.process.pid for pool in mypy._pools.values() for slot in pool._slots
+    ]
+    servers = [server.session.tool.process.pid for server in pyright._servers.values()]
+    homes = [mypy._home, pyright._home]
+    assert len(workers) == 1 and len(servers) == 1 and all(home.is_dir() for home in homes)
+    await mypy.aclose()
+    await pyright.aclose()
+    assert not any(_alive(pid) for pid in workers + servers)
+    assert not any(home.exists() for home in homes)
