@@ -115,7 +115,6 @@ class Slot:
     def __init__(self, cache_dir: Path) -> None:
         self.cache_dir = cache_dir
         self.worker: Worker | None = None
-        self.runs = 0
 
     async def discard_worker(self) -> None:
         if self.worker is not None:
@@ -180,8 +179,8 @@ class MypyPool:
 
     async def _new_slot(self) -> Slot:
         slot = Slot(self.home / f"cache-{len(self._slots)}")
-        self._slots.append(slot)
         await anyio.to_thread.run_sync(_replace_dir, slot.cache_dir, self._seed)
+        self._slots.append(slot)
         return slot
 
     async def _make_seed(self, slot: Slot) -> None:

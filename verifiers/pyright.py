@@ -232,6 +232,12 @@ class PyrightServer:
             )
             return self.session
 
+    async def kill(self) -> None:
+        """Stop a server that failed or hangs: no polite shutdown (a caller holds its lock)."""
+        if self.session is not None:
+            session, self.session = self.session, None
+            await session.tool.aclose()
+
     async def aclose(self) -> None:
         if self.session is not None:
             session, self.session = self.session, None
@@ -267,26 +273,33 @@ class Pyright:
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
         server = self._server(request.root)
+        # The deadline covers starting the server and this check's own exchange, not the
+        # wait for other checks of the same server (each of them has its own deadline).
+        for _ in range(2):
+            session = await self._guard(server, server.ensure(self.timeout))
+            assert server.install is not None
+            what = f"pyright {server.install.version}, {server.install.what}"
+            self._log.using("pyright", request.root, what)
+            async with session.lock:
+                if not session.alive:
+                    continue  # stopped while this check waited: start a new one
+                items = await self._guard(server, self._diagnostics(server, session, request))
+                return parse_pyright_diagnostics(items, request.text)
+        raise VerifierError("pyright stopped twice while this check waited for it")
+
+    async def _guard(self, server: PyrightServer, step):
+        """Await `step` within the timeout; a server that fails or hangs is stopped."""
         try:
             with anyio.fail_after(self.timeout):
-                session = await server.ensure(self.timeout)
-                assert server.install is not None
-                self._log.using(
-                    "pyright",
-                    request.root,
-                    f"pyright {server.install.version}, {server.install.what}",
-                )
-                async with session.lock:
-                    items = await self._diagnostics(server, session, request)
+                return await step
         except TimeoutError:
-            await server.aclose()
+            await server.kill()
             raise VerifierError(
                 f"pyright timed out after {self.timeout:g} s and was stopped"
             ) from None
         except VerifierError:
-            await server.aclose()
+            await server.kill()
             raise
-        return parse_pyright_diagnostics(items, request.text)
 
     async def _diagnostics(
         self, server: PyrightServer, session: LanguageServerSession, request: CheckRequest
