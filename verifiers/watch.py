@@ -8,11 +8,14 @@ Python sources and config files) with the last one, at most every so often.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from pathlib import Path
 
 import anyio
+
+log = logging.getLogger("fixloop.verifiers")
 
 SUFFIXES = (".py", ".pyi")
 NAMES = {"pyrightconfig.json", "pyproject.toml"}
@@ -81,6 +84,11 @@ class Watch:
         self._next = time.monotonic() + max(0.2, 20 * took)
         if files is None:
             self.too_big = True
+            log.warning(
+                "%s has more than %d Python files: pyright will not hear of files changed on disk",
+                self.root,
+                self.limit,
+            )
             return []
         old, self._files = self._files, files
         return [] if old is None else compare(old, files)
