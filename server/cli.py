@@ -87,23 +87,26 @@ async def _check(files: list[Path], as_json: bool) -> int:
 
     toolbox = Toolbox()
     report, total = [], 0
-    for path in files:
-        snapshot = _snapshot(path)
-        if snapshot is None:
-            total += 1
-            continue
-        settings = load_settings(snapshot.root)
-        result = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
-        for error in result.errors:
-            print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
-        total += len(result.shown) + len(result.errors)
-        if as_json:
-            report.append({"path": str(path), "diagnostics": [_finding_json(f) for f in result.shown]})
-        for f in result.shown if not as_json else ():
-            print(
-                f"{_display(path)}:{f.span.start_line + 1}:{f.span.start_col + 1}: "
-                f"{f.source} {f.code} {f.message}"
-            )
+    try:
+        for path in files:
+            snapshot = _snapshot(path)
+            if snapshot is None:
+                total += 1
+                continue
+            settings = load_settings(snapshot.root)
+            result = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
+            for error in result.errors:
+                print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
+            total += len(result.shown) + len(result.errors)
+            if as_json:
+                report.append({"path": str(path), "diagnostics": [_finding_json(f) for f in result.shown]})
+            for f in result.shown if not as_json else ():
+                print(
+                    f"{_display(path)}:{f.span.start_line + 1}:{f.span.start_col + 1}: "
+                    f"{f.source} {f.code} {f.message}"
+                )
+    finally:
+        await toolbox.aclose()
     if as_json:
         print(json.dumps(report, indent=2))
     return 1 if total else 0

@@ -81,7 +81,11 @@ class VerifierError(Exception):
 
 
 class Verifier(Protocol):
-    """A tool that checks a text and reports findings."""
+    """A tool that checks a text and reports findings.
+
+    A verifier that keeps processes running (mypy's workers, pyright's
+    language server) also has `async def aclose()`, called by its owner.
+    """
 
     name: str
 

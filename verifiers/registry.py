@@ -5,15 +5,35 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from fixloop.verifiers.base import Verifier
+from fixloop.verifiers.cache import CachedVerifier
+from fixloop.verifiers.mypy import Mypy
+from fixloop.verifiers.pyright import Pyright
 from fixloop.verifiers.python import PythonCompile
 from fixloop.verifiers.ruff import Ruff
 
 KNOWN: dict[str, Callable[[], Verifier]] = {
     "python": PythonCompile,
     "ruff": Ruff,
+    "mypy": Mypy,
+    "pyright": Pyright,
 }
+# Tools that run outside the process: their verdicts are worth remembering by content.
+CACHED = {"ruff", "mypy", "pyright"}
+
+
+def make_verifier(name: str) -> Verifier:
+    """One verifier by name (validated by the config loader)."""
+    verifier = KNOWN[name]()
+    return CachedVerifier(verifier) if name in CACHED else verifier
 
 
 def make_verifiers(names: list[str] | tuple[str, ...]) -> tuple[Verifier, ...]:
-    """Verifiers in gate order; names are validated by the config loader."""
-    return tuple(KNOWN[name]() for name in names)
+    """Verifiers in gate order; each call builds new ones (close them with `aclose_verifier`)."""
+    return tuple(make_verifier(name) for name in names)
+
+
+async def aclose_verifier(verifier: Verifier) -> None:
+    """Stop what a verifier keeps running (workers, language servers), if anything."""
+    close = getattr(verifier, "aclose", None)
+    if close is not None:
+        await close()

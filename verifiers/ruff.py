@@ -15,6 +15,7 @@ from fixloop.verifiers.base import (
     VerifierError,
 )
 from fixloop.verifiers.run import run_tool
+from fixloop.verifiers.tools import ToolLog, project_tool
 
 # ruff 0.16 enabled ~400 rules by default; a project without its own ruff
 # settings gets ruff's long-standing default set instead, so fixloop does not
@@ -105,12 +106,23 @@ class Ruff:
     name = "ruff"
 
     def __init__(self, binary: str | None = None, timeout: float = 20.0) -> None:
-        self.binary = binary or ruff_binary()
+        self.binary = binary  # None: the workspace's ruff if it has one, else fixloop's
         self.timeout = timeout
+        self._log = ToolLog()
+
+    def binary_for(self, root: Path) -> str:
+        if self.binary is not None:
+            return self.binary
+        local = project_tool(root, "ruff")
+        if local is not None:
+            self._log.using("ruff", root, f"the workspace's ruff ({local})")
+            return str(local)
+        self._log.using("ruff", root, f"fixloop's own ruff ({ruff_binary()})")
+        return ruff_binary()
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
         run = await run_tool(
-            ruff_argv(request, self.binary),
+            ruff_argv(request, self.binary_for(request.root)),
             stdin=request.text.encode("utf-8"),
             cwd=request.root,
             timeout=self.timeout,

@@ -70,14 +70,22 @@ REMOVABLE = {
     ("ruff", "E303"),  # too many blank lines
     ("ruff", "F632"),  # `is` with a literal: rewritten, sometimes shorter
     ("ruff", "UP"),  # pyupgrade rules shrink code
-    ("mypy", "unused-ignore"),
+    ("mypy", "unused-ignore"),  # an unused `# type: ignore`
     ("mypy", "redundant-cast"),
-    ("mypy", "unreachable"),
+    ("mypy", "unreachable"),  # statement is unreachable (--warn-unreachable)
+    ("mypy", "no-redef"),  # name already defined: the redefinition may go
+    ("mypy", "redundant-self"),
     ("pyright", "reportUnusedImport"),
     ("pyright", "reportUnusedVariable"),
-    ("pyright", "reportUnusedExpression"),
+    ("pyright", "reportUnusedClass"),
+    ("pyright", "reportUnusedFunction"),
     ("pyright", "reportUnnecessaryTypeIgnoreComment"),
     ("pyright", "reportUnnecessaryCast"),
+    ("pyright", "reportUnnecessaryIsInstance"),
+    ("pyright", "reportUnnecessaryComparison"),
+    ("pyright", "reportUnnecessaryContains"),
+    ("pyright", "reportRedeclaration"),
+    ("pyright", "reportUnusedExpression"),
 }
 # Undefined-name diagnostics and how their message names the name.
 UNDEFINED_NAME = {

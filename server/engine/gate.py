@@ -17,7 +17,7 @@ import anyio
 from fixloop.engine.values import Snapshot
 from fixloop.verifiers.base import CheckRequest, Finding, Verifier, VerifierError
 
-SYNTAX_CODES = {("ruff", "invalid-syntax")}
+SYNTAX_CODES = {("ruff", "invalid-syntax"), ("mypy", "syntax")}
 REVEALED_BELOW = 2  # lines below the last changed line where a syntax error was already there
 
 

@@ -12,7 +12,7 @@ from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers import FatalProviderError, Provider, make_provider
-from fixloop.verifiers import Verifier, make_verifiers
+from fixloop.verifiers import Verifier, aclose_verifier, make_verifier
 
 UNTRUSTED_GATE = (
     "the workspace sets `gate.tests`, but it is not trusted, so its test command is not run "
@@ -31,16 +31,19 @@ class Toolbox:
     def __init__(self, env: dict[str, str] | None = None) -> None:
         self._env = env if env is not None else dict(os.environ)
         self._providers: dict[ModelSettings, Provider] = {}
-        self._verifiers: dict[tuple[str, ...], tuple[Verifier, ...]] = {}
+        # One of each: mypy's workers and pyright's servers are shared by every loop.
+        self._verifiers: dict[str, Verifier] = {}
         self._test_gates: dict[tuple[tuple[str, ...], float], TestGate] = {}
         # Verifications are CPU-bound subprocesses: no more at once than cores.
         self.verify_limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
 
     def verifiers(self, settings: Settings) -> tuple[Verifier, ...]:
-        names = tuple(settings.verifiers.python)
-        if names not in self._verifiers:
-            self._verifiers[names] = make_verifiers(names)
-        return self._verifiers[names]
+        return tuple(self._verifier(name) for name in settings.verifiers.python)
+
+    def _verifier(self, name: str) -> Verifier:
+        if name not in self._verifiers:
+            self._verifiers[name] = make_verifier(name)
+        return self._verifiers[name]
 
     def provider(self, model: ModelSettings) -> Provider:
         """The provider for a tier; FatalProviderError when it cannot be used."""
@@ -93,3 +96,7 @@ class Toolbox:
             for provider in self._providers.values():
                 await provider.aclose()
         self._providers.clear()
+        for verifier in self._verifiers.values():
+            with anyio.CancelScope(shield=True), anyio.move_on_after(5):
+                await aclose_verifier(verifier)
+        self._verifiers.clear()
