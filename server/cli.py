@@ -1,8 +1,9 @@
-"""The `fixloop` command: serve | check | fix."""
+"""The `fixloop` command: serve | check | fix | stats."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import json
 import sys
@@ -115,6 +116,14 @@ async def _fix(files: list[Path], apply: bool, as_json: bool) -> int:
     toolbox = Toolbox()
     everything_fixed = True
     report = []
+    warned = False
+
+    def refused(exc) -> None:  # once: every later loop is refused for the same reason
+        nonlocal warned
+        if not warned:
+            warned = True
+            print(f"fixloop: {exc}", file=sys.stderr)
+
     try:
         for path in files:
             snapshot = _snapshot(path)
@@ -122,7 +131,9 @@ async def _fix(files: list[Path], apply: bool, as_json: bool) -> int:
             if "fast" not in settings.models:
                 print(f"fixloop: {NO_MODEL}", file=sys.stderr)
                 return 2
-            result = await fix_file(snapshot, settings, toolbox)
+            result = await fix_file(snapshot, settings, toolbox, on_refused=refused)
+            if toolbox.notice and not warned:
+                print(f"fixloop: {toolbox.notice}", file=sys.stderr)
             for error in result.check.errors:
                 print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
                 everything_fixed = False
@@ -144,7 +155,8 @@ async def _fix(files: list[Path], apply: bool, as_json: bool) -> int:
                     what = f"{finding.source} {finding.code} {finding.message}"
                     figures = f"{len(loop.attempts)} attempt(s), {loop.seconds:.2f} s"
                     if loop.fix is not None:
-                        print(f"# {where}: {what}: fixed ({figures})")
+                        by = f" by {loop.fix.model}" if loop.fix.tier != "fast" else ""
+                        print(f"# {where}: {what}: fixed{by} ({figures})")
                         print(diff, end="")
                     else:
                         print(f"# {where}: {what}: {loop.status.value} ({figures}): {loop.reason}")
@@ -170,6 +182,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool) -> int:
                         {
                             "diagnostic": _finding_json(finding),
                             "status": loop.status.value,
+                            "tier": _tier(loop),
                             "attempts": len(loop.attempts),
                             "seconds": round(loop.seconds, 3),
                             "usd": loop.usd,
@@ -188,6 +201,59 @@ async def _fix(files: list[Path], apply: bool, as_json: bool) -> int:
     return 0 if everything_fixed else 1
 
 
+def _tier(loop) -> str:
+    if loop.fix is not None:
+        return loop.fix.tier
+    return loop.attempts[-1].tier if loop.attempts else "fast"
+
+
+STATS_COLUMNS = ("requests", "input_tokens", "output_tokens", "usd", "loops", "fixes")
+
+
+def _stats_table(title: str, figures: dict) -> list[str]:
+    lines = [title]
+    if not figures:
+        return lines + ["  no model requests"]
+    lines.append(f"  {'tier':<10}" + "".join(f"{c.replace('_', ' '):>15}" for c in STATS_COLUMNS))
+    for tier, row in figures.items():
+        cells = [f"{row.usd:>15.4f}" if c == "usd" else f"{getattr(row, c):>15,}" for c in STATS_COLUMNS]
+        lines.append(f"  {tier:<10}" + "".join(cells))
+    return lines
+
+
+def _stats(path: str, as_json: bool) -> int:
+    from fixloop.budget import Ledger, LedgerError, ledger_path
+
+    folder = Path(path).resolve()
+    if not folder.exists():
+        raise FileNotFoundError(f"no such file or folder: {path}")
+    root = find_root(folder)
+    try:
+        cap = load_settings(root).budget.usd_per_day
+    except ConfigError as exc:
+        print(f"fixloop: {exc}", file=sys.stderr)
+        cap = None
+    try:
+        ledger = Ledger(ledger_path())
+    except LedgerError as exc:
+        print(f"fixloop: {exc}", file=sys.stderr)
+        return 2
+    try:
+        stats = ledger.stats(str(root))
+    finally:
+        ledger.close()
+    if as_json:
+        data = dataclasses.asdict(stats)
+        data.update(usd_today=stats.usd_today, usd_per_day=cap, ledger=str(ledger.path))
+        print(json.dumps(data, indent=2))
+        return 0
+    budget = f" of ${cap:.2f}" if cap is not None else ""
+    print(f"fixloop stats for {root} (ledger: {ledger.path})")
+    print("\n".join(_stats_table(f"today ({stats.day}): ${stats.usd_today:.4f}{budget}", stats.today)))
+    print("\n".join(_stats_table("all time:", stats.all_time)))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="fixloop", description="Diagnostics into verified fixes, fast."
@@ -202,12 +268,19 @@ def main(argv: list[str] | None = None) -> int:
     fix.add_argument("paths", nargs="+")
     fix.add_argument("--apply", action="store_true", help="write the verified fixes")
     fix.add_argument("--json", action="store_true")
+    stats = commands.add_parser(
+        "stats", help="spend, requests, tokens and fixes per tier for a workspace, from the ledger"
+    )
+    stats.add_argument("path", nargs="?", default=".", help="a folder or file in the workspace")
+    stats.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.command == "serve":
         from fixloop.lsp.server import serve
 
         return serve()
     try:
+        if args.command == "stats":
+            return _stats(args.path, args.json)
         files = python_files(args.paths)
         if args.command == "check":
             return anyio.run(_check, files, args.json)

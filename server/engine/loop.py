@@ -16,17 +16,23 @@ from dataclasses import dataclass
 
 import anyio
 
+from fixloop.budget import BudgetExhausted
 from fixloop.config import ModelSettings
 from fixloop.engine import anticheat
 from fixloop.engine.gate import verify
-from fixloop.engine.prompt import build_request
+from fixloop.engine.prompt import build_request, worth_telling
 from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
+from fixloop.engine.spending import prices
 from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Outcome, Snapshot
 from fixloop.engine.window import Window, assemble, make_window
-from fixloop.providers.base import BadStatus, FatalProviderError, Provider, ProviderError
+from fixloop.providers.base import (
+    FatalProviderError,
+    Meter,
+    Provider,
+    ProviderDown,
+    ProviderError,
+)
 from fixloop.verifiers.base import Finding, Verifier
-
-MAX_BACKOFF = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,10 +40,6 @@ class LoopLimits:
     attempts: int
     parallel: int
     seconds: float
-
-
-def cost(model: ModelSettings, input_tokens: int, output_tokens: int) -> float:
-    return (input_tokens * model.usd_per_mtok_in + output_tokens * model.usd_per_mtok_out) / 1e6
 
 
 class FixLoop:
@@ -57,6 +59,8 @@ class FixLoop:
         verify_limiter: anyio.CapacityLimiter,
         window: Window | None = None,
         on_attempt: Callable[[int], None] | None = None,
+        meter: Meter | None = None,
+        context: tuple[Attempt, ...] = (),
     ) -> None:
         self.snapshot = snapshot
         self.finding = finding
@@ -69,11 +73,14 @@ class FixLoop:
         self.verify_limiter = verify_limiter
         self.window = window or make_window(snapshot.text, finding)
         self.on_attempt = on_attempt
+        self.meter = meter
+        self.context = context  # an earlier tier's attempts, fed to the prompt like our own
         self.attempts: list[Attempt] = []
         self._numbers = itertools.count(1)
         self._seen: dict[str, int] = {}
         self._fix: Fix | None = None
         self._stop_reason = ""
+        self._over_budget = ""
 
     async def run(self) -> LoopResult:
         started = time.perf_counter()
@@ -83,13 +90,15 @@ class FixLoop:
                     workers.start_soon(self._worker, workers.cancel_scope, started)
         if self._fix is not None:
             status = LoopStatus.FIXED
+        elif self._over_budget:
+            status = LoopStatus.OVER_BUDGET
         elif self._stop_reason:
             status = LoopStatus.STOPPED
         elif deadline.cancelled_caught:
             status = LoopStatus.TIMED_OUT
         else:
             status = LoopStatus.GAVE_UP
-        reason = self._stop_reason or (
+        reason = self._over_budget or self._stop_reason or (
             self.attempts[-1].reason if self.attempts and status != LoopStatus.FIXED else ""
         )
         return LoopResult(
@@ -97,13 +106,18 @@ class FixLoop:
         )
 
     async def _worker(self, scope: anyio.CancelScope, started: float) -> None:
-        while self._fix is None and not self._stop_reason:
+        while self._fix is None and not self._stop_reason and not self._over_budget:
             number = next(self._numbers)
             if number > self.limits.attempts:
                 return
             if self.on_attempt:
                 self.on_attempt(number)
-            attempt, fix, backoff = await self._attempt(number, started)
+            try:
+                attempt, fix, backoff = await self._attempt(number, started)
+            except BudgetExhausted as exc:  # nothing was sent: not an attempt
+                self._over_budget = str(exc)
+                scope.cancel()
+                return
             self.attempts.append(attempt)
             if fix is not None:
                 self._fix = fix
@@ -114,7 +128,7 @@ class FixLoop:
 
     async def _attempt(self, number: int, loop_started: float) -> tuple[Attempt, Fix | None, float]:
         started = time.perf_counter()
-        failures = [a for a in self.attempts if a.outcome is not Outcome.VERIFIED]
+        failures = worth_telling((*self.context, *self.attempts))
         request = build_request(
             self.snapshot,
             self.finding,
@@ -130,20 +144,19 @@ class FixLoop:
             )
 
         try:
-            completion = await self.provider.complete(request)
+            completion = await self.provider.complete(request, self.meter)
         except FatalProviderError as exc:
             self._stop_reason = f"{self.provider.name}: {exc}"
             return record(Outcome.PROVIDER_ERROR, str(exc)), None, 0.0
-        except BadStatus as exc:
-            backoff = min(exc.retry_after or 0.0, MAX_BACKOFF)
-            return record(Outcome.PROVIDER_ERROR, str(exc)), None, backoff
+        except ProviderDown as exc:  # wait for it to be back (the deadline may come first)
+            return record(Outcome.PROVIDER_ERROR, str(exc)), None, exc.seconds_left
         except ProviderError as exc:
             return record(Outcome.PROVIDER_ERROR, str(exc)), None, 0.0
         figures = {
             "model_seconds": completion.seconds,
             "input_tokens": completion.input_tokens,
             "output_tokens": completion.output_tokens,
-            "usd": cost(self.model, completion.input_tokens, completion.output_tokens),
+            "usd": prices(self.model).cost(completion.input_tokens, completion.output_tokens),
         }
         try:
             new_texts = apply_reply(self.snapshot.text, self.window, parse_reply(completion.text))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -59,6 +60,7 @@ class FixloopServer(LanguageServer):
             "fixes": status.fixes,
             "usd_spent": round(status.usd_spent, 6),
             "usd_budget": status.usd_budget,
+            "down": list(status.down),
         }
         if params != self._last_status:
             self._last_status = params
@@ -89,6 +91,13 @@ class FixloopServer(LanguageServer):
             if path.is_relative_to(root):
                 return root
         return find_root(path)
+
+    def roots(self) -> list[Path]:
+        """The workspace folders (or the root path) the client opened."""
+        folders = [Path(to_fs_path(f.uri) or "") for f in self.workspace.folders.values()]
+        if not folders and self.workspace.root_path:
+            folders = [Path(self.workspace.root_path)]
+        return [f for f in folders if f.parts]
 
     def snapshot(self, uri: str) -> Snapshot | None:
         doc = self.workspace.get_text_document(uri)
@@ -156,14 +165,16 @@ def build_server() -> FixloopServer:
             data = diag.data if isinstance(diag.data, dict) else {}
             item = tracked.get(str(data.get("fixloop", "")))
             if item is not None:
+                budget = settings.budget
                 result += actions.actions_for(
                     diag,
                     item,
                     snapshot,
-                    attempts=settings.budget.attempts,
+                    attempts=budget.frontier_attempts if item.tier == "frontier" else budget.attempts,
                     encoding=ls.encoding,
                     resolve_edit=client_resolves_edit(ls),
                     document_changes=client_document_changes(ls),
+                    offer=ls.engine.offer(uri, item),
                 )
         return result
 
@@ -189,8 +200,13 @@ def build_server() -> FixloopServer:
     def cancel(ls: FixloopServer, uri: str, finding_id: str) -> bool:
         return bool(ls.engine and ls.engine.cancel(uri, finding_id))
 
+    @ls.command(actions.ESCALATE)
+    def escalate(ls: FixloopServer, uri: str, finding_id: str) -> bool:
+        return bool(ls.engine and ls.engine.escalate(uri, finding_id))
+
     @ls.command("fixloop.stats")
-    def stats(ls: FixloopServer) -> dict:
+    def stats(ls: FixloopServer, *args) -> dict:
+        """This session's loops, and the ledger's figures per workspace (today and all time)."""
         assert ls.engine is not None
         status = ls.engine.status()
         results = ls.engine.results
@@ -200,6 +216,11 @@ def build_server() -> FixloopServer:
             "attempts": sum(len(r.attempts) for r in results),
             "usd_spent": status.usd_spent,
             "usd_budget": status.usd_budget,
+            "down": list(status.down),
+            "workspaces": [
+                {**dataclasses.asdict(figures), "usd_today": figures.usd_today}
+                for figures in ls.engine.stats(ls.roots())
+            ],
         }
 
     return ls
