@@ -36,10 +36,14 @@ class FixloopServer(LanguageServer):
         self.settings = SettingsStore(report=self.message)
         self.engine: Engine | None = None
         self._last_status: dict | None = None
+        self.stopping = False  # the client has gone: say nothing more to it
+        self._reporting = False
 
     # -- Listener (what the engine tells us) ------------------------------
 
     def publish(self, snapshot: Snapshot, findings: tuple[tuple[Finding, str], ...]) -> None:
+        if self.stopping:
+            return
         lines = split_lines(snapshot.text)
         encoding = self.encoding
         self.text_document_publish_diagnostics(
@@ -51,7 +55,7 @@ class FixloopServer(LanguageServer):
         )
 
     def changed(self) -> None:
-        if self.engine is None:
+        if self.engine is None or self.stopping:
             return
         status = self.engine.status()
         params = {
@@ -68,11 +72,25 @@ class FixloopServer(LanguageServer):
 
     def message(self, text: str) -> None:
         self.log(text)
-        self.window_show_message(T.ShowMessageParams(T.MessageType.Warning, f"fixloop: {text}"))
+        if not self.stopping:
+            self.window_show_message(T.ShowMessageParams(T.MessageType.Warning, f"fixloop: {text}"))
 
     def log(self, text: str) -> None:
         log.info(text)
-        self.window_log_message(T.LogMessageParams(T.MessageType.Log, text))
+        if not self.stopping:
+            self.window_log_message(T.LogMessageParams(T.MessageType.Log, text))
+
+    def report_server_error(self, error: Exception, source) -> None:
+        # pygls reports a failed write by writing a message, which fails the same way:
+        # without this guard a closed stdout recurses until Python gives up.
+        if self.stopping or self._reporting:
+            log.error("%s", error)
+            return
+        self._reporting = True
+        try:
+            super().report_server_error(error, source)
+        finally:
+            self._reporting = False
 
     # -- helpers -------------------------------------------------------------
 
@@ -273,6 +291,7 @@ async def _serve(ls: FixloopServer, stdin, stdout) -> int:
         except SystemExit as exc:  # pygls ends `exit` with sys.exit: 0 after shutdown, else 1
             code = exc.code if isinstance(exc.code, int) else 1
         finally:
+            ls.stopping = True  # cancelled loops settle their charges quietly
             tg.cancel_scope.cancel()
     await ls.engine.toolbox.aclose()
     return code

@@ -120,3 +120,17 @@ def test_a_missing_key_names_the_variable(tmp_path, model_server):
     run = fixloop("fix", "app.py", cwd=tmp_path, env={"FIXLOOP_TEST_UNSET_KEY": ""})
     assert run.returncode == 1 and "FIXLOOP_TEST_UNSET_KEY" in run.stdout
     assert model_server.requests == []
+
+
+def test_the_frontier_tier_stops_after_frontier_attempts(tmp_path, model_server):
+    write_tier_config(
+        tmp_path, model_server, attempts=1, budget="auto_escalate = true\nfrontier_attempts = 2"
+    )
+    (tmp_path / "app.py").write_text(BROKEN)
+    model_server.default = Text("no idea")
+    run = fixloop("fix", "--json", "app.py", cwd=tmp_path)
+    assert run.returncode == 1
+    (entry,) = json.loads(run.stdout)[0]["fixes"]
+    assert entry["status"] == "gave up" and entry["tier"] == "frontier" and entry["attempts"] == 3
+    assert [r.protocol for r in model_server.requests] == ["openai", "anthropic", "anthropic"]
+    assert FRONTIER_MODEL == model_server.requests[1].body["model"]

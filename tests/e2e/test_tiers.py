@@ -280,3 +280,35 @@ async def test_keys_never_reach_logs_messages_stderr_or_the_ledger(client: TierC
         for name in ("ledger.sqlite3", "ledger.sqlite3-wal"):
             path = state_dir / name
             assert not path.exists() or key.encode() not in path.read_bytes()
+
+
+async def test_cancel_and_retry_keep_working(client: TierClient):
+    write_tier_config(client.root, client.model, attempts=3)
+    client.model.responder = by_protocol(Hang(), Text(FIX))
+    uri = await client.open("app.py", BROKEN)
+    diagnostic = await target(client, uri)
+    await client.model.await_requests(1)
+    await client.wait_status(lambda s: s["running"] == 1)
+    (_, escalate) = await client.actions(uri, diagnostic)
+    uri_arg, finding_id = escalate.command.arguments
+    cancel = T.Command(title="cancel", command="fixloop.cancel", arguments=[uri_arg, finding_id])
+    assert await client.execute(cancel) is True
+    await client.model.await_disconnects(1)
+    titles = [a.title for a in await client.actions(uri, diagnostic)]
+    assert titles[0] == "fixloop: retry fixing F821 (cancelled)" and "escalate" in titles[1]
+
+    client.model.responder = by_protocol(Text(FIX), Text(FIX))
+    assert await client.execute(T.Command(title="retry", command="fixloop.retry", arguments=[uri_arg, finding_id])) is True
+    await client.wait_status(lambda s: s["fixes"] >= 1)
+    assert [r.protocol for r in client.model.requests] == ["openai", "openai"]  # the fast tier again
+
+
+async def test_shutting_down_with_requests_in_flight_is_clean(client: TierClient, capfd):
+    write_tier_config(client.root, client.model, attempts=3, parallel=2)
+    client.model.default = Hang()
+    uri = await client.open("app.py", BROKEN)
+    await target(client, uri)
+    await client.model.await_requests(2)
+    await client.shutdown()
+    assert client.lsp._server.returncode == 0
+    assert "Error sending data" not in capfd.readouterr().err
