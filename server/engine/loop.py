@@ -115,8 +115,8 @@ class FixLoop:
             try:
                 attempt, fix, backoff = await self._attempt(number, started)
             except BudgetExhausted as exc:  # nothing was sent: not an attempt
+                # No new requests; those in flight were paid for within the budget: let them land.
                 self._over_budget = str(exc)
-                scope.cancel()
                 return
             self.attempts.append(attempt)
             if fix is not None:
