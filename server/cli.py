@@ -207,16 +207,25 @@ def _tier(loop) -> str:
     return loop.attempts[-1].tier if loop.attempts else "fast"
 
 
-STATS_COLUMNS = ("requests", "input_tokens", "output_tokens", "usd", "loops", "fixes")
+STATS_COLUMNS = {
+    "requests": "requests",
+    "input_tokens": "tokens in",
+    "output_tokens": "tokens out",
+    "usd": "usd",
+    "loops": "loops",
+    "fixes": "fixes",
+}
 
 
 def _stats_table(title: str, figures: dict) -> list[str]:
     lines = [title]
     if not figures:
         return lines + ["  no model requests"]
-    lines.append(f"  {'tier':<10}" + "".join(f"{c.replace('_', ' '):>15}" for c in STATS_COLUMNS))
+    lines.append(f"  {'tier':<10}" + "".join(f"{label:>12}" for label in STATS_COLUMNS.values()))
     for tier, row in figures.items():
-        cells = [f"{row.usd:>15.4f}" if c == "usd" else f"{getattr(row, c):>15,}" for c in STATS_COLUMNS]
+        cells = [
+            f"{row.usd:>12.4f}" if c == "usd" else f"{getattr(row, c):>12,}" for c in STATS_COLUMNS
+        ]
         lines.append(f"  {tier:<10}" + "".join(cells))
     return lines
 
@@ -249,7 +258,8 @@ def _stats(path: str, as_json: bool) -> int:
         return 0
     budget = f" of ${cap:.2f}" if cap is not None else ""
     print(f"fixloop stats for {root} (ledger: {ledger.path})")
-    print("\n".join(_stats_table(f"today ({stats.day}): ${stats.usd_today:.4f}{budget}", stats.today)))
+    today = f"today ({stats.day}): ${stats.usd_today:.4f}{budget}"
+    print("\n".join(_stats_table(today, stats.today)))
     print("\n".join(_stats_table("all time:", stats.all_time)))
     return 0
 

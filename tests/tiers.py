@@ -25,7 +25,8 @@ def write_tier_config(
 ) -> Path:
     """`.fixloop.toml`: the fast tier on the fake's OpenAI side, the frontier on its Anthropic side."""
     fast_key = f'api_key_env = "{fast_key_env}"\n' if fast_key_env else ""
-    frontier_table = f"""
+    frontier_table = (
+        f"""
 [models.frontier]
 protocol = "anthropic"
 base_url = "{server.anthropic_base_url}"
@@ -34,7 +35,10 @@ api_key_env = "{FRONTIER_KEY_ENV}"
 usd_per_mtok_in = 3.0
 usd_per_mtok_out = 15.0
 max_tokens = 512
-""" if frontier else ""
+"""
+        if frontier
+        else ""
+    )
     config = root / ".fixloop.toml"
     config.write_text(
         f"""\

@@ -26,7 +26,9 @@ class Prices:
 
 def estimate_tokens(*texts: str) -> int:
     """A conservative (high) token count for the messages of a prompt, one text each."""
-    return sum(math.ceil(len(text.encode("utf-8")) / BYTES_PER_TOKEN) + MESSAGE_OVERHEAD for text in texts)
+    return sum(
+        math.ceil(len(text.encode("utf-8")) / BYTES_PER_TOKEN) + MESSAGE_OVERHEAD for text in texts
+    )
 
 
 def worst_case(prices: Prices, prompt_tokens: int, max_tokens: int) -> float:

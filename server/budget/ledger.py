@@ -110,7 +110,13 @@ class Reservation:
     """One call's reserved worst case: settle it with the usage, or release it (once)."""
 
     def __init__(
-        self, ledger: Ledger, call_id: int, usd: float, prices: Prices, prompt_tokens: int, max_tokens: int
+        self,
+        ledger: Ledger,
+        call_id: int,
+        usd: float,
+        prices: Prices,
+        prompt_tokens: int,
+        max_tokens: int,
     ) -> None:
         self.usd = usd
         self._ledger = ledger
@@ -221,7 +227,9 @@ class Ledger:
         assert call_id is not None
         return Reservation(self, call_id, usd, prices, prompt_tokens, max_tokens)
 
-    def _finish(self, call_id: int, state: CallState, usd: float, tokens_in: int, tokens_out: int) -> None:
+    def _finish(
+        self, call_id: int, state: CallState, usd: float, tokens_in: int, tokens_out: int
+    ) -> None:
         with self._transaction() as db:
             db.execute(
                 "UPDATE calls SET state = ?, usd = ?, input_tokens = ?, output_tokens = ? "
@@ -230,14 +238,32 @@ class Ledger:
             )
 
     def record_loop(
-        self, workspace: str, *, tier: str, model: str, status: str, fixed: bool, attempts: int, seconds: float
+        self,
+        workspace: str,
+        *,
+        tier: str,
+        model: str,
+        status: str,
+        fixed: bool,
+        attempts: int,
+        seconds: float,
     ) -> None:
         """One loop's outcome, for the fixes-per-tier figures."""
         with self._transaction() as db:
             db.execute(
                 "INSERT INTO loops (workspace, day, at, tier, model, status, fixed, attempts, seconds) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (workspace, self.today(), time.time(), tier, model, status, int(fixed), attempts, seconds),
+                (
+                    workspace,
+                    self.today(),
+                    time.time(),
+                    tier,
+                    model,
+                    status,
+                    int(fixed),
+                    attempts,
+                    seconds,
+                ),
             )
 
     def stats(self, workspace: str) -> Stats:
@@ -251,7 +277,9 @@ class Ledger:
                 all_time=self._figures(db, workspace, None),
             )
 
-    def _figures(self, db: sqlite3.Connection, workspace: str, day: str | None) -> dict[str, TierFigures]:
+    def _figures(
+        self, db: sqlite3.Connection, workspace: str, day: str | None
+    ) -> dict[str, TierFigures]:
         where, params = "workspace = ?", [workspace]
         if day is not None:
             where, params = where + " AND day = ?", [workspace, day]

@@ -348,7 +348,7 @@ class Engine:
         return None
 
     def retry(self, uri: str, finding_id: str) -> bool:
-        """Start the loop for a finding again, on the fast tier (after it gave up or was cancelled)."""
+        """Start a finding's loop again on the fast tier (after it gave up or was cancelled)."""
         found = self._find(uri, finding_id)
         if found is None:
             return False

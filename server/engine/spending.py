@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from fixloop.budget import BudgetExhausted, Ledger, LedgerError, Prices, Reservation, estimate_tokens
+from fixloop.budget import (
+    BudgetExhausted,
+    Ledger,
+    LedgerError,
+    Prices,
+    Reservation,
+    estimate_tokens,
+)
 from fixloop.config import ModelSettings
 from fixloop.providers.base import ChatRequest, FatalProviderError
 

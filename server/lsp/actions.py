@@ -63,7 +63,8 @@ def actions_for(
             if tracked.state is State.RUNNING and tracked.attempt
             else "queued"
         )
-        model = f" with {tracked.loop.provider.name}" if tracked.tier != "fast" and tracked.loop else ""
+        on_frontier = tracked.tier != "fast" and tracked.loop is not None
+        model = f" with {tracked.loop.provider.name}" if on_frontier else ""
         return [
             T.CodeAction(
                 title=f"fixloop: fixing {code}{model}… ({doing})",

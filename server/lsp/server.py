@@ -184,11 +184,12 @@ def build_server() -> FixloopServer:
             item = tracked.get(str(data.get("fixloop", "")))
             if item is not None:
                 budget = settings.budget
+                frontier = item.tier == "frontier"
                 result += actions.actions_for(
                     diag,
                     item,
                     snapshot,
-                    attempts=budget.frontier_attempts if item.tier == "frontier" else budget.attempts,
+                    attempts=budget.frontier_attempts if frontier else budget.attempts,
                     encoding=ls.encoding,
                     resolve_edit=client_resolves_edit(ls),
                     document_changes=client_document_changes(ls),

@@ -29,13 +29,16 @@ from fixloop.providers.base import (
 )
 from fixloop.providers.client import HttpProvider
 from fixloop.providers.openai import OpenAIDialect
-from fixloop.providers.retry import RetryPolicy
+from fixloop.providers.retry import DEFAULT_POLICY, RetryPolicy
 
 DIALECTS = {"openai": OpenAIDialect, "anthropic": AnthropicDialect}
 
 
 def make_provider(
-    settings: ModelSettings, env: Mapping[str, str] = os.environ, *, policy: RetryPolicy | None = None
+    settings: ModelSettings,
+    env: Mapping[str, str] = os.environ,
+    *,
+    policy: RetryPolicy | None = None,
 ) -> Provider:
     """A provider for one tier; FatalProviderError if its key is missing."""
     api_key = None
@@ -58,7 +61,7 @@ def make_provider(
         api_key=api_key,
         timeout=settings.timeout,
         stream=settings.stream,
-        policy=policy or RetryPolicy(),
+        policy=policy or DEFAULT_POLICY,
     )
 
 

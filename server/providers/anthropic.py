@@ -53,7 +53,11 @@ class AnthropicDialect:
             raise BadReply("reply has no content")
         reply = Reply(complete=True)
         for block in content:
-            if isinstance(block, dict) and block.get("type") == "text" and isinstance(block.get("text"), str):
+            if (
+                isinstance(block, dict)
+                and block.get("type") == "text"
+                and isinstance(block.get("text"), str)
+            ):
                 reply.add(block["text"])
         reply.stop = data.get("stop_reason")
         usage = data.get("usage")

@@ -22,11 +22,10 @@ import time
 
 import anyio
 import httpx
-
 from fixloop.providers.base import (
     BadReply,
-    ChatRequest,
     Charge,
+    ChatRequest,
     Completion,
     FatalProviderError,
     Health,
@@ -35,7 +34,7 @@ from fixloop.providers.base import (
     Unreachable,
 )
 from fixloop.providers.http import raise_for_status, scrub
-from fixloop.providers.retry import Breaker, RetryPolicy
+from fixloop.providers.retry import DEFAULT_POLICY, Breaker, RetryPolicy
 from fixloop.providers.sse import Decoder
 from fixloop.providers.wire import Dialect, Reply
 
@@ -67,7 +66,7 @@ class HttpProvider:
         api_key: str | None,
         timeout: float,
         stream: bool = True,
-        policy: RetryPolicy = RetryPolicy(),
+        policy: RetryPolicy = DEFAULT_POLICY,
         transport: httpx.AsyncBaseTransport | None = None,
         rng: random.Random | None = None,
     ) -> None:
@@ -102,13 +101,19 @@ class HttpProvider:
                 if isinstance(exc, FatalProviderError):
                     raise
                 wait = self._policy.delay(exc, retry, self._rng)
-                if retry < self._policy.retries and self._policy.retryable(exc):
-                    if wait <= self._policy.max_wait and self._time_left() > wait:
-                        retry += 1
-                        await anyio.sleep(wait)
-                        continue
+                if (
+                    retry < self._policy.retries
+                    and self._policy.retryable(exc)
+                    and wait <= self._policy.max_wait
+                    and self._time_left() > wait
+                ):
+                    retry += 1
+                    await anyio.sleep(wait)
+                    continue
                 after = getattr(exc, "retry_after", None) or 0.0
-                self._breaker.failed(str(exc), rest_at_least=after if after > self._policy.max_wait else 0.0)
+                self._breaker.failed(
+                    str(exc), rest_at_least=after if after > self._policy.max_wait else 0.0
+                )
                 raise
             self._breaker.succeeded()
             return Completion(
@@ -144,7 +149,9 @@ class HttpProvider:
             self._close(charge, progress, request, whole=True)
         return self._checked(progress.reply, request)
 
-    def _close(self, charge: Charge, progress: _Progress, request: ChatRequest, whole: bool) -> None:
+    def _close(
+        self, charge: Charge, progress: _Progress, request: ChatRequest, whole: bool
+    ) -> None:
         if progress.never_sent or (progress.status or 0) >= 400:
             charge.release()
             return
@@ -204,7 +211,9 @@ class HttpProvider:
             ) from None
         except httpx.TransportError as exc:
             what = "stream" if progress.streamed else "reply"
-            raise BadReply(f"the {what} was cut off after {reply.chars} characters: {exc}") from None
+            raise BadReply(
+                f"the {what} was cut off after {reply.chars} characters: {exc}"
+            ) from None
         if not reply.complete:
             raise BadReply(
                 f"the stream ended without its final event after {reply.chars} characters"

@@ -6,7 +6,6 @@ import json
 from collections.abc import Iterable
 
 import httpx
-
 from fixloop.providers.base import BadStatus, FatalProviderError
 
 # Statuses after which no retry can help until the user changes something.

@@ -46,10 +46,15 @@ class RetryPolicy:
         return ceiling / 2 + rng.uniform(0, ceiling / 2)
 
 
+DEFAULT_POLICY = RetryPolicy()
+
+
 class Breaker:
     """Counts failed calls in a row; after enough of them the provider rests a while."""
 
-    def __init__(self, name: str, policy: RetryPolicy, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, name: str, policy: RetryPolicy, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self._name = name
         self._policy = policy
         self._clock = clock
@@ -70,7 +75,10 @@ class Breaker:
     def failed(self, reason: str, rest_at_least: float = 0.0) -> None:
         self._failures += 1
         if self._failures >= self._policy.failures_to_rest or rest_at_least > 0:
-            rest = max(self._policy.rest if self._failures >= self._policy.failures_to_rest else 0, rest_at_least)
+            rest = max(
+                self._policy.rest if self._failures >= self._policy.failures_to_rest else 0,
+                rest_at_least,
+            )
             self._until = self._clock() + rest
             self._reason = f"{self._failures} failed call(s) in a row, the last: {reason}"
 

@@ -36,8 +36,7 @@ class Decoder:
         if line.startswith(":"):
             return None  # a comment, often a keep-alive
         field, _, value = line.partition(":")
-        if value.startswith(" "):
-            value = value[1:]
+        value = value.removeprefix(" ")  # one space, and only one, is part of the framing
         if field == "event":
             self._name = value
         elif field == "data":

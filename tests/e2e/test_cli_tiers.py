@@ -62,8 +62,13 @@ def test_without_auto_escalate_the_cli_stays_on_the_fast_tier(tmp_path, model_se
 def test_the_days_spend_survives_a_restart_and_stats_reports_it(tmp_path, model_server, state_dir):
     cap = 0.5
     write_tier_config(
-        tmp_path, model_server, attempts=20, frontier=False, fast_prices=(1000.0, 1000.0),
-        fast_max_tokens=100, budget=f"usd_per_day = {cap}",
+        tmp_path,
+        model_server,
+        attempts=20,
+        frontier=False,
+        fast_prices=(1000.0, 1000.0),
+        fast_max_tokens=100,
+        budget=f"usd_per_day = {cap}",
     )
     (tmp_path / "app.py").write_text(BROKEN)
     model_server.default = Text("no idea", usage=(150, 20))

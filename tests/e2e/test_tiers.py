@@ -82,7 +82,11 @@ async def lsp(lsp_client: LanguageClient, request, tmp_path, model_server):
     features = lsp_client.protocol.fm.features
     originals = {
         method: features[method]
-        for method in (T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, T.WINDOW_LOG_MESSAGE, T.WINDOW_SHOW_MESSAGE)
+        for method in (
+            T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
+            T.WINDOW_LOG_MESSAGE,
+            T.WINDOW_SHOW_MESSAGE,
+        )
     }
 
     def publish(params):
@@ -103,7 +107,9 @@ async def lsp(lsp_client: LanguageClient, request, tmp_path, model_server):
     converter = lsp_client.protocol._converter
 
     def command_or_action(obj, _):
-        return converter.structure(obj, T.Command if isinstance(obj.get("command"), str) else T.CodeAction)
+        return converter.structure(
+            obj, T.Command if isinstance(obj.get("command"), str) else T.CodeAction
+        )
 
     converter.register_structure_hook(Union[T.Command, T.CodeAction], command_or_action)
     result = await lsp_client.initialize_session(
@@ -150,8 +156,12 @@ async def test_escalation_end_to_end(client: TierClient, state_dir):
     titles = [a.title for a in actions]
     assert any(t.startswith("fixloop: retry fixing F821") for t in titles)
     (escalate,) = [a for a in actions if a.command and a.command.command == "fixloop.escalate"]
-    match = re.fullmatch(rf"fixloop: escalate to {FRONTIER_MODEL} \(≈ \$(\d+\.\d\d)\)", escalate.title)
-    assert match and float(match.group(1)) >= 0.01  # 2 attempts × (prompt × $3 + 512 × $15 per Mtok)
+    match = re.fullmatch(
+        rf"fixloop: escalate to {FRONTIER_MODEL} \(≈ \$(\d+\.\d\d)\)", escalate.title
+    )
+    assert (
+        match and float(match.group(1)) >= 0.01
+    )  # 2 attempts × (prompt × $3 + 512 × $15 per Mtok)
     assert escalate.command.arguments[0] == uri
     assert len(client.model.requests) == 2
 
@@ -178,7 +188,10 @@ async def test_escalation_end_to_end(client: TierClient, state_dir):
     (workspace,) = stats["workspaces"]
     assert workspace["workspace"] == str(client.root)
     assert workspace["today"]["fast"]["requests"] == 2 and workspace["today"]["fast"]["fixes"] == 0
-    assert workspace["today"]["frontier"]["requests"] == 1 and workspace["today"]["frontier"]["fixes"] == 1
+    assert (
+        workspace["today"]["frontier"]["requests"] == 1
+        and workspace["today"]["frontier"]["fixes"] == 1
+    )
     spent = ledger_rows(state_dir, "SELECT SUM(usd) FROM calls WHERE state = 'settled'")[0][0]
     assert stats["usd_spent"] == pytest.approx(spent) and spent > 0
 
@@ -216,8 +229,13 @@ async def test_the_budget_stop(client: TierClient, state_dir):
     cap = 0.5
     # $1000 per million tokens both ways: each request reserves tenths of a dollar.
     write_tier_config(
-        client.root, client.model, attempts=20, frontier=False, fast_prices=(1000.0, 1000.0),
-        fast_max_tokens=100, budget=f"usd_per_day = {cap}",
+        client.root,
+        client.model,
+        attempts=20,
+        frontier=False,
+        fast_prices=(1000.0, 1000.0),
+        fast_max_tokens=100,
+        budget=f"usd_per_day = {cap}",
     )
     client.model.default = Text("no idea", usage=(150, 20))
     uri = await client.open("app.py", BROKEN)
@@ -255,7 +273,9 @@ async def test_a_failing_provider_shows_as_down(client: TierClient):
     assert len(client.model.requests) == 5  # resting after five failures in a row
 
 
-async def test_keys_never_reach_logs_messages_stderr_or_the_ledger(client: TierClient, state_dir, capfd):
+async def test_keys_never_reach_logs_messages_stderr_or_the_ledger(
+    client: TierClient, state_dir, capfd
+):
     write_tier_config(client.root, client.model, attempts=3, fast_key_env=FAST_KEY_ENV)
     client.model.script(
         Raw(200, f'{{"error": "bad key {FAST_KEY}"}}'.encode()),
@@ -298,9 +318,17 @@ async def test_cancel_and_retry_keep_working(client: TierClient):
     assert titles[0] == "fixloop: retry fixing F821 (cancelled)" and "escalate" in titles[1]
 
     client.model.responder = by_protocol(Text(FIX), Text(FIX))
-    assert await client.execute(T.Command(title="retry", command="fixloop.retry", arguments=[uri_arg, finding_id])) is True
+    assert (
+        await client.execute(
+            T.Command(title="retry", command="fixloop.retry", arguments=[uri_arg, finding_id])
+        )
+        is True
+    )
     await client.wait_status(lambda s: s["fixes"] >= 1)
-    assert [r.protocol for r in client.model.requests] == ["openai", "openai"]  # the fast tier again
+    assert [r.protocol for r in client.model.requests] == [
+        "openai",
+        "openai",
+    ]  # the fast tier again
 
 
 async def test_shutting_down_with_requests_in_flight_is_clean(client: TierClient, capfd):

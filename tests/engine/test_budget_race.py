@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import anyio
 from fakes.model_server import Text
-from helpers import search_replace
-
 from fixloop.budget import BudgetExhausted, Ledger
 from fixloop.config import ModelSettings
 from fixloop.engine.checks import run_checks
@@ -16,6 +14,7 @@ from fixloop.engine.values import LoopStatus, Snapshot
 from fixloop.engine.window import make_window
 from fixloop.providers import make_provider
 from fixloop.verifiers import make_verifiers
+from helpers import search_replace
 
 BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
 FIX = search_replace("import sys", "import sys\nimport pathlib")
@@ -30,8 +29,11 @@ async def test_two_loops_racing_for_the_last_reservation(tmp_path, model_server)
     check = await run_checks(snapshot, verifiers, limiter)
     (finding,) = check.shown
     model = ModelSettings(
-        base_url=model_server.openai_base_url, model="scripted", usd_per_mtok_in=50.0,
-        usd_per_mtok_out=100.0, max_tokens=300,
+        base_url=model_server.openai_base_url,
+        model="scripted",
+        usd_per_mtok_in=50.0,
+        usd_per_mtok_out=100.0,
+        max_tokens=300,
     )
     window = make_window(BROKEN, finding)
     first_request = build_request(snapshot, finding, window, [], max_tokens=300, temperature=0.2)
@@ -45,11 +47,24 @@ async def test_two_loops_racing_for_the_last_reservation(tmp_path, model_server)
 
     def loop() -> FixLoop:
         return FixLoop(
-            snapshot=snapshot, finding=finding, baseline=check.findings, verifiers=verifiers,
-            provider=provider, model=model, tier="fast", limits=LoopLimits(3, 1, 20.0),
-            verify_limiter=limiter, window=window,
-            meter=TierMeter(ledger, workspace=tmp_path, tier="fast", model=model, cap=cap,
-                            on_refused=refusals.append),
+            snapshot=snapshot,
+            finding=finding,
+            baseline=check.findings,
+            verifiers=verifiers,
+            provider=provider,
+            model=model,
+            tier="fast",
+            limits=LoopLimits(3, 1, 20.0),
+            verify_limiter=limiter,
+            window=window,
+            meter=TierMeter(
+                ledger,
+                workspace=tmp_path,
+                tier="fast",
+                model=model,
+                cap=cap,
+                on_refused=refusals.append,
+            ),
         )
 
     results = []

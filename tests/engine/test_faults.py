@@ -10,8 +10,6 @@ import time
 import anyio
 import pytest
 from fakes.model_server import Error, Hang, Raw, Text, Truncated
-from helpers import search_replace
-
 from fixloop.budget import Ledger
 from fixloop.config import ModelSettings
 from fixloop.engine.checks import run_checks
@@ -21,6 +19,7 @@ from fixloop.engine.values import LoopStatus, Outcome, Snapshot
 from fixloop.providers import RetryPolicy, make_provider
 from fixloop.providers.client import HttpProvider
 from fixloop.verifiers import make_verifiers
+from helpers import search_replace
 
 BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
 FIX = search_replace("import sys", "import sys\nimport pathlib")
@@ -28,8 +27,16 @@ FAST_RETRY = RetryPolicy(base=0.05, cap=0.2)
 
 
 async def make_loop(
-    tmp_path, server, *, protocol="openai", stream=True, attempts=4, parallel=1, timeout=20.0,
-    policy=FAST_RETRY, max_tokens=1024,
+    tmp_path,
+    server,
+    *,
+    protocol="openai",
+    stream=True,
+    attempts=4,
+    parallel=1,
+    timeout=20.0,
+    policy=FAST_RETRY,
+    max_tokens=1024,
 ):
     path = tmp_path / "app.py"
     path.write_text(BROKEN)
@@ -86,19 +93,22 @@ async def test_429_waits_for_retry_after_then_recovers(tmp_path, model_server):
 )
 async def test_server_errors_are_retried(tmp_path, model_server, protocol, status):
     model_server.script(Error(status), Text(FIX))
-    loop, ledger = await make_loop(tmp_path, model_server, protocol=protocol)
+    loop, _ = await make_loop(tmp_path, model_server, protocol=protocol)
     result = await loop.run()
     assert result.status is LoopStatus.FIXED and len(result.attempts) == 1
     assert len(model_server.requests) == 2
 
 
-async def test_errors_past_the_retries_fail_the_attempt_and_the_loop_goes_on(tmp_path, model_server):
+async def test_errors_past_the_retries_fail_the_attempt_and_the_loop_goes_on(
+    tmp_path, model_server
+):
     model_server.script(Error(529), Error(529), Error(529), Text(FIX))
     loop, _ = await make_loop(tmp_path, model_server, protocol="anthropic")
     result = await loop.run()
     assert result.status is LoopStatus.FIXED
     first, second = result.attempts
     assert first.outcome is Outcome.PROVIDER_ERROR and "HTTP 529" in first.reason
+    assert second.outcome is Outcome.VERIFIED
     assert len(model_server.requests) == 4
 
 

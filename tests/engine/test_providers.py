@@ -7,7 +7,6 @@ import json
 import anyio
 import pytest
 from fakes.model_server import Error, Raw, Text
-
 from fixloop.budget import CallState, Ledger
 from fixloop.config import ModelSettings
 from fixloop.engine.spending import TierMeter, prompt_tokens
@@ -24,7 +23,9 @@ from fixloop.providers import (
 
 KEY_ENV = "FIXLOOP_TEST_KEY"
 KEY = "sk-test-0123456789abcdef-SECRET"
-REQUEST = ChatRequest(system="You fix code.", messages=(Message("user", "fix line 3"),), max_tokens=200)
+REQUEST = ChatRequest(
+    system="You fix code.", messages=(Message("user", "fix line 3"),), max_tokens=200
+)
 FAST_RETRY = RetryPolicy(base=0.05, cap=0.2)
 
 
@@ -60,7 +61,11 @@ async def test_openai(tmp_path, model_server, stream):
     provider = make_provider(settings, env={KEY_ENV: KEY})
     ledger, meter = metered(tmp_path, settings)
     completion = await provider.complete(REQUEST, meter)
-    assert (completion.text, completion.input_tokens, completion.output_tokens) == ("the fix", 120, 7)
+    assert (completion.text, completion.input_tokens, completion.output_tokens) == (
+        "the fix",
+        120,
+        7,
+    )
     (request,) = model_server.requests
     assert request.path == "/v1/chat/completions"
     assert request.headers["authorization"] == f"Bearer {KEY}"
@@ -83,16 +88,23 @@ async def test_anthropic(tmp_path, model_server, stream):
     provider = make_provider(settings, env={KEY_ENV: KEY})
     ledger, meter = metered(tmp_path, settings)
     completion = await provider.complete(REQUEST, meter)
-    assert (completion.text, completion.input_tokens, completion.output_tokens) == ("the fix", 150, 9)
+    assert (completion.text, completion.input_tokens, completion.output_tokens) == (
+        "the fix",
+        150,
+        9,
+    )
     (request,) = model_server.requests
     assert request.protocol == "anthropic" and request.path == "/v1/messages"
-    assert request.headers["x-api-key"] == KEY and request.headers["anthropic-version"] == "2023-06-01"
+    assert (
+        request.headers["x-api-key"] == KEY and request.headers["anthropic-version"] == "2023-06-01"
+    )
     assert "authorization" not in request.headers
     assert request.body["system"] == "You fix code."
     assert request.body["messages"] == [{"role": "user", "content": "fix line 3"}]
     assert bool(request.body.get("stream")) is stream
     ((state, _, usd, tokens_in, tokens_out),) = calls(ledger)
     assert (state, tokens_in, tokens_out) == ("settled", 150, 9)
+    assert usd == pytest.approx((150 * 2 + 9 * 10) / 1e6)
     await provider.aclose()
 
 

@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from fixloop.budget import (
     BudgetExhausted,
     CallState,
@@ -41,9 +40,23 @@ class Clock:
         return self.now
 
 
-def reserve(ledger: Ledger, *, cap: float = 1.0, prompt: int = 1000, out: int = 1000, tier="fast", workspace=WS):
+def reserve(
+    ledger: Ledger,
+    *,
+    cap: float = 1.0,
+    prompt: int = 1000,
+    out: int = 1000,
+    tier="fast",
+    workspace=WS,
+):
     return ledger.reserve(
-        workspace, tier=tier, model="m", prices=PRICES, prompt_tokens=prompt, max_tokens=out, cap=cap
+        workspace,
+        tier=tier,
+        model="m",
+        prices=PRICES,
+        prompt_tokens=prompt,
+        max_tokens=out,
+        cap=cap,
     )
 
 
@@ -77,13 +90,19 @@ def test_the_escalation_offer_is_prompt_in_plus_max_tokens_out_per_attempt(tmp_p
     finding = Finding("ruff", "F821", "Undefined name `pathlib`", Span(4, 11, 4, 18))
     window = make_window(text, finding)
     frontier = ModelSettings(
-        protocol="anthropic", base_url="http://x", model="big", usd_per_mtok_in=3.0,
-        usd_per_mtok_out=15.0, max_tokens=500,
+        protocol="anthropic",
+        base_url="http://x",
+        model="big",
+        usd_per_mtok_in=3.0,
+        usd_per_mtok_out=15.0,
+        max_tokens=500,
     )
     settings = Settings(models={"frontier": frontier})
     failures = (Attempt(1, "fast", Outcome.FAILED, "Undefined name `Path`", 0.1),)
     got = offer(settings, snapshot, finding, window, failures)
-    request = build_request(snapshot, finding, window, list(failures), max_tokens=500, temperature=0.2)
+    request = build_request(
+        snapshot, finding, window, list(failures), max_tokens=500, temperature=0.2
+    )
     each = (prompt_tokens(request) * 3.0 + 500 * 15.0) / 1e6
     assert got is not None and got.model == "big" and got.attempts == 2
     assert got.usd == pytest.approx(each * 2)
@@ -134,8 +153,15 @@ def test_the_cap_refuses_what_does_not_fit(tmp_path):
 def test_free_models_are_never_refused(tmp_path):
     ledger = Ledger(tmp_path / "l.sqlite3")
     for _ in range(3):
-        ledger.reserve(WS, tier="fast", model="local", prices=Prices(), prompt_tokens=10**6,
-                       max_tokens=10**6, cap=0.0)
+        ledger.reserve(
+            WS,
+            tier="fast",
+            model="local",
+            prices=Prices(),
+            prompt_tokens=10**6,
+            max_tokens=10**6,
+            cap=0.0,
+        )
 
 
 def test_the_day_rolls_over_at_local_midnight(tmp_path):
@@ -150,7 +176,9 @@ def test_the_day_rolls_over_at_local_midnight(tmp_path):
     reserve(ledger, cap=0.02)
     late.settle(1000, 1000)  # settled after midnight: it stays on the day it was reserved
     stats = ledger.stats(WS)
-    assert stats.today["fast"].requests == 1 and stats.all_time["fast"].requests == 2  # refused: none
+    assert (
+        stats.today["fast"].requests == 1 and stats.all_time["fast"].requests == 2
+    )  # refused: none
     assert stats.usd_today == pytest.approx(0.018)
 
 
@@ -198,11 +226,21 @@ def test_stats_per_tier(tmp_path):
     reserve(ledger, tier="fast").settle(100, 20)
     reserve(ledger, tier="fast").release()
     reserve(ledger, tier="frontier").settle(300, 40)
-    ledger.record_loop(WS, tier="fast", model="m", status="gave up", fixed=False, attempts=2, seconds=1.0)
-    ledger.record_loop(WS, tier="frontier", model="big", status="fixed", fixed=True, attempts=1, seconds=2.0)
+    ledger.record_loop(
+        WS, tier="fast", model="m", status="gave up", fixed=False, attempts=2, seconds=1.0
+    )
+    ledger.record_loop(
+        WS, tier="frontier", model="big", status="fixed", fixed=True, attempts=1, seconds=2.0
+    )
     stats = ledger.stats(WS)
     fast, frontier = stats.today["fast"], stats.today["frontier"]
-    assert (fast.requests, fast.input_tokens, fast.output_tokens, fast.loops, fast.fixes) == (2, 100, 20, 1, 0)
+    assert (fast.requests, fast.input_tokens, fast.output_tokens, fast.loops, fast.fixes) == (
+        2,
+        100,
+        20,
+        1,
+        0,
+    )
     assert (frontier.requests, frontier.loops, frontier.fixes) == (1, 1, 1)
     assert frontier.usd == pytest.approx(PRICES.cost(300, 40))
     assert stats.all_time == stats.today
