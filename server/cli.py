@@ -1,8 +1,9 @@
-"""The `fixloop` command: serve | check | fix."""
+"""The `fixloop` command: serve | check | fix | stats."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import json
 import sys
@@ -133,6 +134,14 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
     everything_fixed = True
     warned_untrusted = False
     report = []
+    warned = False
+
+    def refused(exc) -> None:  # once: every later loop is refused for the same reason
+        nonlocal warned
+        if not warned:
+            warned = True
+            print(f"fixloop: {exc}", file=sys.stderr)
+
     try:
         for path in files:
             snapshot = _snapshot(path)
@@ -146,7 +155,11 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
             if settings.gate.tests and not trusted and not warned_untrusted:
                 warned_untrusted = True
                 print(f"fixloop: {UNTRUSTED_GATE}", file=sys.stderr)
-            result = await fix_file(snapshot, settings, toolbox, trusted=trusted)
+            result = await fix_file(
+                snapshot, settings, toolbox, on_refused=refused, trusted=trusted
+            )
+            if toolbox.notice and not warned:
+                print(f"fixloop: {toolbox.notice}", file=sys.stderr)
             for error in result.check.errors:
                 print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
                 everything_fixed = False
@@ -168,7 +181,8 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
                     what = f"{finding.source} {finding.code} {finding.message}"
                     figures = f"{len(loop.attempts)} attempt(s), {loop.seconds:.2f} s"
                     if loop.fix is not None:
-                        print(f"# {where}: {what}: fixed ({figures})")
+                        by = f" by {loop.fix.model}" if loop.fix.tier != "fast" else ""
+                        print(f"# {where}: {what}: fixed{by} ({figures})")
                         print(diff, end="")
                     else:
                         print(f"# {where}: {what}: {loop.status.value} ({figures}): {loop.reason}")
@@ -194,6 +208,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
                         {
                             "diagnostic": _finding_json(finding),
                             "status": loop.status.value,
+                            "tier": _tier(loop),
                             "attempts": len(loop.attempts),
                             "seconds": round(loop.seconds, 3),
                             "usd": loop.usd,
@@ -210,6 +225,69 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
     if as_json:
         print(json.dumps(report, indent=2))
     return 0 if everything_fixed else 1
+
+
+def _tier(loop) -> str:
+    if loop.fix is not None:
+        return loop.fix.tier
+    return loop.attempts[-1].tier if loop.attempts else "fast"
+
+
+STATS_COLUMNS = {
+    "requests": "requests",
+    "input_tokens": "tokens in",
+    "output_tokens": "tokens out",
+    "usd": "usd",
+    "loops": "loops",
+    "fixes": "fixes",
+}
+
+
+def _stats_table(title: str, figures: dict) -> list[str]:
+    lines = [title]
+    if not figures:
+        return lines + ["  no model requests"]
+    lines.append(f"  {'tier':<10}" + "".join(f"{label:>12}" for label in STATS_COLUMNS.values()))
+    for tier, row in figures.items():
+        cells = [
+            f"{row.usd:>12.4f}" if c == "usd" else f"{getattr(row, c):>12,}" for c in STATS_COLUMNS
+        ]
+        lines.append(f"  {tier:<10}" + "".join(cells))
+    return lines
+
+
+def _stats(path: str, as_json: bool) -> int:
+    from fixloop.budget import Ledger, LedgerError, ledger_path
+
+    folder = Path(path).resolve()
+    if not folder.exists():
+        raise FileNotFoundError(f"no such file or folder: {path}")
+    root = find_root(folder)
+    try:
+        cap = load_settings(root).budget.usd_per_day
+    except ConfigError as exc:
+        print(f"fixloop: {exc}", file=sys.stderr)
+        cap = None
+    try:
+        ledger = Ledger(ledger_path())
+    except LedgerError as exc:
+        print(f"fixloop: {exc}", file=sys.stderr)
+        return 2
+    try:
+        stats = ledger.stats(str(root))
+    finally:
+        ledger.close()
+    if as_json:
+        data = dataclasses.asdict(stats)
+        data.update(usd_today=stats.usd_today, usd_per_day=cap, ledger=str(ledger.path))
+        print(json.dumps(data, indent=2))
+        return 0
+    budget = f" of ${cap:.2f}" if cap is not None else ""
+    print(f"fixloop stats for {root} (ledger: {ledger.path})")
+    today = f"today ({stats.day}): ${stats.usd_today:.4f}{budget}"
+    print("\n".join(_stats_table(today, stats.today)))
+    print("\n".join(_stats_table("all time:", stats.all_time)))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -231,12 +309,19 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run commands the workspace configures (the [gate] tests); only for code you trust",
     )
+    stats = commands.add_parser(
+        "stats", help="spend, requests, tokens and fixes per tier for a workspace, from the ledger"
+    )
+    stats.add_argument("path", nargs="?", default=".", help="a folder or file in the workspace")
+    stats.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.command == "serve":
         from fixloop.lsp.server import serve
 
         return serve()
     try:
+        if args.command == "stats":
+            return _stats(args.path, args.json)
         files = python_files(args.paths)
         if args.command == "check":
             return anyio.run(_check, files, args.json)

@@ -35,6 +35,7 @@ class ModelSettings:
     max_tokens: int = 1024
     temperature: float = 0.2
     timeout: float = 60.0
+    stream: bool = True  # stream replies (SSE), so a cancelled attempt stops at once
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -148,6 +149,7 @@ SCHEMA: dict[str, dict[str, _Rule]] = {
         "max_tokens": _Rule(int, _at_least_one),
         "temperature": _Rule(NUMBER, _not_negative),
         "timeout": _Rule(NUMBER, _positive),
+        "stream": _Rule(bool),
     },
     "budget": {
         "usd_per_day": _Rule(NUMBER, _not_negative),

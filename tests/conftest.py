@@ -8,6 +8,14 @@ import pytest
 from fakes.model_server import ScriptedModelServer
 
 
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path_factory, monkeypatch):
+    """A ledger of its own for every test (servers and CLI runs inherit the variable)."""
+    path = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("FIXLOOP_STATE_DIR", str(path))
+    return path
+
+
 @pytest.fixture
 def model_server():
     with ScriptedModelServer() as server:

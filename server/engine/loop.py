@@ -17,19 +17,25 @@ from dataclasses import dataclass
 
 import anyio
 
+from fixloop.budget import BudgetExhausted
 from fixloop.config import ModelSettings
 from fixloop.engine import anticheat
 from fixloop.engine.gate import verify
 from fixloop.engine.privacy import mask
-from fixloop.engine.prompt import build_request
+from fixloop.engine.prompt import build_request, worth_telling
 from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
+from fixloop.engine.spending import prices
 from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Outcome, Snapshot
 from fixloop.engine.window import Window, assemble, make_window
-from fixloop.providers.base import BadStatus, FatalProviderError, Provider, ProviderError
+from fixloop.providers.base import (
+    FatalProviderError,
+    Meter,
+    Provider,
+    ProviderDown,
+    ProviderError,
+)
 from fixloop.verifiers.base import Finding, Verifier
-
-MAX_BACKOFF = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,10 +43,6 @@ class LoopLimits:
     attempts: int
     parallel: int
     seconds: float
-
-
-def cost(model: ModelSettings, input_tokens: int, output_tokens: int) -> float:
-    return (input_tokens * model.usd_per_mtok_in + output_tokens * model.usd_per_mtok_out) / 1e6
 
 
 class FixLoop:
@@ -61,6 +63,8 @@ class FixLoop:
         window: Window | None = None,
         on_attempt: Callable[[int], None] | None = None,
         test_gate: TestGate | None = None,
+        meter: Meter | None = None,
+        context: tuple[Attempt, ...] = (),
     ) -> None:
         self.snapshot = snapshot
         self.finding = finding
@@ -74,11 +78,14 @@ class FixLoop:
         self.window = window or make_window(snapshot.text, finding)
         self.on_attempt = on_attempt
         self.test_gate = test_gate
+        self.meter = meter
+        self.context = context  # an earlier tier's attempts, fed to the prompt like our own
         self.attempts: list[Attempt] = []
         self._numbers = itertools.count(1)
         self._seen: dict[str, int] = {}
         self._fix: Fix | None = None
         self._stop_reason = ""
+        self._over_budget = ""
 
     async def run(self) -> LoopResult:
         started = time.perf_counter()
@@ -88,13 +95,15 @@ class FixLoop:
                     workers.start_soon(self._worker, workers.cancel_scope, started)
         if self._fix is not None:
             status = LoopStatus.FIXED
+        elif self._over_budget:
+            status = LoopStatus.OVER_BUDGET
         elif self._stop_reason:
             status = LoopStatus.STOPPED
         elif deadline.cancelled_caught:
             status = LoopStatus.TIMED_OUT
         else:
             status = LoopStatus.GAVE_UP
-        reason = self._stop_reason or (
+        reason = self._over_budget or self._stop_reason or (
             self.attempts[-1].reason if self.attempts and status != LoopStatus.FIXED else ""
         )
         return LoopResult(
@@ -102,13 +111,18 @@ class FixLoop:
         )
 
     async def _worker(self, scope: anyio.CancelScope, started: float) -> None:
-        while self._fix is None and not self._stop_reason:
+        while self._fix is None and not self._stop_reason and not self._over_budget:
             number = next(self._numbers)
             if number > self.limits.attempts:
                 return
             if self.on_attempt:
                 self.on_attempt(number)
-            attempt, fix, backoff = await self._attempt(number, started)
+            try:
+                attempt, fix, backoff = await self._attempt(number, started)
+            except BudgetExhausted as exc:  # nothing was sent: not an attempt
+                # No new requests; those in flight were paid for within the budget: let them land.
+                self._over_budget = str(exc)
+                return
             self.attempts.append(attempt)
             if fix is not None:
                 self._fix = fix
@@ -119,7 +133,7 @@ class FixLoop:
 
     async def _attempt(self, number: int, loop_started: float) -> tuple[Attempt, Fix | None, float]:
         started = time.perf_counter()
-        failures = [a for a in self.attempts if a.outcome is not Outcome.VERIFIED]
+        failures = worth_telling((*self.context, *self.attempts))
         request = build_request(
             self.snapshot,
             self.finding,
@@ -144,20 +158,19 @@ class FixLoop:
             ),
         )
         try:
-            completion = await self.provider.complete(request)
+            completion = await self.provider.complete(request, self.meter)
         except FatalProviderError as exc:
             self._stop_reason = f"{self.provider.name}: {exc}"
             return record(Outcome.PROVIDER_ERROR, str(exc)), None, 0.0
-        except BadStatus as exc:
-            backoff = min(exc.retry_after or 0.0, MAX_BACKOFF)
-            return record(Outcome.PROVIDER_ERROR, str(exc)), None, backoff
+        except ProviderDown as exc:  # wait for it to be back (the deadline may come first)
+            return record(Outcome.PROVIDER_ERROR, str(exc)), None, exc.seconds_left
         except ProviderError as exc:
             return record(Outcome.PROVIDER_ERROR, str(exc)), None, 0.0
         figures = {
             "model_seconds": completion.seconds,
             "input_tokens": completion.input_tokens,
             "output_tokens": completion.output_tokens,
-            "usd": cost(self.model, completion.input_tokens, completion.output_tokens),
+            "usd": prices(self.model).cost(completion.input_tokens, completion.output_tokens),
         }
         reply_text = completion.text
         for m in masked:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fixloop.engine.values import Attempt, Snapshot
+from fixloop.engine.values import Attempt, Outcome, Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers.base import ChatRequest, Message
 from fixloop.shadow.edits import split_lines
@@ -26,6 +26,11 @@ the lines that replace them
 >>>>>>> REPLACE
 
 The SEARCH lines must match the file exactly, including indentation."""
+
+
+def worth_telling(attempts) -> list[Attempt]:
+    """The failed attempts a prompt reports: what the model got wrong, not a server's failures."""
+    return [a for a in attempts if a.outcome not in (Outcome.VERIFIED, Outcome.PROVIDER_ERROR)]
 
 
 def _numbered(lines: list[str], start: int, end: int) -> str:
@@ -68,9 +73,14 @@ def build_request(
         parts.append("Context (read-only):\n" + _numbered(lines, main.end, after))
     if failures:
         shown = failures[-FAILURES_SHOWN:]
+        # After an escalation the numbers restart: say whose attempt it was.
+        tiers = len({a.tier for a in shown}) > 1
         parts.append(
             "Earlier attempts failed; do not repeat them:\n"
-            + "\n".join(f"- attempt {a.number}: {a.outcome.value}: {a.reason}" for a in shown)
+            + "\n".join(
+                f"- {a.tier + ' ' if tiers else ''}attempt {a.number}: {a.outcome.value}: {a.reason}"
+                for a in shown
+            )
         )
     return ChatRequest(
         system=SYSTEM,

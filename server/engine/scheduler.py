@@ -12,7 +12,7 @@ import enum
 import hashlib
 import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -20,13 +20,17 @@ from typing import Protocol
 import anyio
 import anyio.abc
 
+from fixloop.budget import BudgetExhausted, LedgerError, Stats
 from fixloop.config import Settings
 from fixloop.engine import privacy
 from fixloop.engine.checks import run_checks
-from fixloop.engine.values import Fix, LoopResult, LoopStatus, Snapshot
+from fixloop.engine.escalation import FRONTIER, NO_FRONTIER, Offer, auto_escalates, offer
+from fixloop.engine.loop import FixLoop
+from fixloop.engine.spending import TierMeter
+from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window, make_window
 from fixloop.engine.toolbox import UNTRUSTED_GATE, Toolbox
-from fixloop.providers import FatalProviderError
+from fixloop.providers import FatalProviderError, HealthState
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers.base import Finding
 
@@ -64,10 +68,20 @@ class Tracked:
     attempt: int = 0
     result: LoopResult | None = None
     scope: anyio.CancelScope | None = None
+    tier: str = "fast"
+    history: tuple[Attempt, ...] = ()  # an earlier tier's attempts (before an escalation)
+    loop: FixLoop | None = None  # the latest loop, for its attempts while it runs
 
     @property
     def fix(self) -> Fix | None:
         return self.result.fix if self.result else None
+
+    @property
+    def attempts_so_far(self) -> tuple[Attempt, ...]:
+        """Every attempt made for this finding since the last start on the fast tier."""
+        if self.result is not None:
+            return self.history + self.result.attempts
+        return self.history + (tuple(self.loop.attempts) if self.loop else ())
 
 
 @dataclass(eq=False)
@@ -87,8 +101,9 @@ class Status:
     running: int
     queued: int
     fixes: int
-    usd_spent: float
+    usd_spent: float  # today's, from the ledger, requests in flight at their worst case
     usd_budget: float
+    down: tuple[str, ...] = ()  # providers resting after repeated failures, with the reason
 
 
 def _loop_key(finding: Finding, window: Window, lines: list[str], occurrence: int) -> tuple:
@@ -118,6 +133,7 @@ class Engine:
         self._documents: dict[str, Document] = {}
         self._loop_limiters: dict[Path, anyio.CapacityLimiter] = {}
         self._said: set[str] = set()
+        self._budget_warned: set[tuple] = set()
         self.results: list[LoopResult] = []
 
     # -- documents ---------------------------------------------------------
@@ -222,9 +238,12 @@ class Engine:
 
     # -- loops ---------------------------------------------------------------
 
-    def _start_loop(self, doc: Document, tracked: Tracked) -> None:
+    def _start_loop(
+        self, doc: Document, tracked: Tracked, tier: str = "fast", history: tuple[Attempt, ...] = ()
+    ) -> None:
         tracked.scope = anyio.CancelScope()
         tracked.state, tracked.attempt, tracked.result = State.QUEUED, 0, None
+        tracked.tier, tracked.history, tracked.loop = tier, history, None
         self._tg.start_soon(self._run_loop, doc, tracked, tracked.scope)
 
     def _limiter(self, root: Path, settings: Settings) -> anyio.CapacityLimiter:
@@ -264,56 +283,133 @@ class Engine:
                     self._listener.changed()
                     return
                 try:
-                    loop = self.toolbox.fast_loop(
+                    loop = self.toolbox.loop(
+                        tracked.tier,
                         settings,
                         snapshot,
                         tracked.finding,
                         doc.baseline,
                         tracked.window,
+                        context=tracked.history,
                         on_attempt=lambda number: self._attempted(tracked, number),
                         trusted=trusted,
+                        meter=self._meter(settings, root, tracked.tier),
                     )
                 except FatalProviderError as exc:
                     tracked.state = State.STOPPED
                     self._say(str(exc))
                     self._listener.changed()
                     return
+                tracked.loop = loop
                 tracked.state = State.RUNNING
                 self._listener.changed()
                 result = await loop.run()
             tracked.result = result
             self.results.append(result)
+            if trouble := self.toolbox.record_loop(root, loop, result):
+                self._say(trouble)
             tracked.state = {
                 LoopStatus.FIXED: State.FIXED,
                 LoopStatus.STOPPED: State.STOPPED,
+                LoopStatus.OVER_BUDGET: State.STOPPED,  # the budget warning was said once already
             }.get(result.status, State.GAVE_UP)
             if result.status is LoopStatus.STOPPED:
                 self._say(result.reason)
             self._listener.log(
                 f"loop {tracked.finding.source} {tracked.finding.code} line "
-                f"{tracked.finding.span.start_line + 1}: {result.status.value} after "
-                f"{len(result.attempts)} attempt(s) in {result.seconds:.2f} s"
+                f"{tracked.finding.span.start_line + 1} ({tracked.tier}): {result.status.value} "
+                f"after {len(result.attempts)} attempt(s) in {result.seconds:.2f} s"
                 + (f" ({result.reason})" if result.reason else "")
             )
             self._listener.changed()
+            if auto_escalates(settings, tracked.tier, result):
+                self._start_loop(doc, tracked, FRONTIER, tracked.attempts_so_far)
+                self._listener.changed()
+
+    def _meter(self, settings: Settings, root: Path, tier: str) -> TierMeter:
+        meter = self.toolbox.meter(
+            settings,
+            root,
+            tier,
+            on_refused=lambda exc: self._budget_refused(root, exc),
+            on_spent=self._listener.changed,
+            on_trouble=self._say,
+        )
+        if self.toolbox.notice:
+            self._say(self.toolbox.notice)
+        return meter
+
+    def _budget_refused(self, root: Path, exc: BudgetExhausted) -> None:
+        """Warn once per workspace, day and cap; every refusal is logged."""
+        self._listener.log(f"{root}: {exc}")
+        key = (root, self.toolbox.ledger.today(), exc.cap)
+        if key not in self._budget_warned:
+            self._budget_warned.add(key)
+            self._listener.message(str(exc))
 
     def _attempted(self, tracked: Tracked, number: int) -> None:
         tracked.attempt = number
         self._listener.changed()
 
-    def retry(self, uri: str, finding_id: str) -> bool:
-        """Start the loop for a finding again (after it gave up or was cancelled)."""
+    def _find(self, uri: str, finding_id: str) -> tuple[Document, Tracked] | None:
         doc = self._documents.get(uri)
         if doc is None or doc.checked is None:
-            return False
+            return None
         for tracked in doc.tracked.values():
             if tracked.id == finding_id:
-                if tracked.scope is not None:
-                    tracked.scope.cancel()
-                self._start_loop(doc, tracked)
-                self._listener.changed()
-                return True
-        return False
+                return doc, tracked
+        return None
+
+    def retry(self, uri: str, finding_id: str) -> bool:
+        """Start a finding's loop again on the fast tier (after it gave up or was cancelled)."""
+        found = self._find(uri, finding_id)
+        if found is None:
+            return False
+        doc, tracked = found
+        if tracked.scope is not None:
+            tracked.scope.cancel()
+        self._start_loop(doc, tracked)
+        self._listener.changed()
+        return True
+
+    def offer(self, uri: str, tracked: Tracked) -> Offer | None:
+        """The escalation a code action may propose for a finding: any time it has no fix
+        and is not already on the frontier tier."""
+        snapshot = self.snapshot(uri)
+        if snapshot is None or tracked.state is State.FIXED:
+            return None
+        if tracked.tier == FRONTIER and tracked.state in (State.QUEUED, State.RUNNING):
+            return None
+        settings = self._settings(snapshot.root)
+        return offer(settings, snapshot, tracked.finding, tracked.window, tracked.attempts_so_far)
+
+    def escalate(self, uri: str, finding_id: str) -> bool:
+        """Move a finding to the frontier tier, the attempts so far as context."""
+        found = self._find(uri, finding_id)
+        if found is None:
+            return False
+        doc, tracked = found
+        proposal = self.offer(uri, tracked)
+        if proposal is None:
+            if FRONTIER not in self._settings(doc.latest.root).models:
+                self._say(NO_FRONTIER)
+            return False
+        settings = self._settings(doc.latest.root)
+        left = settings.budget.usd_per_day - self._spent(doc.latest.root)
+        each = proposal.usd / max(1, proposal.attempts)
+        if each > left + 1e-12:  # asked for by the user: say why not, every time
+            self._listener.message(
+                f"escalating to {proposal.model} needs up to ${each:.4f} a request, but only "
+                f"${max(0.0, left):.4f} of today's budget is left; raise `budget.usd_per_day` "
+                "(in .fixloop.toml or [tool.fixloop], and in the editor's fixloop settings) to go on"
+            )
+            return False
+        history = tracked.attempts_so_far
+        if tracked.scope is not None:
+            tracked.scope.cancel()
+        self._start_loop(doc, tracked, FRONTIER, history)
+        self._listener.changed()
+        return True
 
     def cancel(self, uri: str, finding_id: str) -> bool:
         """Stop a finding's loop; its state says cancelled until retried or edited."""
@@ -327,20 +423,43 @@ class Engine:
                 return True
         return False
 
+    def _spent(self, root: Path) -> float:
+        try:
+            return self.toolbox.ledger.spent_today(str(root))
+        except LedgerError as exc:
+            self._say(str(exc))
+            return 0.0
+
     def status(self) -> Status:
         states = Counter(
             tracked.state for doc in self._documents.values() for tracked in doc.tracked.values()
         )
-        budget = 0.0
+        budget = spent = 0.0
         for root in {doc.latest.root for doc in self._documents.values()}:
             budget += self._settings(root).budget.usd_per_day
+            spent += self._spent(root)
+        down = tuple(
+            f"{name}: {health.reason} (for {health.seconds_left:.0f} s more)"
+            for name, health in self.toolbox.health().items()
+            if health.state is HealthState.DOWN
+        )
         return Status(
             running=states[State.RUNNING],
             queued=states[State.QUEUED],
             fixes=states[State.FIXED],
-            usd_spent=sum(result.usd for result in self.results),
+            usd_spent=spent,
             usd_budget=budget,
+            down=down,
         )
+
+    def stats(self, roots: Iterable[Path] = ()) -> list[Stats]:
+        """The ledger's figures for these workspaces and those of the open documents."""
+        every = {*roots, *(doc.latest.root for doc in self._documents.values())}
+        try:
+            return [self.toolbox.ledger.stats(str(root)) for root in sorted(every)]
+        except LedgerError as exc:
+            self._say(str(exc))
+            return []
 
     def _say(self, text: str) -> None:
         """Tell the user once; the log gets every repeat."""

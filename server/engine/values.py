@@ -84,6 +84,7 @@ class LoopStatus(enum.Enum):
     GAVE_UP = "gave up"  # attempts used without a verified fix
     TIMED_OUT = "timed out"
     STOPPED = "stopped"  # a problem no attempt can get past (e.g. a missing key)
+    OVER_BUDGET = "over budget"  # the next request did not fit in today's budget
 
 
 @dataclass(frozen=True, slots=True)

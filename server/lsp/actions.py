@@ -1,15 +1,17 @@
-"""Code actions for one diagnostic: the verified fix, a running loop, or a retry."""
+"""Code actions for one diagnostic: the verified fix, a running loop, a retry, an escalation."""
 
 from __future__ import annotations
 
 from lsprotocol import types as T
 
+from fixloop.engine.escalation import Offer
 from fixloop.engine.scheduler import State, Tracked
 from fixloop.engine.values import Snapshot
 from fixloop.lsp.convert import workspace_edit
 
 RETRY = "fixloop.retry"
 CANCEL = "fixloop.cancel"
+ESCALATE = "fixloop.escalate"
 
 
 def fix_edit(snapshot: Snapshot, tracked: Tracked, encoding: str, document_changes: bool):
@@ -27,9 +29,23 @@ def actions_for(
     encoding: str,
     resolve_edit: bool,
     document_changes: bool,
+    offer: Offer | None = None,
 ) -> list[T.CodeAction]:
     """What the light bulb shows for one of fixloop's diagnostics."""
     code = tracked.finding.code
+    arguments = [snapshot.uri, tracked.id]
+    escalate = (
+        [
+            T.CodeAction(
+                title=f"fixloop: {offer.title}",
+                kind=T.CodeActionKind.QuickFix,
+                diagnostics=[diagnostic],
+                command=T.Command(title=offer.title, command=ESCALATE, arguments=arguments),
+            )
+        ]
+        if offer is not None
+        else []
+    )
     if tracked.state is State.FIXED and tracked.fix is not None:
         action = T.CodeAction(
             title=tracked.fix.title,
@@ -47,14 +63,16 @@ def actions_for(
             if tracked.state is State.RUNNING and tracked.attempt
             else "queued"
         )
+        on_frontier = tracked.tier != "fast" and tracked.loop is not None
+        model = f" with {tracked.loop.provider.name}" if on_frontier else ""
         return [
             T.CodeAction(
-                title=f"fixloop: fixing {code}… ({doing})",
+                title=f"fixloop: fixing {code}{model}… ({doing})",
                 kind=T.CodeActionKind.QuickFix,
                 diagnostics=[diagnostic],
                 disabled=T.CodeActionDisabled(reason=f"fixloop is still working ({doing})"),
             )
-        ]
+        ] + escalate
     reason = tracked.result.reason if tracked.result else tracked.state.value
     return [
         T.CodeAction(
@@ -64,7 +82,7 @@ def actions_for(
             command=T.Command(
                 title=f"retry ({reason})"[:120],
                 command=RETRY,
-                arguments=[snapshot.uri, tracked.id],
+                arguments=arguments,
             ),
         )
-    ]
+    ] + escalate

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -36,10 +37,14 @@ class FixloopServer(LanguageServer):
         self.engine: Engine | None = None
         self.trusted = False  # the editor says so in initializationOptions.trusted
         self._last_status: dict | None = None
+        self.stopping = False  # the client has gone: say nothing more to it
+        self._reporting = False
 
     # -- Listener (what the engine tells us) ------------------------------
 
     def publish(self, snapshot: Snapshot, findings: tuple[tuple[Finding, str], ...]) -> None:
+        if self.stopping:
+            return
         lines = split_lines(snapshot.text)
         encoding = self.encoding
         self.text_document_publish_diagnostics(
@@ -51,7 +56,7 @@ class FixloopServer(LanguageServer):
         )
 
     def changed(self) -> None:
-        if self.engine is None:
+        if self.engine is None or self.stopping:
             return
         status = self.engine.status()
         params = {
@@ -60,6 +65,7 @@ class FixloopServer(LanguageServer):
             "fixes": status.fixes,
             "usd_spent": round(status.usd_spent, 6),
             "usd_budget": status.usd_budget,
+            "down": list(status.down),
         }
         if params != self._last_status:
             self._last_status = params
@@ -67,11 +73,25 @@ class FixloopServer(LanguageServer):
 
     def message(self, text: str) -> None:
         self.log(text)
-        self.window_show_message(T.ShowMessageParams(T.MessageType.Warning, f"fixloop: {text}"))
+        if not self.stopping:
+            self.window_show_message(T.ShowMessageParams(T.MessageType.Warning, f"fixloop: {text}"))
 
     def log(self, text: str) -> None:
         log.info(text)
-        self.window_log_message(T.LogMessageParams(T.MessageType.Log, text))
+        if not self.stopping:
+            self.window_log_message(T.LogMessageParams(T.MessageType.Log, text))
+
+    def report_server_error(self, error: Exception, source) -> None:
+        # pygls reports a failed write by writing a message, which fails the same way:
+        # without this guard a closed stdout recurses until Python gives up.
+        if self.stopping or self._reporting:
+            log.error("%s", error)
+            return
+        self._reporting = True
+        try:
+            super().report_server_error(error, source)
+        finally:
+            self._reporting = False
 
     # -- helpers -------------------------------------------------------------
 
@@ -90,6 +110,13 @@ class FixloopServer(LanguageServer):
             if path.is_relative_to(root):
                 return root
         return find_root(path)
+
+    def roots(self) -> list[Path]:
+        """The workspace folders (or the root path) the client opened."""
+        folders = [Path(to_fs_path(f.uri) or "") for f in self.workspace.folders.values()]
+        if not folders and self.workspace.root_path:
+            folders = [Path(self.workspace.root_path)]
+        return [f for f in folders if f.parts]
 
     def snapshot(self, uri: str) -> Snapshot | None:
         doc = self.workspace.get_text_document(uri)
@@ -166,14 +193,17 @@ def build_server() -> FixloopServer:
             data = diag.data if isinstance(diag.data, dict) else {}
             item = tracked.get(str(data.get("fixloop", "")))
             if item is not None:
+                budget = settings.budget
+                frontier = item.tier == "frontier"
                 result += actions.actions_for(
                     diag,
                     item,
                     snapshot,
-                    attempts=settings.budget.attempts,
+                    attempts=budget.frontier_attempts if frontier else budget.attempts,
                     encoding=ls.encoding,
                     resolve_edit=client_resolves_edit(ls),
                     document_changes=client_document_changes(ls),
+                    offer=ls.engine.offer(uri, item),
                 )
         return result
 
@@ -199,8 +229,13 @@ def build_server() -> FixloopServer:
     def cancel(ls: FixloopServer, uri: str, finding_id: str) -> bool:
         return bool(ls.engine and ls.engine.cancel(uri, finding_id))
 
+    @ls.command(actions.ESCALATE)
+    def escalate(ls: FixloopServer, uri: str, finding_id: str) -> bool:
+        return bool(ls.engine and ls.engine.escalate(uri, finding_id))
+
     @ls.command("fixloop.stats")
-    def stats(ls: FixloopServer) -> dict:
+    def stats(ls: FixloopServer, *args) -> dict:
+        """This session's loops, and the ledger's figures per workspace (today and all time)."""
         assert ls.engine is not None
         status = ls.engine.status()
         results = ls.engine.results
@@ -210,6 +245,11 @@ def build_server() -> FixloopServer:
             "attempts": sum(len(r.attempts) for r in results),
             "usd_spent": status.usd_spent,
             "usd_budget": status.usd_budget,
+            "down": list(status.down),
+            "workspaces": [
+                {**dataclasses.asdict(figures), "usd_today": figures.usd_today}
+                for figures in ls.engine.stats(ls.roots())
+            ],
         }
 
     return ls
@@ -264,6 +304,7 @@ async def _serve(ls: FixloopServer, stdin, stdout) -> int:
         except SystemExit as exc:  # pygls ends `exit` with sys.exit: 0 after shutdown, else 1
             code = exc.code if isinstance(exc.code, int) else 1
         finally:
+            ls.stopping = True  # cancelled loops settle their charges quietly
             tg.cancel_scope.cancel()
     await ls.engine.toolbox.aclose()
     return code

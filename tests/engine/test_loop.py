@@ -83,7 +83,7 @@ async def test_verifier_failures_are_fed_back(tmp_path, model_server):
 async def test_unusable_replies_and_http_errors_are_failed_attempts(tmp_path, model_server):
     model_server.script(
         Raw(200, b"{not json"),
-        Error(500, message="upstream broke"),
+        Error(400, message="upstream broke"),  # not retried: a 5xx would be (tests/engine/test_faults.py)
         Text("I think you should import pathlib."),
         Text(REAL_FIX),
     )

@@ -1,0 +1,34 @@
+"""Budgets: token and cost estimates, and the ledger that enforces the daily caps.
+
+Knows nothing of HTTP, LSP or the engine; the engine adapts it to the
+providers' `Meter` seam.
+"""
+
+from fixloop.budget.costs import Prices, estimate_tokens, round_up_cents, worst_case
+from fixloop.budget.ledger import (
+    BudgetExhausted,
+    CallState,
+    Ledger,
+    LedgerError,
+    Reservation,
+    Stats,
+    TierFigures,
+)
+from fixloop.budget.location import STATE_DIR_ENV, ledger_path, state_dir
+
+__all__ = [
+    "STATE_DIR_ENV",
+    "BudgetExhausted",
+    "CallState",
+    "Ledger",
+    "LedgerError",
+    "Prices",
+    "Reservation",
+    "Stats",
+    "TierFigures",
+    "estimate_tokens",
+    "ledger_path",
+    "round_up_cents",
+    "state_dir",
+    "worst_case",
+]

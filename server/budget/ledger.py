@@ -1,0 +1,313 @@
+"""The ledger: every model call's reservation and cost, per workspace, in SQLite.
+
+A call reserves its worst case before it is sent and is settled with the usage
+the provider reported (or released when nothing was billed). Today's spend is
+what was settled plus what is still reserved, so calls in flight count at their
+worst case. The check and the reservation are one IMMEDIATE transaction on a
+WAL database: every loop, and every fixloop process on this machine sharing the
+state directory (an editor's server and a `fixloop fix` run), sees one cap.
+A day is the local calendar day of the reservation.
+"""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from fixloop.budget.costs import Prices, worst_case
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS calls (
+    id INTEGER PRIMARY KEY,
+    workspace TEXT NOT NULL,
+    day TEXT NOT NULL,              -- local date of the reservation, YYYY-MM-DD
+    at REAL NOT NULL,               -- unix time of the reservation
+    tier TEXT NOT NULL,
+    model TEXT NOT NULL,
+    state TEXT NOT NULL,            -- reserved | settled | released
+    reserved_usd REAL NOT NULL,
+    usd REAL NOT NULL DEFAULT 0,
+    input_tokens INTEGER NOT NULL DEFAULT 0,
+    output_tokens INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS calls_by_day ON calls (workspace, day);
+CREATE TABLE IF NOT EXISTS loops (
+    id INTEGER PRIMARY KEY,
+    workspace TEXT NOT NULL,
+    day TEXT NOT NULL,
+    at REAL NOT NULL,
+    tier TEXT NOT NULL,
+    model TEXT NOT NULL,
+    status TEXT NOT NULL,
+    fixed INTEGER NOT NULL,
+    attempts INTEGER NOT NULL,
+    seconds REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS loops_by_day ON loops (workspace, day);
+"""
+# A reservation counts at its worst case until it is settled.
+SPENT = "CASE state WHEN 'reserved' THEN reserved_usd WHEN 'settled' THEN usd ELSE 0 END"
+EPSILON = 1e-12  # float sums of cents must not refuse a call that fits exactly
+
+
+class CallState(enum.Enum):
+    RESERVED = "reserved"
+    SETTLED = "settled"
+    RELEASED = "released"
+
+
+class LedgerError(Exception):
+    """The ledger file cannot be opened or written."""
+
+
+class BudgetExhausted(Exception):
+    """A call would take today's spend past the workspace's daily cap; nothing was sent."""
+
+    def __init__(self, spent: float, cap: float, needed: float) -> None:
+        self.spent, self.cap, self.needed = spent, cap, needed
+        super().__init__(
+            f"today's budget is spent (${spent:.4f} of ${cap:.2f}; the next model request "
+            f"needs up to ${needed:.4f}). No model request is sent until local midnight or "
+            "until you raise `budget.usd_per_day` (in .fixloop.toml or [tool.fixloop], and in "
+            "the editor's fixloop settings: the smaller cap wins)"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class TierFigures:
+    """What one tier did for a workspace over some days."""
+
+    requests: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    usd: float = 0.0
+    loops: int = 0
+    fixes: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """A workspace's figures per tier: today and all time."""
+
+    workspace: str
+    day: str
+    today: dict[str, TierFigures] = field(default_factory=dict)
+    all_time: dict[str, TierFigures] = field(default_factory=dict)
+
+    @property
+    def usd_today(self) -> float:
+        return sum(figures.usd for figures in self.today.values())
+
+
+class Reservation:
+    """One call's reserved worst case: settle it with the usage, or release it (once)."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        call_id: int,
+        usd: float,
+        prices: Prices,
+        prompt_tokens: int,
+        max_tokens: int,
+    ) -> None:
+        self.usd = usd
+        self._ledger = ledger
+        self._id = call_id
+        self._prices = prices
+        self._prompt_tokens = prompt_tokens
+        self._max_tokens = max_tokens
+        self.state = CallState.RESERVED
+        self.cost = usd
+
+    def settle(self, input_tokens: int | None = None, output_tokens: int | None = None) -> float:
+        """Record what the call cost; a count the server did not report counts at its worst case."""
+        if self.state is not CallState.RESERVED:
+            return self.cost
+        tokens_in = self._prompt_tokens if input_tokens is None else max(0, input_tokens)
+        tokens_out = self._max_tokens if output_tokens is None else max(0, output_tokens)
+        self.cost = self._prices.cost(tokens_in, tokens_out)
+        self.state = CallState.SETTLED
+        self._ledger._finish(self._id, CallState.SETTLED, self.cost, tokens_in, tokens_out)
+        return self.cost
+
+    def release(self) -> None:
+        """Nothing was billed: the server refused the call or was never reached."""
+        if self.state is not CallState.RESERVED:
+            return
+        self.cost = 0.0
+        self.state = CallState.RELEASED
+        self._ledger._finish(self._id, CallState.RELEASED, 0.0, 0, 0)
+
+
+def _local_now() -> datetime:
+    return datetime.now()
+
+
+class Ledger:
+    """The persisted record of every model call, and the daily caps' arbiter."""
+
+    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] = _local_now) -> None:
+        self.path = path
+        self._clock = clock
+        self._lock = threading.Lock()
+        try:
+            if isinstance(path, Path):
+                path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(
+                str(path), timeout=10.0, isolation_level=None, check_same_thread=False
+            )
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as exc:
+            raise LedgerError(f"cannot open the ledger {path}: {exc}") from None
+
+    def today(self) -> str:
+        """The local calendar day, as stored (YYYY-MM-DD)."""
+        return self._clock().date().isoformat()
+
+    @contextmanager
+    def _transaction(self, begin: str = "BEGIN IMMEDIATE") -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                self._db.execute(begin)
+                try:
+                    yield self._db
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                raise LedgerError(f"cannot write the ledger {self.path}: {exc}") from None
+
+    def _spent(self, db: sqlite3.Connection, workspace: str, day: str) -> float:
+        row = db.execute(
+            f"SELECT COALESCE(SUM({SPENT}), 0) FROM calls WHERE workspace = ? AND day = ?",
+            (workspace, day),
+        ).fetchone()
+        return float(row[0])
+
+    def spent_today(self, workspace: str) -> float:
+        """Today's spend for a workspace, calls in flight at their worst case."""
+        with self._transaction("BEGIN") as db:
+            return self._spent(db, workspace, self.today())
+
+    def reserve(
+        self,
+        workspace: str,
+        *,
+        tier: str,
+        model: str,
+        prices: Prices,
+        prompt_tokens: int,
+        max_tokens: int,
+        cap: float,
+    ) -> Reservation:
+        """Reserve a call's worst case; BudgetExhausted if it would pass today's cap."""
+        usd = worst_case(prices, prompt_tokens, max_tokens)
+        day = self.today()
+        with self._transaction() as db:
+            spent = self._spent(db, workspace, day)
+            if spent + usd > cap + EPSILON:
+                raise BudgetExhausted(spent, cap, usd)
+            cursor = db.execute(
+                "INSERT INTO calls (workspace, day, at, tier, model, state, reserved_usd) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (workspace, day, time.time(), tier, model, CallState.RESERVED.value, usd),
+            )
+            call_id = cursor.lastrowid
+        assert call_id is not None
+        return Reservation(self, call_id, usd, prices, prompt_tokens, max_tokens)
+
+    def _finish(
+        self, call_id: int, state: CallState, usd: float, tokens_in: int, tokens_out: int
+    ) -> None:
+        with self._transaction() as db:
+            db.execute(
+                "UPDATE calls SET state = ?, usd = ?, input_tokens = ?, output_tokens = ? "
+                "WHERE id = ? AND state = ?",
+                (state.value, usd, tokens_in, tokens_out, call_id, CallState.RESERVED.value),
+            )
+
+    def record_loop(
+        self,
+        workspace: str,
+        *,
+        tier: str,
+        model: str,
+        status: str,
+        fixed: bool,
+        attempts: int,
+        seconds: float,
+    ) -> None:
+        """One loop's outcome, for the fixes-per-tier figures."""
+        with self._transaction() as db:
+            db.execute(
+                "INSERT INTO loops (workspace, day, at, tier, model, status, fixed, attempts, seconds) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    workspace,
+                    self.today(),
+                    time.time(),
+                    tier,
+                    model,
+                    status,
+                    int(fixed),
+                    attempts,
+                    seconds,
+                ),
+            )
+
+    def stats(self, workspace: str) -> Stats:
+        """Requests, tokens, spend, loops and fixes per tier: today and all time."""
+        day = self.today()
+        with self._transaction("BEGIN") as db:
+            return Stats(
+                workspace,
+                day,
+                today=self._figures(db, workspace, day),
+                all_time=self._figures(db, workspace, None),
+            )
+
+    def _figures(
+        self, db: sqlite3.Connection, workspace: str, day: str | None
+    ) -> dict[str, TierFigures]:
+        where, params = "workspace = ?", [workspace]
+        if day is not None:
+            where, params = where + " AND day = ?", [workspace, day]
+        calls = {
+            tier: (requests, tokens_in, tokens_out, usd)
+            for tier, requests, tokens_in, tokens_out, usd in db.execute(
+                f"SELECT tier, COUNT(*), COALESCE(SUM(input_tokens), 0), "
+                f"COALESCE(SUM(output_tokens), 0), COALESCE(SUM({SPENT}), 0) "
+                f"FROM calls WHERE {where} GROUP BY tier",
+                params,
+            )
+        }
+        loops = {
+            tier: (count, fixes)
+            for tier, count, fixes in db.execute(
+                f"SELECT tier, COUNT(*), COALESCE(SUM(fixed), 0) FROM loops WHERE {where} GROUP BY tier",
+                params,
+            )
+        }
+        figures = {}
+        for tier in sorted({*calls, *loops}):
+            requests, tokens_in, tokens_out, usd = calls.get(tier, (0, 0, 0, 0.0))
+            count, fixes = loops.get(tier, (0, 0))
+            figures[tier] = TierFigures(
+                int(requests), int(tokens_in), int(tokens_out), float(usd), int(count), int(fixes)
+            )
+        return figures
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
