@@ -1,6 +1,7 @@
 """End to end in real VS Code: the packaged extension in code-server, driven through Chromium.
 
-What a user does: store an API key from the palette, open a broken file, see the
+What a user does: fix a wrong `fixloop.server.path` from the error's "Open Settings",
+store an API key from the palette, open a broken file, see the
 squiggle and the status item's "1 fix", press Ctrl+. and Enter on the `fixloop:`
 fix, and save. The model is the scripted server; everything else is real: the
 .vsix built by `npm ci && vsce package`, VS Code 1.100 (code-server), the
@@ -186,8 +187,8 @@ def code_server(tmp_path, editors_installed) -> Iterator[CodeServer]:
 def test_a_verified_fix_from_the_light_bulb(code_server: CodeServer, vsix: Path, tmp_path, model_server):
     fixloop = Path(sys.executable).parent / "fixloop"
     assert fixloop.is_file(), f"{fixloop}: install fixloop in this virtualenv (pip install -e .)"
-    code_server.install(vsix, {
-        "fixloop.server.path": str(fixloop),
+    settings = {
+        "fixloop.server.path": str(tmp_path / "no-such-fixloop"),  # the first thing the user fixes
         "fixloop.models.fast.base_url": model_server.openai_base_url,
         "fixloop.models.fast.model": "scripted-fast",
         "fixloop.models.fast.max_tokens": MAX_TOKENS,
@@ -200,7 +201,9 @@ def test_a_verified_fix_from_the_light_bulb(code_server: CodeServer, vsix: Path,
         "extensions.ignoreRecommendations": True,
         "extensions.autoCheckUpdates": False,
         "update.mode": "none",
-    })
+    }
+    code_server.install(vsix, settings)
+
     workspace = tmp_path / "project"
     workspace.mkdir()
     write_config(workspace, model_server.openai_base_url, attempts=4, parallel=1)
@@ -210,6 +213,7 @@ def test_a_verified_fix_from_the_light_bulb(code_server: CodeServer, vsix: Path,
 
     ARTIFACTS.mkdir(exist_ok=True)
     screenshots = {
+        "notFound": str(ARTIFACTS / "vscode-e2e-not-found.png"),
         "quickFix": str(ARTIFACTS / "vscode-e2e-quickfix.png"),
         "done": str(ARTIFACTS / "vscode-e2e.png"),
         "failure": str(ARTIFACTS / "vscode-e2e-failure.png"),
@@ -218,6 +222,8 @@ def test_a_verified_fix_from_the_light_bulb(code_server: CodeServer, vsix: Path,
         "url": url,
         "folder": str(workspace),
         "file": "app.py",
+        "serverPath": str(fixloop),
+        "notFoundText": "cannot find the language server",
         "apiKeyName": KEY_NAME,
         "apiKey": KEY,
         "flaggedAt": "6:12",
@@ -231,12 +237,12 @@ def test_a_verified_fix_from_the_light_bulb(code_server: CodeServer, vsix: Path,
     try:
         driver = subprocess.run(
             ["node", str(DRIVER), json.dumps(config)], env=env, stdin=subprocess.DEVNULL,
-            capture_output=True, text=True, timeout=300,
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=400,
         )
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"the driver hung:\n{exc.stdout}\n{code_server.extension_log()}")
-    report = f"{driver.stdout}\n{driver.stderr[-3000:]}\n{code_server.extension_log()}"
     print(driver.stdout)  # the steps with their times, for -s and CI logs
+    report = f"{driver.stdout}\n{code_server.extension_log()}"
     assert driver.returncode == 0, report
 
     # Saved through the editor: exactly the fix, nothing else touched.

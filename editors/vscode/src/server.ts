@@ -109,6 +109,7 @@ export class Server implements vscode.Disposable {
     this.client = client;
     try {
       await client.start();
+      this.status.ready();
     } catch (error) {
       this.output.error(`the server did not start: ${String(error)}`);
       this.status.stopped(`the server did not start: ${String(error)}`);
@@ -154,7 +155,9 @@ export class Server implements vscode.Disposable {
 async function showError(message: string): Promise<void> {
   const choice = await vscode.window.showErrorMessage(message, "Open Settings", "Show Output");
   if (choice === "Open Settings") {
-    await vscode.commands.executeCommand("workbench.action.openSettings", "fixloop.server.path");
+    // A machine-scoped setting: in a remote window (SSH, WSL, code-server) it lives in the remote's settings.
+    const where = vscode.env.remoteName ? "workbench.action.openRemoteSettings" : "workbench.action.openSettings";
+    await vscode.commands.executeCommand(where, { query: "fixloop.server.path" });
   } else if (choice === "Show Output") {
     await vscode.commands.executeCommand("fixloop.showOutput");
   }

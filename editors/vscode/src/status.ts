@@ -15,6 +15,7 @@ export const STATUS_NOTIFICATION = "fixloop/status";
 
 export class StatusItem implements vscode.Disposable {
   private readonly item: vscode.StatusBarItem;
+  private heard = false; // a fixloop/status arrived since the server started
 
   /** `onClick`: the command to run when the server is up, and when it is not. */
   constructor(private readonly onClick: { readonly running: string; readonly stopped: string }) {
@@ -25,7 +26,16 @@ export class StatusItem implements vscode.Disposable {
   }
 
   starting(): void {
+    this.heard = false;
     this.set("$(sync~spin) fixloop", "fixloop: starting the server", this.onClick.stopped);
+  }
+
+  /** Up, before its first `fixloop/status`. */
+  ready(): void {
+    if (this.heard) {
+      return;
+    }
+    this.set("$(check) fixloop", "fixloop: ready", this.onClick.running);
   }
 
   stopped(reason: string): void {
@@ -33,6 +43,7 @@ export class StatusItem implements vscode.Disposable {
   }
 
   update(status: StatusParams): void {
+    this.heard = true;
     const { running, queued, fixes } = status;
     const busy = running + queued > 0;
     const parts = [

@@ -1,12 +1,13 @@
 // Drive code-server (VS Code in Chromium) through what a user does with fixloop:
-// store an API key from the palette, open a broken file, wait for the squiggle and
+// see the "cannot find the server" error and fix fixloop.server.path through its
+// "Open Settings" button, store an API key from the palette, open a broken file, wait for the squiggle and
 // the status item's "1 fix", Ctrl+. lists the fixloop fix, Enter applies it, the
 // squiggle goes, save.
 //
 //   NODE_PATH=editors/vscode/.e2e/node_modules node drive.cjs '<json config>'
 //
-// Config: url, folder, file, apiKeyName, apiKey, flaggedAt (line:column), fixTitle, fixedLine, statsText, screenshots
-// {quickFix, done, failure}, stepSeconds. Prints one line per step to stdout; exits
+// Config: url, folder, file, serverPath, apiKeyName, apiKey, flaggedAt (line:column), fixTitle, fixedLine, statsText, notFoundText, screenshots
+// {notFound, quickFix, done, failure}, stepSeconds. Prints one line per step to stdout; exits
 // 1 with the reason (and a failure screenshot) when a step misses its deadline.
 
 "use strict";
@@ -72,6 +73,24 @@ async function main(page) {
   const status = page.locator(".statusbar-item", { hasText: "fixloop" });
   await status.first().waitFor({ timeout: STEP_MS });
   log(`workbench up; status item: ${plain(await status.first().textContent())}`);
+
+  // fixloop.server.path starts out wrong: the user is told what is wrong and how to fix it.
+  const notFound = page.locator(".notifications-toasts .notification-toast", { hasText: config.notFoundText });
+  await notFound.first().waitFor();
+  const message = plain(await notFound.locator(".notification-list-item-message").first().textContent());
+  const buttons = await notFound.locator(".monaco-button").allTextContents();
+  log(`error shown: ${message} ${JSON.stringify(buttons)}`);
+  if (!buttons.includes("Open Settings")) {
+    throw new Error(`the error offers no "Open Settings": ${JSON.stringify(buttons)}`);
+  }
+  await page.screenshot({ path: config.screenshots.notFound });
+  await notFound.locator(".monaco-button", { hasText: "Open Settings" }).first().click();
+  const pathInput = page.locator('.settings-editor [data-key="fixloop.server.path"] input').first();
+  await pathInput.waitFor();
+  await pathInput.fill(config.serverPath);
+  log("fixloop.server.path set in the Settings editor");
+  await status.locator(".codicon-check").first().waitFor();
+  log(`server restarted; status item: ${plain(await status.first().textContent())}`);
 
   // The key goes in through the palette, as a user would; the server restarts with it.
   await runCommand(page, "fixloop: Set API Key");
