@@ -26,10 +26,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import write_config
 from fakes.model_server import Text
 from helpers import search_replace
-
-from conftest import write_config
 
 pytestmark = pytest.mark.vscode
 
@@ -52,13 +51,21 @@ def run(argv: list[str], *, cwd: Path, timeout: float, env: dict | None = None) 
     """Run a build step; fail with its output's tail when it fails."""
     try:
         done = subprocess.run(
-            argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, capture_output=True, text=True,
+            argv,
+            check=False,
+            cwd=cwd,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
             timeout=timeout,
         )
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"{' '.join(argv)} took more than {timeout}s:\n{(exc.stdout or '')[-3000:]}")
     if done.returncode != 0:
-        pytest.fail(f"{' '.join(argv)} failed ({done.returncode}):\n{(done.stdout + done.stderr)[-4000:]}")
+        pytest.fail(
+            f"{' '.join(argv)} failed ({done.returncode}):\n{(done.stdout + done.stderr)[-4000:]}"
+        )
     return done.stdout
 
 
@@ -82,14 +89,20 @@ def node_modules() -> None:
 def vsix(tmp_path_factory, node_modules) -> Path:
     """The extension packaged as users get it: `npm ci && vsce package`."""
     out = tmp_path_factory.mktemp("vsix") / "fixloop.vsix"
-    run(["npx", "vsce", "package", "--allow-missing-repository", "-o", str(out)], cwd=EXTENSION, timeout=300)
+    run(
+        ["npx", "vsce", "package", "--allow-missing-repository", "-o", str(out)],
+        cwd=EXTENSION,
+        timeout=300,
+    )
     return out
 
 
 def test_the_extensions_own_unit_tests_pass(node_modules):
     """`npm test`: tsc, then node's test runner on the settings → server tree mapping."""
     out = run(["npm", "test"], cwd=EXTENSION, timeout=300)
-    assert re.search(r"^# pass [1-9]", out, re.M) and re.search(r"^# fail 0$", out, re.M), out
+    assert re.search(r"^# pass [1-9]", out, re.MULTILINE) and re.search(
+        r"^# fail 0$", out, re.MULTILINE
+    ), out
 
 
 class CodeServer:
@@ -112,12 +125,20 @@ class CodeServer:
 
     def argv(self, *args: str) -> list[str]:
         return [
-            str(self.binary), "--config", str(self.home / "config.yaml"),
-            "--user-data-dir", str(self.user_data), "--extensions-dir", str(self.extensions), *args,
+            str(self.binary),
+            "--config",
+            str(self.home / "config.yaml"),
+            "--user-data-dir",
+            str(self.user_data),
+            "--extensions-dir",
+            str(self.extensions),
+            *args,
         ]
 
     def install(self, vsix: Path, settings: dict) -> None:
-        out = run(self.argv("--install-extension", str(vsix)), cwd=self.home, timeout=120, env=self.env)
+        out = run(
+            self.argv("--install-extension", str(vsix)), cwd=self.home, timeout=120, env=self.env
+        )
         assert "successfully installed" in out, out
         user = self.user_data / "User"
         user.mkdir(parents=True, exist_ok=True)
@@ -127,11 +148,22 @@ class CodeServer:
         """Start serving; the URL once it listens."""
         self.process = subprocess.Popen(
             self.argv(
-                "--auth", "none", "--bind-addr", "127.0.0.1:0", "--disable-telemetry",
-                "--disable-update-check", "--disable-workspace-trust", str(folder),
+                "--auth",
+                "none",
+                "--bind-addr",
+                "127.0.0.1:0",
+                "--disable-telemetry",
+                "--disable-update-check",
+                "--disable-workspace-trust",
+                str(folder),
             ),
-            cwd=self.home, env=self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT, text=True, start_new_session=True,
+            cwd=self.home,
+            env=self.env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
         )
         threading.Thread(target=self._read, daemon=True).start()
         while True:
@@ -160,7 +192,9 @@ class CodeServer:
         return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-4000:]}" for p in logs)
 
     def logs_text(self) -> str:
-        return "\n".join(p.read_text(errors="replace") for p in (self.user_data / "logs").rglob("*.log"))
+        return "\n".join(
+            p.read_text(errors="replace") for p in (self.user_data / "logs").rglob("*.log")
+        )
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -184,7 +218,9 @@ def code_server(tmp_path, editors_installed) -> Iterator[CodeServer]:
         server.stop()
 
 
-def test_a_verified_fix_from_the_light_bulb(code_server: CodeServer, vsix: Path, tmp_path, model_server):
+def test_a_verified_fix_from_the_light_bulb(
+    code_server: CodeServer, vsix: Path, tmp_path, model_server
+):
     fixloop = Path(sys.executable).parent / "fixloop"
     assert fixloop.is_file(), f"{fixloop}: install fixloop in this virtualenv (pip install -e .)"
     settings = {
@@ -236,8 +272,14 @@ def test_a_verified_fix_from_the_light_bulb(code_server: CodeServer, vsix: Path,
     env = {**os.environ, "NODE_PATH": str(E2E / "node_modules")}
     try:
         driver = subprocess.run(
-            ["node", str(DRIVER), json.dumps(config)], env=env, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=400,
+            ["node", str(DRIVER), json.dumps(config)],
+            check=False,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=400,
         )
     except subprocess.TimeoutExpired as exc:
         pytest.fail(f"the driver hung:\n{exc.stdout}\n{code_server.extension_log()}")

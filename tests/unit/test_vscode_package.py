@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from fixloop.config import (
     SCHEMA,
     TIERS,
@@ -36,7 +35,11 @@ def server_defaults() -> dict[str, object]:
     for tier in TIERS:
         for f in dataclasses.fields(ModelSettings):
             defaults[f"models.{tier}.{f.name}"] = f.default
-    for name, cls in (("budget", BudgetSettings), ("verifiers", VerifierSettings), ("editor", EditorSettings)):
+    for name, cls in (
+        ("budget", BudgetSettings),
+        ("verifiers", VerifierSettings),
+        ("editor", EditorSettings),
+    ):
         for f in dataclasses.fields(cls):
             defaults[f"{name}.{f.name}"] = f.default
     return defaults
@@ -44,9 +47,11 @@ def server_defaults() -> dict[str, object]:
 
 def test_every_server_key_is_a_vscode_setting_and_nothing_else_is():
     keys = {key.removeprefix("fixloop.") for key in contributed() if key not in EXTENSION_ONLY}
-    expected = {
-        f"models.{tier}.{key}" for tier in TIERS for key in SCHEMA["model"]
-    } | {f"{section}.{key}" for section in ("budget", "verifiers", "editor", "gate") for key in SCHEMA[section]}
+    expected = {f"models.{tier}.{key}" for tier in TIERS for key in SCHEMA["model"]} | {
+        f"{section}.{key}"
+        for section in ("budget", "verifiers", "editor", "gate")
+        for key in SCHEMA[section]
+    }
     assert keys == expected - NOT_IN_VSCODE
 
 

@@ -37,10 +37,14 @@ export async function selectedInterpreter(resource?: vscode.Uri): Promise<string
   if (!api) {
     return undefined;
   }
-  const environment = await api.environments.resolveEnvironment(
-    api.environments.getActiveEnvironmentPath(resource),
-  );
-  return environment?.executable.uri?.fsPath;
+  try {
+    const environment = await api.environments.resolveEnvironment(
+      api.environments.getActiveEnvironmentPath(resource),
+    );
+    return environment?.executable.uri?.fsPath;
+  } catch {
+    return undefined; // an interpreter that no longer resolves: fall back to PATH
+  }
 }
 
 /** Calls back when the user selects another interpreter (nothing without the Python extension). */

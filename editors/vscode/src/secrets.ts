@@ -7,6 +7,9 @@
  */
 
 import * as vscode from "vscode";
+import { SECTION } from "./settings";
+
+const TIERS = ["fast", "frontier"];
 
 const NAMES_STATE = "fixloop.apiKeyNames"; // the variable names only, in global state
 const SECRET_PREFIX = "fixloop.apiKey.";
@@ -14,6 +17,14 @@ const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function isVariableName(name: string): boolean {
   return VARIABLE_NAME.test(name);
+}
+
+/** The `api_key_env` names in this extension's model settings. */
+export function configuredKeyNames(): string[] {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  return [...new Set(TIERS.map((tier) => (config.get<string>(`models.${tier}.api_key_env`) ?? "").trim()))].filter(
+    isVariableName,
+  );
 }
 
 export class ApiKeys {

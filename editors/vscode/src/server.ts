@@ -13,7 +13,7 @@ import {
 } from "vscode-languageclient/node";
 import { configurationMiddleware, currentServerSettings } from "./configuration";
 import { locateServer, ServerNotFound } from "./locate";
-import { ApiKeys } from "./secrets";
+import { ApiKeys, configuredKeyNames } from "./secrets";
 import { SECTION } from "./settings";
 import { STATUS_NOTIFICATION, StatusItem, StatusParams } from "./status";
 
@@ -86,6 +86,7 @@ export class Server implements vscode.Disposable {
     if (Object.keys(keys).length > 0) {
       this.output.info(`API keys from secret storage in the environment: ${Object.keys(keys).join(", ")}`);
     }
+    this.warnMissingKeys(keys);
     const serverOptions: ServerOptions = {
       command: server.command,
       args: [...server.args],
@@ -124,6 +125,18 @@ export class Server implements vscode.Disposable {
       void vscode.window.showWarningMessage(`fixloop: ${note}.`);
     }
     return tree;
+  }
+
+  /** A model setting names a key variable that neither secret storage nor the environment has. */
+  private warnMissingKeys(stored: Record<string, string>): void {
+    for (const name of configuredKeyNames()) {
+      if (!stored[name] && !process.env[name]) {
+        this.output.warn(`no API key for ${name}: neither stored (fixloop: Set API Key) nor in the environment`);
+        void vscode.window
+          .showWarningMessage(`fixloop: no API key for ${name}. Store it with "fixloop: Set API Key".`, "Set API Key")
+          .then((choice) => choice && vscode.commands.executeCommand("fixloop.setApiKey"));
+      }
+    }
   }
 
   private async stopClient(): Promise<void> {

@@ -1,6 +1,6 @@
 // Drive code-server (VS Code in Chromium) through what a user does with fixloop:
 // see the "cannot find the server" error and fix fixloop.server.path through its
-// "Open Settings" button, store an API key from the palette, open a broken file, wait for the squiggle and
+// "Open Settings" button, store an API key from the "no API key" warning, open a broken file, wait for the squiggle and
 // the status item's "1 fix", Ctrl+. lists the fixloop fix, Enter applies it, the
 // squiggle goes, save.
 //
@@ -92,16 +92,18 @@ async function main(page) {
   await status.locator(".codicon-check").first().waitFor();
   log(`server restarted; status item: ${plain(await status.first().textContent())}`);
 
-  // The key goes in through the palette, as a user would; the server restarts with it.
-  await runCommand(page, "fixloop: Set API Key");
+  // A model setting names a key variable with no key yet: the warning's button stores one;
+  // the server restarts with it in its environment.
+  const noKey = page.locator(".notifications-toasts .notification-toast", { hasText: `no API key for ${config.apiKeyName}` });
+  await noKey.first().waitFor();
+  await noKey.locator(".monaco-button", { hasText: "Set API Key" }).first().click();
   const quick = page.locator(".quick-input-widget");
-  await quick.locator(".monaco-list-row", { hasText: config.apiKeyName }).first().waitFor({ timeout: STEP_MS });
   await quick.locator(".monaco-list-row", { hasText: config.apiKeyName }).first().click();
   const password = page.locator('.quick-input-widget input[type="password"]');
-  await password.waitFor({ state: "visible", timeout: STEP_MS });
+  await password.waitFor({ state: "visible" });
   await password.fill(config.apiKey);
   await page.keyboard.press("Enter");
-  await page.locator(".notifications-toasts", { hasText: `stored the key for ${config.apiKeyName}` }).waitFor({ timeout: STEP_MS });
+  await page.locator(".notifications-toasts", { hasText: `stored the key for ${config.apiKeyName}` }).waitFor();
   log("API key stored");
 
   await page.locator(".explorer-folders-view .monaco-list-row", { hasText: config.file }).first().click();

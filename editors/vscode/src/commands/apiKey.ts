@@ -1,22 +1,13 @@
 /** fixloop: Set API Key / Forget API Key — keys in secret storage, by variable name. */
 
 import * as vscode from "vscode";
-import { isVariableName, type ApiKeys } from "../secrets";
-import { SECTION } from "../settings";
+import { configuredKeyNames, isVariableName, type ApiKeys } from "../secrets";
 
 export const SET_API_KEY_COMMAND = "fixloop.setApiKey";
 export const FORGET_API_KEY_COMMAND = "fixloop.forgetApiKey";
 
-/** The `api_key_env` names the settings mention, to offer first. */
-function configuredNames(): string[] {
-  const config = vscode.workspace.getConfiguration(SECTION);
-  return ["fast", "frontier"]
-    .map((tier) => (config.get<string>(`models.${tier}.api_key_env`) ?? "").trim())
-    .filter(isVariableName);
-}
-
 async function askName(apiKeys: ApiKeys): Promise<string | undefined> {
-  const suggested = [...new Set([...configuredNames(), ...apiKeys.names()])];
+  const suggested = [...new Set([...configuredKeyNames(), ...apiKeys.names()])];
   if (suggested.length > 0) {
     const other = "Another variable…";
     const choice = await vscode.window.showQuickPick([...suggested, other], {
