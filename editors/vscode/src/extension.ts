@@ -1,8 +1,8 @@
 /** Activation: wire the output, status item, commands and server together. Nothing else lives here. */
 
 import * as vscode from "vscode";
-import { RESTART_COMMAND, registerCommands, SHOW_OUTPUT_COMMAND, STATS_CLIENT_COMMAND } from "./commands";
-import { needsRestart } from "./configuration";
+import { registerCommands, SHOW_OUTPUT_COMMAND, STATS_CLIENT_COMMAND } from "./commands";
+import { needsRestart, serverPathSetting } from "./configuration";
 import { onInterpreterChanged } from "./python";
 import { ApiKeys } from "./secrets";
 import { Server } from "./server";
@@ -14,7 +14,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const status = new StatusItem({ running: STATS_CLIENT_COMMAND, stopped: SHOW_OUTPUT_COMMAND });
   const apiKeys = new ApiKeys(context.secrets, context.globalState);
   const server = new Server(contributedKeys(context.extension.packageJSON), output, status, apiKeys);
-  const restart = () => void vscode.commands.executeCommand(RESTART_COMMAND);
+  const restart = () => void server.restart();
 
   context.subscriptions.push(
     output,
@@ -24,11 +24,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidChangeConfiguration((event) => needsRestart(event) && restart()),
     vscode.workspace.onDidGrantWorkspaceTrust(restart),
     apiKeys.onDidChange(restart),
-    await onInterpreterChanged(restart),
+    await onInterpreterChanged(() => serverPathSetting() === "" && restart()),
   );
   await server.restart();
 }
 
 export async function deactivate(): Promise<void> {
-  // The Server in context.subscriptions stops the client on dispose.
+  // Disposing context.subscriptions stops the client (shutdown, exit); should the extension
+  // host go first, the server ends when its stdin closes.
 }
