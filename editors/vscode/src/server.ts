@@ -124,7 +124,9 @@ export class Server implements vscode.Disposable {
       this.output.warn(`settings: ${note}`);
       void vscode.window.showWarningMessage(`fixloop: ${note}.`);
     }
-    return tree;
+    // Trust rides beside the settings (initializationOptions only, never a workspace file):
+    // in a restricted folder the server refuses to run the workspace's own commands.
+    return { ...tree, trusted: vscode.workspace.isTrusted };
   }
 
   /** A model setting names a key variable that neither secret storage nor the environment has. */
