@@ -12,6 +12,7 @@ from fixloop.config import (
     TIERS,
     BudgetSettings,
     EditorSettings,
+    FileSettings,
     ModelSettings,
     VerifierSettings,
 )
@@ -19,7 +20,8 @@ from fixloop.verifiers.registry import KNOWN
 
 PACKAGE = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "package.json"
 EXTENSION_ONLY = {"fixloop.server.path", "fixloop.trace.server"}
-NOT_IN_VSCODE = {"gate.tests"}  # a workspace's own test command: .fixloop.toml only
+# A workspace's own test command (and its timeout): .fixloop.toml only.
+NOT_IN_VSCODE = {"gate.tests", "gate.timeout"}
 
 
 def contributed() -> dict[str, dict]:
@@ -39,6 +41,7 @@ def server_defaults() -> dict[str, object]:
         ("budget", BudgetSettings),
         ("verifiers", VerifierSettings),
         ("editor", EditorSettings),
+        ("files", FileSettings),
     ):
         for f in dataclasses.fields(cls):
             defaults[f"{name}.{f.name}"] = f.default
@@ -49,7 +52,7 @@ def test_every_server_key_is_a_vscode_setting_and_nothing_else_is():
     keys = {key.removeprefix("fixloop.") for key in contributed() if key not in EXTENSION_ONLY}
     expected = {f"models.{tier}.{key}" for tier in TIERS for key in SCHEMA["model"]} | {
         f"{section}.{key}"
-        for section in ("budget", "verifiers", "editor", "gate")
+        for section in ("budget", "verifiers", "editor", "gate", "files")
         for key in SCHEMA[section]
     }
     assert keys == expected - NOT_IN_VSCODE
