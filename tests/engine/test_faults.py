@@ -376,8 +376,10 @@ async def test_a_reply_of_megabytes_is_dropped_in_bounded_memory(tmp_path, strea
             "deletes code",
         ),
         (
-            "```js\nconst sys = require('sys');\n\nfunction main() {\n    print(sys.argv)\n"
-            "    return pathlib.Path('.')\n}\n```",
+            (
+                "```js\nconst sys = require('sys');\n\nfunction main() {\n    print(sys.argv)\n"
+                "    return pathlib.Path('.')\n}\n```"
+            ),
             Outcome.FAILED,
             "python SyntaxError",
         ),
