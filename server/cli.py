@@ -135,6 +135,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
     warned_untrusted = False
     report = []
     warned = False
+    said: set[str] = set()  # the ledger's notices, each once
 
     def refused(exc) -> None:  # once: every later loop is refused for the same reason
         nonlocal warned
@@ -158,7 +159,8 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
             result = await fix_file(
                 snapshot, settings, toolbox, on_refused=refused, trusted=trusted
             )
-            if toolbox.notice and not warned:
+            if toolbox.notice and toolbox.notice not in said:
+                said.add(toolbox.notice)
                 print(f"fixloop: {toolbox.notice}", file=sys.stderr)
             for error in result.check.errors:
                 print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)

@@ -55,7 +55,7 @@ async def run_tier(
     except FatalProviderError as exc:
         return LoopResult(LoopStatus.STOPPED, None, (), 0.0, str(exc))
     result = await loop.run()
-    toolbox.record_loop(snapshot.root, loop, result)
+    await toolbox.record_loop(snapshot.root, loop, result)
     return result
 
 

@@ -306,7 +306,7 @@ class Engine:
                 result = await loop.run()
             tracked.result = result
             self.results.append(result)
-            if trouble := self.toolbox.record_loop(root, loop, result):
+            if trouble := await self.toolbox.record_loop(root, loop, result):
                 self._say(trouble)
             tracked.state = {
                 LoopStatus.FIXED: State.FIXED,

@@ -139,7 +139,8 @@ class HttpProvider:
 
     async def _request(self, request: ChatRequest, meter: Meter | None) -> Reply:
         body = self._dialect.body(self.name, request, self._stream)
-        charge = meter.reserve(request) if meter is not None else None  # may refuse: nothing sent
+        # May refuse (nothing is sent then); a cancellation waits for the reservation to land.
+        charge = await meter.reserve(request) if meter is not None else None
         progress = _Progress(self._stream)
         try:
             try:
@@ -151,24 +152,24 @@ class HttpProvider:
                 ) from None
         except BaseException:
             if charge is not None:
-                self._close(charge, progress, request, whole=False)
+                await self._close(charge, progress, request, whole=False)
             raise
         if charge is not None:
-            self._close(charge, progress, request, whole=True)
+            await self._close(charge, progress, request, whole=True)
         return self._checked(progress.reply, request)
 
-    def _close(
+    async def _close(
         self, charge: Charge, progress: _Progress, request: ChatRequest, whole: bool
     ) -> None:
         if progress.never_sent or (progress.status or 0) >= 400:
-            charge.release()
+            await charge.release()
             return
         reply = progress.reply
         output = reply.output_tokens
         if output is None and (progress.streamed or reply.chars):
             output = math.ceil(reply.chars / CHARS_PER_TOKEN) + (0 if whole else STREAM_SLACK)
             output = min(request.max_tokens, output)
-        charge.settle(reply.input_tokens, output)
+        await charge.settle(reply.input_tokens, output)
 
     def _checked(self, reply: Reply, request: ChatRequest) -> Reply:
         if reply.stop in self._dialect.length_stops:
