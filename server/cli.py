@@ -325,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "stats":
             return _stats(args.path, args.json)
         files = python_files(args.paths)
+        from fixloop.verifiers.private import sweep
+
+        sweep()  # shadows of a fixloop that crashed or was killed
         if args.command == "check":
             return anyio.run(_check, files, args.json)
         return anyio.run(_fix, files, args.apply, args.json, args.trust)

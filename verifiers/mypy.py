@@ -13,7 +13,6 @@ import itertools
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import anyio
 
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
 from fixloop.verifiers.mypy_pool import MypyAnswer, MypyPool
+from fixloop.verifiers.private import private_dir
 from fixloop.verifiers.tools import ToolLog, own_python, project_tool, project_venv, venv_python
 
 MIN_VERSION = (1, 11)  # `--output json`
@@ -207,7 +207,7 @@ class Mypy:
 
     def _private(self) -> Path:
         if self._home is None:
-            self._home = Path(tempfile.mkdtemp(prefix="fixloop-mypy-"))  # mode 0700
+            self._home = private_dir("mypy")
             (self._home / "shadows").mkdir()
         return self._home
 

@@ -17,7 +17,6 @@ import importlib.util
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import anyio
 
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
 from fixloop.verifiers.langserver import LanguageServerSession
+from fixloop.verifiers.private import private_dir
 from fixloop.verifiers.tools import ToolLog, project_venv, site_packages, venv_python
 from fixloop.verifiers.watch import Watch
 
@@ -265,7 +265,7 @@ class Pyright:
         server = self._servers.get(root)
         if server is None:
             if self._home is None:
-                self._home = Path(tempfile.mkdtemp(prefix="fixloop-pyright-"))
+                self._home = private_dir("pyright")
             home = self._home / f"server-{len(self._servers)}"
             home.mkdir()
             server = self._servers[root] = PyrightServer(root, home, self.install)
