@@ -98,6 +98,8 @@ async def _check(files: list[Path], as_json: bool) -> int:
             result = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
             for error in result.errors:
                 print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
+            for notice in result.notices:
+                print(f"fixloop: {notice}", file=sys.stderr)
             total += len(result.shown) + len(result.errors)
             if as_json:
                 report.append({"path": str(path), "diagnostics": [_finding_json(f) for f in result.shown]})
@@ -165,6 +167,10 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
             for error in result.check.errors:
                 print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
                 everything_fixed = False
+            for notice in result.check.notices:
+                if notice not in said:
+                    said.add(notice)
+                    print(f"fixloop: {notice}", file=sys.stderr)
             entries = []
             fixes = []
             for finding, loop in result.results:

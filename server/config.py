@@ -56,6 +56,7 @@ class VerifierSettings:
     """Gate order per language, cheapest first."""
 
     python: tuple[str, ...] = ("python", "ruff")
+    timeout: float | None = None  # seconds one run of a tool may take; None: each tool's own
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,7 +161,7 @@ SCHEMA: dict[str, dict[str, _Rule]] = {
         "frontier_attempts": _Rule(int, _at_least_one),
         "auto_escalate": _Rule(bool),
     },
-    "verifiers": {"python": _Rule(list, _known_verifiers)},
+    "verifiers": {"python": _Rule(list, _known_verifiers), "timeout": _Rule(NUMBER, _positive)},
     "gate": {"tests": _Rule(list, _argv), "timeout": _Rule(NUMBER, _positive)},
     "files": {"exclude": _Rule(list), "max_bytes": _Rule(int, _at_least_one)},
     "editor": {"publish_diagnostics": _Rule(bool), "debounce": _Rule(NUMBER, _not_negative)},

@@ -85,6 +85,9 @@ class Verifier(Protocol):
 
     A verifier that keeps processes running (mypy's workers, pyright's
     language server) also has `async def aclose()`, called by its owner.
+    One that can run and still have something to tell the user (mypy
+    ignoring a bad setting in its config) has `def take_notices() ->
+    tuple[str, ...]`, each notice given once.
     """
 
     name: str

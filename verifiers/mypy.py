@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -167,6 +168,28 @@ def _first_words(answer: MypyAnswer, other: tuple[str, ...]) -> str:
     return chosen.strip()[:500]
 
 
+_CONFIG_COMPLAINT = re.compile(r"^(?P<file>[^\s:][^:]*\.(?:ini|cfg|toml)): (?P<what>.+)$")
+
+
+def config_complaints(stderr: str, root: Path) -> list[str]:
+    """mypy's complaints about its config file, which it prints and then ignores (exit 0).
+
+    mypy 2.4 on a `mypy.ini` with an unknown option and a bad value:
+        mypy.ini: [mypy]: Unrecognized option: bogus_key = 1
+        mypy.ini: [mypy]: warn_unused_ignores: Not a boolean: maybe
+    """
+    complaints = []
+    for line in stderr.splitlines():
+        match = _CONFIG_COMPLAINT.match(line.strip())
+        if match:
+            path = Path(match["file"])
+            where = path if path.is_absolute() else root / path
+            complaints.append(
+                f"mypy: {where}: {match['what']} (mypy ignores this setting and goes on)"
+            )
+    return complaints
+
+
 def shadow_text(text: str, number: int) -> str:
     """The text as mypy gets it, made unique so that mypy's cache cannot mistake it.
 
@@ -204,6 +227,8 @@ class Mypy:
         self._pools: dict[tuple[Path, Path], MypyPool] = {}
         self._shadow_ids = itertools.count(1)
         self._log = ToolLog()
+        self._notices: dict[str, None] = {}  # not yet taken, in order
+        self._noticed: set[str] = set()
 
     def _private(self) -> Path:
         if self._home is None:
@@ -264,6 +289,10 @@ class Mypy:
         finally:
             shadow.unlink(missing_ok=True)
         self._describe(pool, request.root)
+        for complaint in config_complaints(answer.stderr, request.root):
+            if complaint not in self._noticed:
+                self._noticed.add(complaint)
+                self._notices[complaint] = None
         if pool.version and _version(pool.version) < MIN_VERSION:
             needed = ".".join(map(str, MIN_VERSION))
             raise VerifierError(
@@ -271,6 +300,11 @@ class Mypy:
                 "upgrade the workspace's mypy"
             )
         return verdict(answer, target, request.root, request.text)
+
+    def take_notices(self) -> tuple[str, ...]:
+        """What the user should hear although mypy ran (its config's complaints), once each."""
+        notices, self._notices = tuple(self._notices), {}
+        return notices
 
     def _describe(self, pool: MypyPool, root: Path) -> None:
         _, _, what = self._interpreter(root)

@@ -83,6 +83,8 @@ async def fix_file(
     check = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
     results: dict[int, tuple[Finding, LoopResult]] = {}
     refused = await privacy.refusal(snapshot.path, snapshot.root, snapshot.text, settings.files)
+    if not refused and check.errors:  # a gate whose tools cannot run would fail every candidate
+        refused = "; ".join(check.errors) + " (no fix can be verified while it fails)"
     if refused:
         stopped = LoopResult(LoopStatus.STOPPED, None, (), 0.0, refused)
         return FileReport(snapshot, check, tuple((finding, stopped) for finding in check.shown))

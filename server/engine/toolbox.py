@@ -37,7 +37,7 @@ class Toolbox:
         self._env = env if env is not None else dict(os.environ)
         self._providers: dict[ModelSettings, Provider] = {}
         # One of each: mypy's workers and pyright's servers are shared by every loop.
-        self._verifiers: dict[str, Verifier] = {}
+        self._verifiers: dict[tuple[str, float | None], Verifier] = {}
         self._test_gates: dict[tuple[tuple[str, ...], float], TestGate] = {}
         self._ledger = ledger
         self.notice = ""  # something about the ledger the user should hear once
@@ -69,12 +69,13 @@ class Toolbox:
         return self._ledger
 
     def verifiers(self, settings: Settings) -> tuple[Verifier, ...]:
-        return tuple(self._verifier(name) for name in settings.verifiers.python)
+        timeout = settings.verifiers.timeout
+        return tuple(self._verifier(name, timeout) for name in settings.verifiers.python)
 
-    def _verifier(self, name: str) -> Verifier:
-        if name not in self._verifiers:
-            self._verifiers[name] = make_verifier(name)
-        return self._verifiers[name]
+    def _verifier(self, name: str, timeout: float | None) -> Verifier:
+        if (name, timeout) not in self._verifiers:
+            self._verifiers[name, timeout] = make_verifier(name, timeout)
+        return self._verifiers[name, timeout]
 
     def provider(self, model: ModelSettings) -> Provider:
         """The provider for a tier; FatalProviderError when it cannot be used."""
