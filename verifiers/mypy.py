@@ -14,6 +14,7 @@ import json
 import os
 import re
 import shutil
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -190,6 +191,32 @@ def config_complaints(stderr: str, root: Path) -> list[str]:
     return complaints
 
 
+MYPY_CONFIGS = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
+_PLUGINS = re.compile(r"^\s*plugins\s*=", re.MULTILINE)
+
+
+def config_plugins(root: Path) -> Path | None:
+    """The config file mypy reads in `root` when it names plugins (code mypy would import)."""
+    for name in MYPY_CONFIGS:
+        path = root / name
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if name == "pyproject.toml":
+            try:
+                section = tomllib.loads(text).get("tool", {}).get("mypy")
+            except tomllib.TOMLDecodeError:
+                continue  # mypy will say what is wrong with it
+            if section is None:
+                continue
+            return path if isinstance(section, dict) and section.get("plugins") else None
+        if name == "setup.cfg" and "[mypy" not in text:
+            continue
+        return path if _PLUGINS.search(text) else None  # the first config found is mypy's
+    return None
+
+
 def shadow_text(text: str, number: int) -> str:
     """The text as mypy gets it, made unique so that mypy's cache cannot mistake it.
 
@@ -236,10 +263,17 @@ class Mypy:
             (self._home / "shadows").mkdir()
         return self._home
 
-    def _interpreter(self, root: Path) -> tuple[Path, list[str], str]:
+    def _interpreter(self, root: Path, trusted: bool = True) -> tuple[Path, list[str], str]:
         """The Python whose mypy runs, extra arguments, and how to describe it."""
         if self._python is not None:
             return self._python, [], f"mypy of {self._python}"
+        if not trusted:  # nothing of the workspace's runs: no venv, no `python_executable`
+            own = own_python()
+            return (
+                own,
+                ["--python-executable", str(own)],
+                "fixloop's own mypy (untrusted workspace)",
+            )
         local = project_tool(root, "mypy")
         venv = project_venv(root)
         if local is not None and venv is not None:
@@ -251,8 +285,8 @@ class Mypy:
             "fixloop's own mypy" + (f", with the workspace's packages ({venv})" if venv else ""),
         )
 
-    async def _pool(self, root: Path) -> tuple[MypyPool, list[str]]:
-        python, extra, what = self._interpreter(root)
+    async def _pool(self, root: Path, trusted: bool = True) -> tuple[MypyPool, list[str]]:
+        python, extra, what = self._interpreter(root, trusted)
         key = (root, python)
         pool = self._pools.get(key)
         if pool is None:
@@ -262,7 +296,12 @@ class Mypy:
         return pool, extra
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
-        pool, extra = await self._pool(request.root)
+        if not request.trusted and (plugins := config_plugins(request.root)):
+            raise VerifierError(
+                f"{plugins} names mypy plugins, which run the workspace's own code; "
+                "mypy runs here only once you trust the workspace"
+            )
+        pool, extra = await self._pool(request.root, request.trusted)
         number = next(self._shadow_ids)
         shadow = self._private() / "shadows" / f"{number}-{request.path.name}"
         shadow.write_bytes(shadow_text(request.text, number).encode("utf-8"))
@@ -288,7 +327,7 @@ class Mypy:
             answer = await pool.run(args, self.timeout)
         finally:
             shadow.unlink(missing_ok=True)
-        self._describe(pool, request.root)
+        self._describe(pool, request.root, request.trusted)
         for complaint in config_complaints(answer.stderr, request.root):
             if complaint not in self._noticed:
                 self._noticed.add(complaint)
@@ -306,8 +345,8 @@ class Mypy:
         notices, self._notices = tuple(self._notices), {}
         return notices
 
-    def _describe(self, pool: MypyPool, root: Path) -> None:
-        _, _, what = self._interpreter(root)
+    def _describe(self, pool: MypyPool, root: Path, trusted: bool) -> None:
+        _, _, what = self._interpreter(root, trusted)
         self._log.using("mypy", root, f"{what}, version {pool.version}")
 
     async def aclose(self) -> None:

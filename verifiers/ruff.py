@@ -113,10 +113,10 @@ class Ruff:
         self.timeout = timeout
         self._log = ToolLog()
 
-    def binary_for(self, root: Path) -> str:
+    def binary_for(self, root: Path, trusted: bool = True) -> str:
         if self.binary is not None:
             return self.binary
-        local = project_tool(root, "ruff")
+        local = project_tool(root, "ruff") if trusted else None
         if local is not None:
             self._log.using("ruff", root, f"the workspace's ruff ({local})")
             return str(local)
@@ -125,7 +125,7 @@ class Ruff:
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
         run = await run_tool(
-            ruff_argv(request, self.binary_for(request.root)),
+            ruff_argv(request, self.binary_for(request.root, request.trusted)),
             stdin=request.text.encode("utf-8"),
             cwd=request.root,
             timeout=self.timeout,

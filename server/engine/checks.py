@@ -68,7 +68,7 @@ async def run_checks(
     snapshot: Snapshot, verifiers: tuple[Verifier, ...], limiter: anyio.CapacityLimiter
 ) -> CheckResult:
     """Every verifier on the snapshot; a verifier that fails is reported, not fatal."""
-    request = CheckRequest(snapshot.text, snapshot.path, snapshot.root)
+    request = CheckRequest(snapshot.text, snapshot.path, snapshot.root, snapshot.trusted)
     findings: list[Finding] = []
     errors: list[str] = []
     notices: list[str] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -155,7 +156,7 @@ async def merge_fixes(
         for edit in sorted(edits, key=lambda e: e.start, reverse=True):
             candidate = apply_line_edit(candidate, _moved(edit, applied_edits))
         check = await run_checks(
-            Snapshot(snapshot.uri, snapshot.version, candidate, snapshot.path, snapshot.root),
+            dataclasses.replace(snapshot, text=candidate),
             verifiers,
             toolbox.verify_limiter,
         )

@@ -124,7 +124,8 @@ class FixloopServer(LanguageServer):
         path = to_fs_path(uri)
         if not path or doc.language_id not in LANGUAGES and not path.endswith(".py"):
             return None
-        return Snapshot(uri, doc.version or 0, doc.source, Path(path), self.root_for(Path(path)))
+        root = self.root_for(Path(path))
+        return Snapshot(uri, doc.version or 0, doc.source, Path(path), root, self.trusted)
 
 
 
