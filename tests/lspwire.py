@@ -17,6 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 CAPABILITIES = {
     "general": {"positionEncodings": ["utf-16"]},
     "window": {"workDoneProgress": True},
@@ -254,3 +256,46 @@ def command_line(pid: int) -> str:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     except OSError:
         return ""
+
+
+async def until(predicate: Callable[[], Any], timeout: float = 30.0) -> Any:
+    """Wait for `predicate()` to hold (checked every 20 ms) under a deadline; its value."""
+    async with asyncio.timeout(timeout):
+        while not (value := predicate()):
+            await asyncio.sleep(0.02)
+    return value
+
+
+def private_folders(tmp: Path) -> list[Path]:
+    """fixloop's private folders in a temporary folder."""
+    return sorted(p for p in tmp.iterdir() if p.name.startswith("fixloop-"))
+
+
+# -- fixtures (import them by name into a test module: `from lspwire import serve, ...`) --
+
+
+@pytest.fixture
+def private_tmp(tmp_path_factory) -> Path:
+    """The server's TMPDIR, outside the workspace: its private folders land where they can be counted."""
+    return tmp_path_factory.mktemp("tmpdir")
+
+
+@pytest.fixture
+async def wires():
+    """Servers started by a test; any still running at the end are killed."""
+    started: list[Wire] = []
+    yield started
+    for wire in started:
+        await wire.close()
+
+
+@pytest.fixture
+def serve(wires, private_tmp):
+    """Start `fixloop serve` in a folder, with the private TMPDIR and extra environment."""
+
+    async def start(cwd: Path, **env: str) -> Wire:
+        wire = await Wire.start(cwd, {"TMPDIR": str(private_tmp), **env})
+        wires.append(wire)
+        return wire
+
+    return start

@@ -150,7 +150,8 @@ def verdict(answer: MypyAnswer, path: Path, root: Path, text: str) -> tuple[Find
         ours = parse_mypy_json(answer.stdout, path, root, text)
         if ours:
             return ours
-        blocking = [r for r in records if r.severity == "error"]
+        # A config error (a plugin that cannot be imported) comes as a record on stderr.
+        blocking = [r for r in (*records, *_stderr_records(answer.stderr)) if r.severity == "error"]
         if blocking:
             r = blocking[0]
             raise VerifierError(f"mypy stopped at an error in {r.file}:{r.line}: {r.message}")
@@ -160,6 +161,13 @@ def verdict(answer: MypyAnswer, path: Path, root: Path, text: str) -> tuple[Find
     if answer.code == 1 and not records:
         raise VerifierError(f"mypy reported errors it did not print: {_first_words(answer, other)}")
     return parse_mypy_json(answer.stdout, path, root, text)
+
+
+def _stderr_records(stderr: str) -> tuple[MypyRecord, ...]:
+    try:
+        return mypy_records(stderr)[0]
+    except VerifierError:  # a traceback line that merely starts with "{"
+        return ()
 
 
 def _first_words(answer: MypyAnswer, other: tuple[str, ...]) -> str:

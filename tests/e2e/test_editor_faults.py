@@ -11,13 +11,13 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import sys
-from pathlib import Path
 
 import pytest
 from conftest import write_config
 from fakes.model_server import Hang, Text
 from helpers import search_replace
-from lspwire import Wire, command_line, descendants, running
+from lspwire import Wire, command_line, descendants, running, until
+from lspwire import private_folders as ours
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fault]
 
@@ -25,38 +25,6 @@ BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.P
 FIXED = BROKEN.replace("import sys\n", "import sys\nimport pathlib\n")
 FIX = search_replace("import sys", "import sys\nimport pathlib")
 SLEEPER = "import time; time.sleep(300)"
-
-
-async def until(predicate, timeout: float = 30.0, what: str = "the condition"):
-    """Wait for `predicate()` to hold (checked every 20 ms) under a deadline."""
-    async with asyncio.timeout(timeout):
-        while not (value := predicate()):
-            await asyncio.sleep(0.02)
-    return value
-
-
-def ours(tmp: Path) -> list[Path]:
-    return sorted(p for p in tmp.iterdir() if p.name.startswith("fixloop-"))
-
-
-@pytest.fixture
-def private_tmp(tmp_path_factory) -> Path:
-    """The server's TMPDIR: its shadow folders land here, where the test can count them."""
-    return tmp_path_factory.mktemp("tmpdir")
-
-
-@pytest.fixture
-async def wires():
-    started: list[Wire] = []
-    yield started
-    for wire in started:
-        await wire.close()
-
-
-async def serve(wires, cwd: Path, tmp: Path, **env) -> Wire:
-    wire = await Wire.start(cwd, {"TMPDIR": str(tmp), **env})
-    wires.append(wire)
-    return wire
 
 
 def apply(text: str, edits: list[dict]) -> str:
@@ -76,7 +44,7 @@ def apply(text: str, edits: list[dict]) -> str:
 
 @pytest.mark.parametrize("how", ["stdin-closed", "client-killed"])
 async def test_a_vanished_client_leaves_no_process_and_no_shadow_behind(
-    tmp_path, private_tmp, model_server, wires, how
+    tmp_path, private_tmp, model_server, serve, how
 ):
     gate = f'\n[verifiers]\npython = ["python", "ruff", "mypy"]\n\n[gate]\ntests = ["{sys.executable}", "-c", "{SLEEPER}"]\ntimeout = 300\n'
     write_config(
@@ -84,7 +52,7 @@ async def test_a_vanished_client_leaves_no_process_and_no_shadow_behind(
     )
     model_server.script(Text(FIX))  # passes the cheap gate, then the tests hang
     model_server.default = Hang()  # the other attempt waits on the model
-    wire = await serve(wires, tmp_path, private_tmp)
+    wire = await serve(tmp_path)
     await wire.initialize([tmp_path], {"trusted": True})
     wire.open(tmp_path / "app.py", BROKEN)
     pid = wire.process.pid
@@ -114,12 +82,12 @@ async def test_a_vanished_client_leaves_no_process_and_no_shadow_behind(
 
 
 async def test_exit_without_shutdown_exits_1_and_stops_its_workers(
-    tmp_path, private_tmp, model_server, wires
+    tmp_path, private_tmp, model_server, serve
 ):
     extra = '\n[verifiers]\npython = ["python", "mypy"]\n'
     write_config(tmp_path, model_server.openai_base_url, extra=extra)
     model_server.default = Hang()
-    wire = await serve(wires, tmp_path, private_tmp)
+    wire = await serve(tmp_path)
     await wire.initialize([tmp_path])
     uri = wire.open(tmp_path / "label.py", "def label(n: int) -> str:\n    return n\n")
     (diagnostic,) = await wire.diagnostics(uri, 1, 90)
@@ -133,9 +101,9 @@ async def test_exit_without_shutdown_exits_1_and_stops_its_workers(
     assert ours(private_tmp) == []
 
 
-async def test_shutdown_then_exit_exits_0(tmp_path, private_tmp, model_server, wires):
+async def test_shutdown_then_exit_exits_0(tmp_path, private_tmp, model_server, serve):
     write_config(tmp_path, model_server.openai_base_url)
-    wire = await serve(wires, tmp_path, private_tmp)
+    wire = await serve(tmp_path)
     await wire.initialize([tmp_path])
     assert await wire.shutdown() == 0
 
@@ -144,11 +112,11 @@ async def test_shutdown_then_exit_exits_0(tmp_path, private_tmp, model_server, w
 
 
 async def test_an_edit_racing_the_resolve_never_gets_a_stale_edit(
-    tmp_path, private_tmp, model_server, wires
+    tmp_path, private_tmp, model_server, serve
 ):
     write_config(tmp_path, model_server.openai_base_url)
     model_server.default = Text(FIX)
-    wire = await serve(wires, tmp_path, private_tmp)
+    wire = await serve(tmp_path)
     await wire.initialize([tmp_path])
     # Edits go to the end, far below the loop's window: the fix survives them.
     text = BROKEN + "".join(f"\n\ndef f{i}():\n    return {i}\n" for i in range(5))
@@ -205,11 +173,11 @@ async def test_an_edit_racing_the_resolve_never_gets_a_stale_edit(
 
 
 async def test_closing_a_document_cancels_its_loop_and_drops_its_request(
-    tmp_path, private_tmp, model_server, wires
+    tmp_path, private_tmp, model_server, serve
 ):
     write_config(tmp_path, model_server.openai_base_url, attempts=4, parallel=2)
     model_server.default = Hang()
-    wire = await serve(wires, tmp_path, private_tmp)
+    wire = await serve(tmp_path)
     await wire.initialize([tmp_path])
     uri = wire.open(tmp_path / "app.py", BROKEN)
     await wire.diagnostics(uri, 1)
@@ -239,7 +207,7 @@ async def test_closing_a_document_cancels_its_loop_and_drops_its_request(
 
 
 async def test_two_workspaces_keep_their_own_settings_and_spend(
-    tmp_path, private_tmp, model_server, wires, state_dir
+    tmp_path, private_tmp, model_server, serve, state_dir
 ):
     a, b = tmp_path / "a", tmp_path / "b"
     for folder, model, budget in ((a, "model-a", 0.0), (b, "model-b", 1.5)):
@@ -251,7 +219,7 @@ async def test_two_workspaces_keep_their_own_settings_and_spend(
             .replace("[budget]", f"[budget]\nusd_per_day = {budget}")
         )
     model_server.default = Text(FIX)
-    wire = await serve(wires, tmp_path, private_tmp)
+    wire = await serve(tmp_path)
     await wire.initialize([a, b])
     uri_a = wire.open(a / "app.py", BROKEN)
     uri_b = wire.open(b / "app.py", BROKEN)
@@ -280,7 +248,7 @@ async def test_two_workspaces_keep_their_own_settings_and_spend(
 
 
 async def test_the_next_start_sweeps_what_a_killed_server_left(
-    tmp_path, private_tmp, model_server, wires
+    tmp_path, private_tmp, model_server, serve
 ):
     extra = '\n[verifiers]\npython = ["python", "mypy"]\n'
     write_config(tmp_path, model_server.openai_base_url, extra=extra)
@@ -288,7 +256,7 @@ async def test_the_next_start_sweeps_what_a_killed_server_left(
     text = "def label(n: int) -> str:\n    return n\n"
 
     async def checked() -> Wire:
-        wire = await serve(wires, tmp_path, private_tmp)
+        wire = await serve(tmp_path)
         await wire.initialize([tmp_path])
         uri = wire.open(tmp_path / "label.py", text)
         await wire.diagnostics(uri, 1, 90)  # mypy has run: its private folder exists
@@ -309,7 +277,7 @@ async def test_the_next_start_sweeps_what_a_killed_server_left(
     await until(lambda: not running(workers), 30)
     assert all(folder.exists() for folder in mine[killed])
 
-    fresh = await serve(wires, tmp_path, private_tmp)
+    fresh = await serve(tmp_path)
     await fresh.initialize([tmp_path])  # the sweep ran before it answered
     assert not any(folder.exists() for folder in mine[killed])
     assert all(folder.exists() for folder in mine[living])  # a running fixloop's are spared
