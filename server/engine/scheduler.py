@@ -197,6 +197,13 @@ class Engine:
         return self._settings_for(root)
 
     async def _check(self, doc: Document, snapshot: Snapshot) -> None:
+        if skipped := privacy.not_text(snapshot.path, snapshot.text):
+            self._say(skipped)  # no tool can check it; none of it goes to a model
+            if doc.latest.version == snapshot.version:
+                doc.checked, doc.baseline, doc.broken = snapshot, (), ()
+                self._listener.publish(snapshot, self._reconcile(doc, snapshot, ()))
+                self._listener.changed()
+            return
         settings = self._settings(snapshot.root)
         result = await run_checks(
             snapshot, self.toolbox.verifiers(settings), self.toolbox.verify_limiter
