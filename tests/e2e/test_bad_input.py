@@ -9,14 +9,14 @@ server sees no request for it.
 
 from __future__ import annotations
 
+import os
 import subprocess
 
 import pytest
+from conftest import write_config
 from fakes.model_server import Text
 from helpers import search_replace
 from lspwire import Wire, until
-
-from conftest import write_config
 
 pytestmark = [pytest.mark.e2e, pytest.mark.badinput]
 
@@ -25,11 +25,13 @@ FIX = search_replace("import sys", "import sys\nimport pathlib")
 
 # (what is written to .fixloop.toml, what the one message must say)
 BAD_CONFIGS = [
-    ("[budget]\nattempts = \"many\"\n", "`budget.attempts` must be an integer, got 'many'"),
+    ('[budget]\nattempts = "many"\n', "`budget.attempts` must be an integer, got 'many'"),
     ("[budget]\natempts = 3\n", "unknown key `budget.atempts`"),
     ("[bogus]\nx = 1\n", "unknown section `bogus`"),
-    ("[models.fast]\nprotocol = \"openai\"\nbase_url = \"http://127.0.0.1:1/v1\"\n",
-     "`models.fast.model` is required"),
+    (
+        '[models.fast]\nprotocol = "openai"\nbase_url = "http://127.0.0.1:1/v1"\n',
+        "`models.fast.model` is required",
+    ),
     ("[budget\nattempts = 2\n", "not valid TOML"),
     ("[editor]\ndebounce = inf\n", "`editor.debounce` must be a finite number, got inf"),
     (b"[budget]\nattempts = 2 # \xff\n", "line 2 is not UTF-8"),
@@ -60,17 +62,18 @@ async def test_a_bad_config_edit_is_named_and_the_last_good_settings_are_kept(
     version = 1
 
     for content, expected in BAD_CONFIGS:
-        if isinstance(content, bytes):
-            path.write_bytes(content)
-        else:
-            path.write_text(content)
+        # Written whole (as editors save): the server re-reads the file whenever it looks,
+        # and a half-written file is another test's matter.
+        draft = path.with_name(".fixloop.toml.draft")
+        draft.write_bytes(content if isinstance(content, bytes) else content.encode())
+        os.replace(draft, path)
         # An edit inside the window: a new loop, which reads the settings again.
         version += 1
         asked, done = len(model_server.requests), fixed(wire)
         wire.change(uri, version, BROKEN.replace("sys.argv", f"sys.argv, {version}"))
         await wire.diagnostics(uri, version)
-        await until(lambda: fixed(wire) > done, 30)
-        said = await until(lambda: [m for m in wire.shown() if expected in m], 30)
+        await until(lambda done=done: fixed(wire) > done, 30)
+        said = await until(lambda expected=expected: [m for m in wire.shown() if expected in m], 30)
         assert len(said) == 1 and str(path) in said[0], (expected, wire.shown())
         assert "keeping the previous settings" in said[0]
         # The new loop ran on the last good settings: the same model, the same limits.
@@ -78,7 +81,8 @@ async def test_a_bad_config_edit_is_named_and_the_last_good_settings_are_kept(
         assert {r.body["model"] for r in model_server.requests[asked:]} == {"model-good"}
 
     # A good file again is picked up at the next check (it is read whenever it changes).
-    config(tmp_path, model_server, "model-mended")
+    (tmp_path / "draft").mkdir()
+    os.replace(config(tmp_path / "draft", model_server, "model-mended"), path)
     asked = len(model_server.requests)
     wire.change(uri, version + 1, BROKEN)
     await wire.diagnostics(uri, version + 1)
@@ -87,12 +91,16 @@ async def test_a_bad_config_edit_is_named_and_the_last_good_settings_are_kept(
     assert await wire.shutdown() == 0
 
 
+def git_init(folder) -> None:
+    subprocess.run(["git", "init", "-q", str(folder)], check=True)
+
+
 BIG = BROKEN + "".join(f"\n\ndef f{i}():\n    return {i}\n" for i in range(100))
 
 
 async def test_files_that_must_not_reach_a_model_never_do(tmp_path, model_server, serve):
     write_config(tmp_path, model_server.openai_base_url, extra="\n[files]\nmax_bytes = 1000\n")
-    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    git_init(tmp_path)
     (tmp_path / ".gitignore").write_text("generated/\n")
     (tmp_path / "generated").mkdir()
     model_server.default = Text(FIX)
@@ -102,11 +110,15 @@ async def test_files_that_must_not_reach_a_model_never_do(tmp_path, model_server
     # Not checked at all: no tool can read them (and nothing was published but an empty list).
     for name, text, expected in (
         ("binary.py", "x = 1\x00\x01\x02\nimport os\n", "binary.py contains NUL bytes"),
-        ("latin1.py", "s = 'caf\udce9'\nimport os\n", "latin1.py is not valid UTF-8 (undecodable bytes on line 1)"),
+        (
+            "latin1.py",
+            "s = 'caf\udce9'\nimport os\n",
+            "latin1.py is not valid UTF-8 (undecodable bytes on line 1)",
+        ),
     ):
         uri = wire.open(tmp_path / name, text)
         assert await wire.diagnostics(uri, 1) == []
-        said = await until(lambda: [m for m in wire.shown() if expected in m], 30)
+        said = await until(lambda expected=expected: [m for m in wire.shown() if expected in m], 30)
         assert len(said) == 1 and "nor sends it to a model" in said[0]
 
     # Checked and shown, never sent.
@@ -118,7 +130,7 @@ async def test_files_that_must_not_reach_a_model_never_do(tmp_path, model_server
         uri = wire.open(tmp_path / name, text)
         codes = [d["code"] for d in await wire.diagnostics(uri, 1)]
         assert "F821" in codes
-        said = await until(lambda: [m for m in wire.shown() if expected in m], 30)
+        said = await until(lambda expected=expected: [m for m in wire.shown() if expected in m], 30)
         assert len(said) == 1, wire.shown()
 
     assert model_server.requests == []

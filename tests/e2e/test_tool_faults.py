@@ -13,12 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import write_config
 from fakes.model_server import Text
+from fixloop.verifiers.private import alive
 from helpers import search_replace
 from lspwire import Wire, until
-
-from conftest import write_config
-from fixloop.verifiers.private import alive
 
 pytestmark = [pytest.mark.e2e, pytest.mark.fault]
 
@@ -56,21 +55,37 @@ async def still_serving(wire: Wire, uri: str, text: str, version: int = 2) -> li
 @pytest.mark.parametrize(
     "fault,script,words",
     [
-        ("missing", "#!/nonexistent/bin/python3\n", ["ruff cannot be started", "/nonexistent/bin/python3"]),
-        ("crash", "#!/bin/sh\necho 'thread main panicked at crates/ruff/src/main.rs' >&2\nexit 101\n",
-         ["ruff failed (exit 101)", "panicked"]),
-        ("hang", "#!/bin/sh\nsleep 300 &\necho $! >> \"$0.pids\"\nwait\n",
-         ["ruff timed out after 1 s and was killed"]),
-        ("flood", "#!/bin/sh\nexec head -c 40000000 /dev/zero\n",
-         ["ruff wrote more than 16777216 bytes and was killed"]),
+        (
+            "missing",
+            "#!/nonexistent/bin/python3\n",
+            ["ruff cannot be started", "/nonexistent/bin/python3"],
+        ),
+        (
+            "crash",
+            "#!/bin/sh\necho 'thread main panicked at crates/ruff/src/main.rs' >&2\nexit 101\n",
+            ["ruff failed (exit 101)", "panicked"],
+        ),
+        (
+            "hang",
+            '#!/bin/sh\nsleep 300 &\necho $! >> "$0.pids"\nwait\n',
+            ["ruff timed out after 1 s and was killed"],
+        ),
+        (
+            "flood",
+            "#!/bin/sh\nexec head -c 40000000 /dev/zero\n",
+            ["ruff wrote more than 16777216 bytes and was killed"],
+        ),
     ],
     ids=["missing", "crash", "hang", "flood"],
 )
 async def test_a_broken_verifier_is_reported_once_and_the_others_go_on(
     tmp_path, model_server, serve, fault, script, words
 ):
-    write_config(tmp_path, model_server.openai_base_url,
-                 extra="\n[verifiers]\npython = [\"python\", \"ruff\"]\ntimeout = 1\n")
+    write_config(
+        tmp_path,
+        model_server.openai_base_url,
+        extra='\n[verifiers]\npython = ["python", "ruff"]\ntimeout = 1\n',
+    )
     ruff = fake_venv(tmp_path, script)
     model_server.default = Text(SYNTAX_FIX)
     wire = await serve(tmp_path)
@@ -162,8 +177,7 @@ async def test_a_mypy_config_it_cannot_run_with_is_an_error_naming_the_file(
 
 async def test_verifier_timeouts_come_from_the_settings(tmp_path, model_server, serve):
     # The same hanging tool, killed at 1 s here: proof that `verifiers.timeout` is the limit.
-    write_config(tmp_path, model_server.openai_base_url,
-                 extra="\n[verifiers]\ntimeout = 1.5\n")
+    write_config(tmp_path, model_server.openai_base_url, extra="\n[verifiers]\ntimeout = 1.5\n")
     fake_venv(tmp_path, "#!/bin/sh\nexec sleep 300\n")
     wire = await serve(tmp_path)
     await wire.initialize([tmp_path], {"trusted": True})

@@ -13,11 +13,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import write_config
 from fakes.model_server import Text
 from helpers import search_replace
 from lspwire import Wire, until
-
-from conftest import write_config
 
 pytestmark = [pytest.mark.e2e, pytest.mark.trust]
 
@@ -47,7 +46,7 @@ async def test_an_untrusted_session_never_runs_the_test_command(
     tmp_path, model_server, serve, options
 ):
     marker = tmp_path.parent / f"{tmp_path.name}-gate-ran"
-    gate = f"\n[gate]\ntests = [{sys.executable!r}, \"-c\", {leave_marker(marker)!r}]\n"
+    gate = f'\n[gate]\ntests = [{sys.executable!r}, "-c", {leave_marker(marker)!r}]\n'
     write_config(tmp_path, model_server.openai_base_url, extra=gate)
     model_server.responder = answer
     wire = await session(serve, tmp_path, options)
@@ -66,7 +65,7 @@ async def test_an_untrusted_session_never_runs_the_test_command(
 async def test_a_trusted_session_runs_it(tmp_path, model_server, serve):
     # The same setup as above, trusted: proof that the marker would have shown a run.
     marker = tmp_path.parent / f"{tmp_path.name}-gate-ran"
-    gate = f"\n[gate]\ntests = [{sys.executable!r}, \"-c\", {leave_marker(marker)!r}]\n"
+    gate = f'\n[gate]\ntests = [{sys.executable!r}, "-c", {leave_marker(marker)!r}]\n'
     write_config(tmp_path, model_server.openai_base_url, extra=gate)
     model_server.responder = answer
     wire = await session(serve, tmp_path, {"trusted": True})

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sqlite3
 import subprocess
 import sys
 import time
@@ -226,3 +227,25 @@ def test_a_state_folder_that_cannot_be_made_falls_back_to_memory(tmp_path):
     toolbox = Toolbox(env={"FIXLOOP_STATE_DIR": str(blocked / "state")})
     assert toolbox.ledger.path == ":memory:"
     assert "cannot open the ledger" in toolbox.notice and "in memory" in toolbox.notice
+
+
+@pytest.mark.e2e
+async def test_a_damaged_ledger_is_replaced_with_one_warning_and_fixes_go_on(
+    tmp_path, model_server, serve, state_dir
+):
+    (state_dir / "ledger.sqlite3").write_bytes(os.urandom(8192))
+    write_config(tmp_path, model_server.openai_base_url)
+    model_server.default = Text(FIX)
+    wire = await serve(tmp_path)
+    await wire.initialize([tmp_path])
+    for name in ("app.py", "other.py"):
+        wire.open(tmp_path / name, BROKEN)
+    await wire.status(lambda s: s["fixes"] == 2)
+    warnings = [m for m in wire.shown() if "was damaged" in m]
+    assert len(warnings) == 1 and "moved to" in warnings[0], wire.shown()
+    assert await wire.shutdown() == 0
+    # The new ledger counted every request, so the cap still holds.
+    with sqlite3.connect(state_dir / "ledger.sqlite3") as db:
+        (settled,) = db.execute("SELECT COUNT(*) FROM calls WHERE state = 'settled'").fetchone()
+    assert settled == len(model_server.requests) == 2
+    assert len(list(state_dir.glob("ledger.sqlite3.corrupt-*"))) == 1

@@ -14,6 +14,8 @@ from fixloop.lsp.convert import line_edit_to_text_edit
 from fixloop.lsp.positions import from_client
 from fixloop.shadow.edits import apply_line_edit, diff_line_edit, split_lines
 
+pytestmark = pytest.mark.badinput
+
 ENCODINGS = ["utf-8", "utf-16", "utf-32"]
 # Lines with what breaks naive code: non-ASCII (astral too), tabs, CR, empty lines.
 LINE = st.text(alphabet=st.sampled_from(list("ab \t=:()é中😀") + ["\r"]), max_size=12)
@@ -153,7 +155,6 @@ CONFIG_BYTES = st.one_of(
 
 @settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(CONFIG_BYTES, st.sampled_from([".fixloop.toml", "pyproject.toml"]))
-@pytest.mark.badinput
 def test_config_files_load_or_are_refused_with_the_file(data, name):
     import tempfile
     from pathlib import Path
