@@ -98,6 +98,8 @@ async def _check(files: list[Path], as_json: bool) -> int:
             result = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
             for error in result.errors:
                 print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
+            for notice in result.notices:
+                print(f"fixloop: {notice}", file=sys.stderr)
             total += len(result.shown) + len(result.errors)
             if as_json:
                 report.append({"path": str(path), "diagnostics": [_finding_json(f) for f in result.shown]})
@@ -135,6 +137,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
     warned_untrusted = False
     report = []
     warned = False
+    said: set[str] = set()  # the ledger's notices, each once
 
     def refused(exc) -> None:  # once: every later loop is refused for the same reason
         nonlocal warned
@@ -158,11 +161,16 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
             result = await fix_file(
                 snapshot, settings, toolbox, on_refused=refused, trusted=trusted
             )
-            if toolbox.notice and not warned:
+            if toolbox.notice and toolbox.notice not in said:
+                said.add(toolbox.notice)
                 print(f"fixloop: {toolbox.notice}", file=sys.stderr)
             for error in result.check.errors:
                 print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
                 everything_fixed = False
+            for notice in result.check.notices:
+                if notice not in said:
+                    said.add(notice)
+                    print(f"fixloop: {notice}", file=sys.stderr)
             entries = []
             fixes = []
             for finding, loop in result.results:
@@ -323,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "stats":
             return _stats(args.path, args.json)
         files = python_files(args.paths)
+        from fixloop.verifiers.private import sweep
+
+        sweep()  # shadows of a fixloop that crashed or was killed
         if args.command == "check":
             return anyio.run(_check, files, args.json)
         return anyio.run(_fix, files, args.apply, args.json, args.trust)

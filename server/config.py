@@ -8,6 +8,7 @@ key and where it came from, and that layer keeps its last good value.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class VerifierSettings:
     """Gate order per language, cheapest first."""
 
     python: tuple[str, ...] = ("python", "ruff")
+    timeout: float | None = None  # seconds one run of a tool may take; None: each tool's own
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -160,7 +162,7 @@ SCHEMA: dict[str, dict[str, _Rule]] = {
         "frontier_attempts": _Rule(int, _at_least_one),
         "auto_escalate": _Rule(bool),
     },
-    "verifiers": {"python": _Rule(list, _known_verifiers)},
+    "verifiers": {"python": _Rule(list, _known_verifiers), "timeout": _Rule(NUMBER, _positive)},
     "gate": {"tests": _Rule(list, _argv), "timeout": _Rule(NUMBER, _positive)},
     "files": {"exclude": _Rule(list), "max_bytes": _Rule(int, _at_least_one)},
     "editor": {"publish_diagnostics": _Rule(bool), "debounce": _Rule(NUMBER, _not_negative)},
@@ -174,6 +176,8 @@ def _type_ok(value: Any, kind: type | tuple[type, ...]) -> bool:
         return False  # true is not a number here
     if kind is list:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # nan and inf (TOML allows both) are no limit, delay or price
     return isinstance(value, kinds)
 
 
@@ -190,6 +194,8 @@ def _check_table(table: Any, rules: dict[str, _Rule], where: str, source: str) -
             )
         if not _type_ok(value, rule.kind):
             wanted = "a number" if rule.kind == NUMBER else TYPE_NAMES.get(rule.kind, str(rule.kind))
+            if isinstance(value, float) and not math.isfinite(value):
+                wanted = "a finite number"
             raise ConfigError(f"{source}: `{name}` must be {wanted}, got {value!r}")
         complaint = rule.check(value) if rule.check else None
         if complaint:
@@ -279,7 +285,8 @@ def read_workspace_file(root: Path) -> tuple[dict, Path | None]:
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         data = _load_toml(pyproject)
-        section = data.get("tool", {}).get("fixloop")
+        tool = data.get("tool")
+        section = tool.get("fixloop") if isinstance(tool, dict) else None  # `tool = 1`: not ours
         if section is not None:
             return section, pyproject
     return {}, None
@@ -291,6 +298,9 @@ def _load_toml(path: Path) -> dict:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:  # TOML is UTF-8; tomllib lets this through as is
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: not valid TOML: line {line} is not UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from fakes.model_server import ScriptedModelServer
 
+pytest_plugins = ["lspwire"]  # serve, wires, private_tmp: `fixloop serve` over bare pipes
+
 
 @pytest.fixture(autouse=True)
 def state_dir(tmp_path_factory, monkeypatch):

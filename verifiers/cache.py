@@ -79,6 +79,10 @@ class CachedVerifier:
         while len(self._done) > self.size:
             self._done.popitem(last=False)
 
+    def take_notices(self) -> tuple[str, ...]:
+        take = getattr(self.inner, "take_notices", None)
+        return take() if take is not None else ()
+
     async def aclose(self) -> None:
         close = getattr(self.inner, "aclose", None)
         if close is not None:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import itertools
 import json
 import os
+import re
 import shutil
-import tempfile
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import anyio
 
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
 from fixloop.verifiers.mypy_pool import MypyAnswer, MypyPool
+from fixloop.verifiers.private import private_dir
 from fixloop.verifiers.tools import ToolLog, own_python, project_tool, project_venv, venv_python
 
 MIN_VERSION = (1, 11)  # `--output json`
@@ -148,7 +150,8 @@ def verdict(answer: MypyAnswer, path: Path, root: Path, text: str) -> tuple[Find
         ours = parse_mypy_json(answer.stdout, path, root, text)
         if ours:
             return ours
-        blocking = [r for r in records if r.severity == "error"]
+        # A config error (a plugin that cannot be imported) comes as a record on stderr.
+        blocking = [r for r in (*records, *_stderr_records(answer.stderr)) if r.severity == "error"]
         if blocking:
             r = blocking[0]
             raise VerifierError(f"mypy stopped at an error in {r.file}:{r.line}: {r.message}")
@@ -160,11 +163,66 @@ def verdict(answer: MypyAnswer, path: Path, root: Path, text: str) -> tuple[Find
     return parse_mypy_json(answer.stdout, path, root, text)
 
 
+def _stderr_records(stderr: str) -> tuple[MypyRecord, ...]:
+    try:
+        return mypy_records(stderr)[0]
+    except VerifierError:  # a traceback line that merely starts with "{"
+        return ()
+
+
 def _first_words(answer: MypyAnswer, other: tuple[str, ...]) -> str:
     lines = [*other, *answer.stderr.strip().splitlines()]
     errors = [line for line in lines if "error" in line.lower()]
     chosen = errors[-1] if errors else (lines[-1] if lines else "no message")
     return chosen.strip()[:500]
+
+
+_CONFIG_COMPLAINT = re.compile(r"^(?P<file>[^\s:][^:]*\.(?:ini|cfg|toml)): (?P<what>.+)$")
+
+
+def config_complaints(stderr: str, root: Path) -> list[str]:
+    """mypy's complaints about its config file, which it prints and then ignores (exit 0).
+
+    mypy 2.4 on a `mypy.ini` with an unknown option and a bad value:
+        mypy.ini: [mypy]: Unrecognized option: bogus_key = 1
+        mypy.ini: [mypy]: warn_unused_ignores: Not a boolean: maybe
+    """
+    complaints = []
+    for line in stderr.splitlines():
+        match = _CONFIG_COMPLAINT.match(line.strip())
+        if match:
+            path = Path(match["file"])
+            where = path if path.is_absolute() else root / path
+            complaints.append(
+                f"mypy: {where}: {match['what']} (mypy ignores this setting and goes on)"
+            )
+    return complaints
+
+
+MYPY_CONFIGS = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
+_PLUGINS = re.compile(r"^\s*plugins\s*=", re.MULTILINE)
+
+
+def config_plugins(root: Path) -> Path | None:
+    """The config file mypy reads in `root` when it names plugins (code mypy would import)."""
+    for name in MYPY_CONFIGS:
+        path = root / name
+        try:
+            text = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if name == "pyproject.toml":
+            try:
+                section = tomllib.loads(text).get("tool", {}).get("mypy")
+            except tomllib.TOMLDecodeError:
+                continue  # mypy will say what is wrong with it
+            if section is None:
+                continue
+            return path if isinstance(section, dict) and section.get("plugins") else None
+        if name == "setup.cfg" and "[mypy" not in text:
+            continue
+        return path if _PLUGINS.search(text) else None  # the first config found is mypy's
+    return None
 
 
 def shadow_text(text: str, number: int) -> str:
@@ -204,17 +262,26 @@ class Mypy:
         self._pools: dict[tuple[Path, Path], MypyPool] = {}
         self._shadow_ids = itertools.count(1)
         self._log = ToolLog()
+        self._notices: dict[str, None] = {}  # not yet taken, in order
+        self._noticed: set[str] = set()
 
     def _private(self) -> Path:
         if self._home is None:
-            self._home = Path(tempfile.mkdtemp(prefix="fixloop-mypy-"))  # mode 0700
+            self._home = private_dir("mypy")
             (self._home / "shadows").mkdir()
         return self._home
 
-    def _interpreter(self, root: Path) -> tuple[Path, list[str], str]:
+    def _interpreter(self, root: Path, trusted: bool = True) -> tuple[Path, list[str], str]:
         """The Python whose mypy runs, extra arguments, and how to describe it."""
         if self._python is not None:
             return self._python, [], f"mypy of {self._python}"
+        if not trusted:  # nothing of the workspace's runs: no venv, no `python_executable`
+            own = own_python()
+            return (
+                own,
+                ["--python-executable", str(own)],
+                "fixloop's own mypy (untrusted workspace)",
+            )
         local = project_tool(root, "mypy")
         venv = project_venv(root)
         if local is not None and venv is not None:
@@ -226,8 +293,8 @@ class Mypy:
             "fixloop's own mypy" + (f", with the workspace's packages ({venv})" if venv else ""),
         )
 
-    async def _pool(self, root: Path) -> tuple[MypyPool, list[str]]:
-        python, extra, what = self._interpreter(root)
+    async def _pool(self, root: Path, trusted: bool = True) -> tuple[MypyPool, list[str]]:
+        python, extra, what = self._interpreter(root, trusted)
         key = (root, python)
         pool = self._pools.get(key)
         if pool is None:
@@ -237,7 +304,12 @@ class Mypy:
         return pool, extra
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
-        pool, extra = await self._pool(request.root)
+        if not request.trusted and (plugins := config_plugins(request.root)):
+            raise VerifierError(
+                f"{plugins} names mypy plugins, which run the workspace's own code; "
+                "mypy runs here only once you trust the workspace"
+            )
+        pool, extra = await self._pool(request.root, request.trusted)
         number = next(self._shadow_ids)
         shadow = self._private() / "shadows" / f"{number}-{request.path.name}"
         shadow.write_bytes(shadow_text(request.text, number).encode("utf-8"))
@@ -263,7 +335,11 @@ class Mypy:
             answer = await pool.run(args, self.timeout)
         finally:
             shadow.unlink(missing_ok=True)
-        self._describe(pool, request.root)
+        self._describe(pool, request.root, request.trusted)
+        for complaint in config_complaints(answer.stderr, request.root):
+            if complaint not in self._noticed:
+                self._noticed.add(complaint)
+                self._notices[complaint] = None
         if pool.version and _version(pool.version) < MIN_VERSION:
             needed = ".".join(map(str, MIN_VERSION))
             raise VerifierError(
@@ -272,8 +348,13 @@ class Mypy:
             )
         return verdict(answer, target, request.root, request.text)
 
-    def _describe(self, pool: MypyPool, root: Path) -> None:
-        _, _, what = self._interpreter(root)
+    def take_notices(self) -> tuple[str, ...]:
+        """What the user should hear although mypy ran (its config's complaints), once each."""
+        notices, self._notices = tuple(self._notices), {}
+        return notices
+
+    def _describe(self, pool: MypyPool, root: Path, trusted: bool) -> None:
+        _, _, what = self._interpreter(root, trusted)
         self._log.using("mypy", root, f"{what}, version {pool.version}")
 
     async def aclose(self) -> None:

@@ -15,6 +15,7 @@ import anyio
 import anyio.abc
 
 from fixloop.verifiers.base import VerifierError
+from fixloop.verifiers.run import not_found
 
 STDERR_TAIL = 2000
 
@@ -42,8 +43,8 @@ class ToolProcess:
                 process = await anyio.open_process(
                     argv, cwd=cwd, env=env, stderr=stderr, start_new_session=True
                 )
-            except FileNotFoundError as exc:
-                raise VerifierError(f"{name} not found: {exc.filename or argv[0]}") from None
+            except FileNotFoundError:
+                raise VerifierError(not_found(name, argv[0])) from None
             except PermissionError as exc:
                 raise VerifierError(f"{name} cannot be run: {exc}") from None
         return cls(process, stderr_path, name)

@@ -17,7 +17,6 @@ import importlib.util
 import json
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ import anyio
 
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
 from fixloop.verifiers.langserver import LanguageServerSession
+from fixloop.verifiers.private import private_dir
 from fixloop.verifiers.tools import ToolLog, project_venv, site_packages, venv_python
 from fixloop.verifiers.watch import Watch
 
@@ -142,9 +142,10 @@ def _own_package_dir(name: str) -> Path | None:
     return Path(spec.origin).parent
 
 
-def find_pyright(root: Path) -> PyrightInstall:
-    """The workspace's pyright (in its virtual environment) first, then fixloop's."""
-    venv = project_venv(root)
+def find_pyright(root: Path, trusted: bool = True) -> PyrightInstall:
+    """The workspace's pyright (in its virtual environment) first, then fixloop's;
+    only fixloop's in a workspace that is not trusted."""
+    venv = project_venv(root) if trusted else None
     script, what = None, ""
     for folder in site_packages(venv) if venv else ():
         if (folder / "pyright" / LANGSERVER_JS).is_file():
@@ -190,8 +191,11 @@ CAPABILITIES = {
 class PyrightServer:
     """One workspace's language server, its watch and its virtual documents."""
 
-    def __init__(self, root: Path, home: Path, install: PyrightInstall | None = None) -> None:
+    def __init__(
+        self, root: Path, home: Path, install: PyrightInstall | None = None, trusted: bool = True
+    ) -> None:
         self.root = root
+        self.trusted = trusted
         self.fixed_install = install
         self.home = home
         self.session: LanguageServerSession | None = None
@@ -201,8 +205,8 @@ class PyrightServer:
         self.install: PyrightInstall | None = None
 
     def settings(self, section: str | None) -> Any:
-        if section == "python":
-            venv = project_venv(self.root)
+        if section == "python":  # pyright runs this interpreter to find its packages
+            venv = project_venv(self.root) if self.trusted else None
             return {"pythonPath": str(venv_python(venv))} if venv else {}
         return {}
 
@@ -213,7 +217,7 @@ class PyrightServer:
             if self.session is not None:
                 await self.session.aclose()
                 self.session = None
-            self.install = install = self.fixed_install or find_pyright(self.root)
+            self.install = install = self.fixed_install or find_pyright(self.root, self.trusted)
             await self.watch.changes()  # the baseline: the server reads the disk as of now
             uri = self.root.as_uri()
             self.session = await LanguageServerSession.start(
@@ -258,21 +262,21 @@ class Pyright:
         self.timeout = timeout
         self.install = install  # None: the workspace's pyright if it has one, else fixloop's
         self._home: Path | None = None
-        self._servers: dict[Path, PyrightServer] = {}
+        self._servers: dict[tuple[Path, bool], PyrightServer] = {}
         self._log = ToolLog()
 
-    def _server(self, root: Path) -> PyrightServer:
-        server = self._servers.get(root)
+    def _server(self, root: Path, trusted: bool = True) -> PyrightServer:
+        server = self._servers.get((root, trusted))
         if server is None:
             if self._home is None:
-                self._home = Path(tempfile.mkdtemp(prefix="fixloop-pyright-"))
+                self._home = private_dir("pyright")
             home = self._home / f"server-{len(self._servers)}"
             home.mkdir()
-            server = self._servers[root] = PyrightServer(root, home, self.install)
+            server = self._servers[root, trusted] = PyrightServer(root, home, self.install, trusted)
         return server
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
-        server = self._server(request.root)
+        server = self._server(request.root, request.trusted)
         # The deadline covers starting the server and this check's own exchange, not the
         # wait for other checks of the same server (each of them has its own deadline).
         for _ in range(2):

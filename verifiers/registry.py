@@ -11,7 +11,7 @@ from fixloop.verifiers.pyright import Pyright
 from fixloop.verifiers.python import PythonCompile
 from fixloop.verifiers.ruff import Ruff
 
-KNOWN: dict[str, Callable[[], Verifier]] = {
+KNOWN: dict[str, Callable[..., Verifier]] = {
     "python": PythonCompile,
     "ruff": Ruff,
     "mypy": Mypy,
@@ -21,9 +21,11 @@ KNOWN: dict[str, Callable[[], Verifier]] = {
 CACHED = {"ruff", "mypy", "pyright"}
 
 
-def make_verifier(name: str) -> Verifier:
-    """One verifier by name (validated by the config loader)."""
-    verifier = KNOWN[name]()
+def make_verifier(name: str, timeout: float | None = None) -> Verifier:
+    """One verifier by name (validated by the config loader); `timeout` overrides the
+    tool's own limit on one run (the in-process compile has none)."""
+    factory = KNOWN[name]
+    verifier = factory(timeout=timeout) if timeout is not None and name in CACHED else factory()
     return CachedVerifier(verifier) if name in CACHED else verifier
 
 

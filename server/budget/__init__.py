@@ -13,6 +13,7 @@ from fixloop.budget.ledger import (
     Reservation,
     Stats,
     TierFigures,
+    read_spent,
 )
 from fixloop.budget.location import STATE_DIR_ENV, ledger_path, state_dir
 
@@ -28,6 +29,7 @@ __all__ = [
     "TierFigures",
     "estimate_tokens",
     "ledger_path",
+    "read_spent",
     "round_up_cents",
     "state_dir",
     "worst_case",

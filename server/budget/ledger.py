@@ -7,11 +7,23 @@ worst case. The check and the reservation are one IMMEDIATE transaction on a
 WAL database: every loop, and every fixloop process on this machine sharing the
 state directory (an editor's server and a `fixloop fix` run), sees one cap.
 A day is the local calendar day of the reservation.
+
+What can go wrong with the file, and what happens then:
+
+- another process holds the write lock: a write waits up to `timeout` seconds
+  (callers run it off the event loop), then fails with LedgerError and nothing
+  is sent;
+- the file is not a database or is damaged: it is moved aside (its name gets
+  `.corrupt-<time>`) and a new one is made; `recovered` says so, for a warning;
+- the file or its folder is read-only: LedgerError (`read_only` tells which),
+  and the owner may count in memory, starting from `spent_by_workspace` of the
+  file so that today's earlier spend still counts against the cap.
 """
 
 from __future__ import annotations
 
 import enum
+import os
 import sqlite3
 import threading
 import time
@@ -65,6 +77,15 @@ class CallState(enum.Enum):
 
 class LedgerError(Exception):
     """The ledger file cannot be opened or written."""
+
+    def __init__(self, message: str, *, read_only: bool = False) -> None:
+        super().__init__(message)
+        self.read_only = read_only
+
+
+# What SQLite says about a file that is not (or no longer) a database.
+CORRUPT = ("file is not a database", "database disk image is malformed")
+READ_ONLY = ("readonly database", "read-only", "unable to open database file")
 
 
 class BudgetExhausted(Exception):
@@ -154,21 +175,71 @@ def _local_now() -> datetime:
 class Ledger:
     """The persisted record of every model call, and the daily caps' arbiter."""
 
-    def __init__(self, path: Path | str, *, clock: Callable[[], datetime] = _local_now) -> None:
+    def __init__(
+        self,
+        path: Path | str,
+        *,
+        clock: Callable[[], datetime] = _local_now,
+        timeout: float = 10.0,
+    ) -> None:
         self.path = path
         self._clock = clock
+        self._timeout = timeout
         self._lock = threading.Lock()
+        self.recovered = ""  # how a damaged file was replaced, for a warning
         try:
-            if isinstance(path, Path):
-                path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(
-                str(path), timeout=10.0, isolation_level=None, check_same_thread=False
+            self._db = self._open()
+        except sqlite3.DatabaseError as exc:
+            if not isinstance(path, Path) or not _says(exc, CORRUPT):
+                raise self._error("cannot open", exc) from None
+            self.recovered = self._move_aside(exc)
+            try:
+                self._db = self._open()
+            except (sqlite3.Error, OSError) as again:
+                raise self._error("cannot open", again) from None
+        except OSError as exc:
+            raise self._error("cannot open", exc) from None
+
+    def _open(self) -> sqlite3.Connection:
+        if isinstance(self.path, Path):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(
+            str(self.path), timeout=self._timeout, isolation_level=None, check_same_thread=False
+        )
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(SCHEMA)
+            # A file we can read but not write would refuse every reservation later: find out now.
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("ROLLBACK")
+        except BaseException:
+            db.close()
+            raise
+        return db
+
+    def _move_aside(self, exc: Exception) -> str:
+        assert isinstance(self.path, Path)
+        stamp = self._clock().strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            part = Path(f"{self.path}{suffix}")
+            if part.exists():
+                os.replace(part, Path(f"{aside}{suffix}"))
+        return (
+            f"the ledger {self.path} was damaged ({exc}); it was moved to {aside} and a new one "
+            "started, so spend recorded there before today does not count against today's cap"
+        )
+
+    def _error(self, doing: str, exc: BaseException) -> LedgerError:
+        if _says(exc, ("locked", "busy")):
+            return LedgerError(
+                f"the ledger {self.path} is locked by another process (waited "
+                f"{self._timeout:g} s): {exc}"
             )
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.executescript(SCHEMA)
-        except (sqlite3.Error, OSError) as exc:
-            raise LedgerError(f"cannot open the ledger {path}: {exc}") from None
+        return LedgerError(
+            f"{doing} the ledger {self.path}: {exc}", read_only=_says(exc, READ_ONLY)
+        )
 
     def today(self) -> str:
         """The local calendar day, as stored (YYYY-MM-DD)."""
@@ -186,7 +257,7 @@ class Ledger:
                     raise
                 self._db.execute("COMMIT")
             except sqlite3.Error as exc:
-                raise LedgerError(f"cannot write the ledger {self.path}: {exc}") from None
+                raise self._error("cannot write", exc) from None
 
     def _spent(self, db: sqlite3.Connection, workspace: str, day: str) -> float:
         row = db.execute(
@@ -199,6 +270,22 @@ class Ledger:
         """Today's spend for a workspace, calls in flight at their worst case."""
         with self._transaction("BEGIN") as db:
             return self._spent(db, workspace, self.today())
+
+    def spent_by_workspace(self) -> dict[str, float]:
+        """Today's spend of every workspace (what an in-memory stand-in starts from)."""
+        with self._transaction("BEGIN") as db:
+            return _spent_by_workspace(db, self.today())
+
+    def carry(self, spent: dict[str, float], note: str = "carried over") -> None:
+        """Count spend recorded elsewhere (another ledger) as today's, per workspace."""
+        day = self.today()
+        with self._transaction() as db:
+            for workspace, usd in spent.items():
+                db.execute(
+                    "INSERT INTO calls (workspace, day, at, tier, model, state, reserved_usd, usd) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (workspace, day, time.time(), note, note, CallState.SETTLED.value, usd, usd),
+                )
 
     def reserve(
         self,
@@ -311,3 +398,34 @@ class Ledger:
     def close(self) -> None:
         with self._lock:
             self._db.close()
+
+
+def _says(exc: BaseException, words: tuple[str, ...]) -> bool:
+    text = str(exc).lower()
+    return any(word in text for word in words)
+
+
+def _spent_by_workspace(db: sqlite3.Connection, day: str) -> dict[str, float]:
+    return {
+        workspace: float(usd)
+        for workspace, usd in db.execute(
+            f"SELECT workspace, COALESCE(SUM({SPENT}), 0) FROM calls WHERE day = ? "
+            "GROUP BY workspace",
+            (day,),
+        )
+    }
+
+
+def read_spent(path: Path, day: str) -> dict[str, float]:
+    """The day's spend per workspace from a ledger file that cannot be written; {} if unreadable."""
+    # Read-only first; `immutable` also reads a WAL database whose folder we cannot write.
+    for query in ("mode=ro", "mode=ro&immutable=1"):
+        try:
+            db = sqlite3.connect(f"{path.as_uri()}?{query}", uri=True, timeout=1.0)
+            try:
+                return _spent_by_workspace(db, day)
+            finally:
+                db.close()
+        except sqlite3.Error:
+            continue
+    return {}

@@ -13,11 +13,16 @@ from fixloop.verifiers.base import CheckRequest, Finding, Verifier, VerifierErro
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:
-    """All findings (the gate's baseline), those to show and fix, and tool failures."""
+    """All findings (the gate's baseline), those to show and fix, and tool failures.
+
+    `errors` name verifiers that could not check the text (no fix can be verified by
+    them until they can); `notices` are things a verifier that did run wants said.
+    """
 
     findings: tuple[Finding, ...]
     shown: tuple[Finding, ...]
     errors: tuple[str, ...]
+    notices: tuple[str, ...] = ()
 
 
 # The same problem as reported by different tools: shown (and fixed) once, by
@@ -63,14 +68,18 @@ async def run_checks(
     snapshot: Snapshot, verifiers: tuple[Verifier, ...], limiter: anyio.CapacityLimiter
 ) -> CheckResult:
     """Every verifier on the snapshot; a verifier that fails is reported, not fatal."""
-    request = CheckRequest(snapshot.text, snapshot.path, snapshot.root)
+    request = CheckRequest(snapshot.text, snapshot.path, snapshot.root, snapshot.trusted)
     findings: list[Finding] = []
     errors: list[str] = []
+    notices: list[str] = []
     for verifier in verifiers:
         try:
             async with limiter:
                 findings.extend(await verifier.check(request))
         except VerifierError as exc:
             errors.append(f"{verifier.name}: {exc}")
+        take = getattr(verifier, "take_notices", None)
+        if take is not None:
+            notices.extend(take())
     everything = tuple(findings)
-    return CheckResult(everything, to_show(everything), tuple(errors))
+    return CheckResult(everything, to_show(everything), tuple(errors), tuple(notices))

@@ -90,7 +90,7 @@ async def verify(
 ) -> Verdict:
     """Run the gate's verifiers on `candidate` in order; stop at the first failure."""
     started = time.perf_counter()
-    request = CheckRequest(candidate, snapshot.path, snapshot.root)
+    request = CheckRequest(candidate, snapshot.path, snapshot.root, snapshot.trusted)
     for verifier in verifiers:
         try:
             async with limiter:

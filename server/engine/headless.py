@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -55,7 +56,7 @@ async def run_tier(
     except FatalProviderError as exc:
         return LoopResult(LoopStatus.STOPPED, None, (), 0.0, str(exc))
     result = await loop.run()
-    toolbox.record_loop(snapshot.root, loop, result)
+    await toolbox.record_loop(snapshot.root, loop, result)
     return result
 
 
@@ -83,6 +84,8 @@ async def fix_file(
     check = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
     results: dict[int, tuple[Finding, LoopResult]] = {}
     refused = await privacy.refusal(snapshot.path, snapshot.root, snapshot.text, settings.files)
+    if not refused and check.errors:  # a gate whose tools cannot run would fail every candidate
+        refused = "; ".join(check.errors) + " (no fix can be verified while it fails)"
     if refused:
         stopped = LoopResult(LoopStatus.STOPPED, None, (), 0.0, refused)
         return FileReport(snapshot, check, tuple((finding, stopped) for finding in check.shown))
@@ -153,7 +156,7 @@ async def merge_fixes(
         for edit in sorted(edits, key=lambda e: e.start, reverse=True):
             candidate = apply_line_edit(candidate, _moved(edit, applied_edits))
         check = await run_checks(
-            Snapshot(snapshot.uri, snapshot.version, candidate, snapshot.path, snapshot.root),
+            dataclasses.replace(snapshot, text=candidate),
             verifiers,
             toolbox.verify_limiter,
         )

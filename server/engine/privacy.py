@@ -70,8 +70,32 @@ async def git_ignored(path: Path, root: Path) -> bool:
     return run.returncode == 0
 
 
+def not_text(path: Path, text: str) -> str | None:
+    """Why a buffer is no text fixloop can work on (binary, or not UTF-8), or None.
+
+    Editors hand undecodable bytes over as lone surrogates, and a binary file
+    has NUL bytes: no tool can check either, and neither goes to a model.
+    """
+    if "\x00" in text:
+        return (
+            f"{path.name} contains NUL bytes, so it is not a text file: fixloop neither "
+            "checks it nor sends it to a model"
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        return (
+            f"{path.name} is not valid UTF-8 (undecodable bytes on line {line}): fixloop neither "
+            "checks it nor sends it to a model"
+        )
+    return None
+
+
 async def refusal(path: Path, root: Path, text: str, settings: FileSettings) -> str | None:
     """Why this file must not be sent to a model, or None."""
+    if reason := not_text(path, text):
+        return reason
     if is_secret_file(path):
         return f"{path.name} looks like a secret file; fixloop never sends it to a model"
     pattern = excluded(path, root, settings.exclude)

@@ -71,6 +71,7 @@ class Tracked:
     tier: str = "fast"
     history: tuple[Attempt, ...] = ()  # an earlier tier's attempts (before an escalation)
     loop: FixLoop | None = None  # the latest loop, for its attempts while it runs
+    blocked: bool = False  # stopped because a verifier could not check the text
 
     @property
     def fix(self) -> Fix | None:
@@ -92,6 +93,7 @@ class Document:
     urgent: bool = True
     checked: Snapshot | None = None
     baseline: tuple[Finding, ...] = ()
+    broken: tuple[str, ...] = ()  # verifiers that could not check `checked`, and why
     tracked: dict[tuple, Tracked] = field(default_factory=dict)
     scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
 
@@ -195,16 +197,26 @@ class Engine:
         return self._settings_for(root)
 
     async def _check(self, doc: Document, snapshot: Snapshot) -> None:
+        if skipped := privacy.not_text(snapshot.path, snapshot.text):
+            self._say(skipped)  # no tool can check it; none of it goes to a model
+            if doc.latest.version == snapshot.version:
+                doc.checked, doc.baseline, doc.broken = snapshot, (), ()
+                self._listener.publish(snapshot, self._reconcile(doc, snapshot, ()))
+                self._listener.changed()
+            return
         settings = self._settings(snapshot.root)
         result = await run_checks(
             snapshot, self.toolbox.verifiers(settings), self.toolbox.verify_limiter
         )
         for error in result.errors:
-            self._say(error)
+            self._say(f"{error} (no fix is offered while it cannot check the file)")
+        for notice in result.notices:
+            self._say(notice)
         if doc.latest.version != snapshot.version:
             return  # a newer version is waiting; never publish stale results
         doc.checked = snapshot
         doc.baseline = result.findings
+        doc.broken = result.errors
         shown = self._reconcile(doc, snapshot, result.shown)
         if settings.editor.publish_diagnostics:
             self._listener.publish(snapshot, shown)
@@ -231,6 +243,8 @@ class Engine:
             tracked = doc.tracked.get(key)
             if tracked is not None:
                 tracked.finding, tracked.window = finding, window
+                if tracked.blocked and not doc.broken:  # the tools work again
+                    self._start_loop(doc, tracked)
                 continue
             tracked = doc.tracked[key] = Tracked(_key_id(doc.uri, key), finding, window)
             self._start_loop(doc, tracked)
@@ -244,6 +258,7 @@ class Engine:
         tracked.scope = anyio.CancelScope()
         tracked.state, tracked.attempt, tracked.result = State.QUEUED, 0, None
         tracked.tier, tracked.history, tracked.loop = tier, history, None
+        tracked.blocked = False
         self._tg.start_soon(self._run_loop, doc, tracked, tracked.scope)
 
     def _limiter(self, root: Path, settings: Settings) -> anyio.CapacityLimiter:
@@ -276,6 +291,9 @@ class Engine:
                 trusted = self._trusted_for(root)
                 if settings.gate.tests and not trusted:
                     self._say(UNTRUSTED_GATE)
+                if doc.broken:  # no candidate could pass a gate whose tools cannot run
+                    self._block(tracked, "; ".join(doc.broken))
+                    return
                 refused = await privacy.refusal(snapshot.path, root, snapshot.text, settings.files)
                 if refused:
                     tracked.state = State.STOPPED
@@ -306,7 +324,7 @@ class Engine:
                 result = await loop.run()
             tracked.result = result
             self.results.append(result)
-            if trouble := self.toolbox.record_loop(root, loop, result):
+            if trouble := await self.toolbox.record_loop(root, loop, result):
                 self._say(trouble)
             tracked.state = {
                 LoopStatus.FIXED: State.FIXED,
@@ -325,6 +343,16 @@ class Engine:
             if auto_escalates(settings, tracked.tier, result):
                 self._start_loop(doc, tracked, FRONTIER, tracked.attempts_so_far)
                 self._listener.changed()
+
+    def _block(self, tracked: Tracked, reason: str) -> None:
+        """Stop a loop before it asks anything: the user was told why when the check failed."""
+        tracked.state, tracked.blocked = State.STOPPED, True
+        tracked.result = LoopResult(LoopStatus.STOPPED, None, (), 0.0, reason)
+        self._listener.log(
+            f"loop {tracked.finding.source} {tracked.finding.code} line "
+            f"{tracked.finding.span.start_line + 1}: not started ({reason})"
+        )
+        self._listener.changed()
 
     def _meter(self, settings: Settings, root: Path, tier: str) -> TierMeter:
         meter = self.toolbox.meter(

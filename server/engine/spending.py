@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import anyio
+
 from fixloop.budget import (
     BudgetExhausted,
     Ledger,
@@ -26,25 +28,39 @@ def prompt_tokens(request: ChatRequest) -> int:
     return estimate_tokens(*request.texts)
 
 
+# Seconds a settlement may wait for the ledger (another process may hold its lock); past
+# that the call stays reserved at its worst case, which keeps the cap, and the user is told.
+SETTLE_WAIT = 30.0
+
+
 class _Charge:
-    """A reservation as a provider's Charge; ledger trouble is reported, never raised into a call."""
+    """A reservation as a provider's Charge; ledger trouble is reported, never raised into a call.
+
+    The ledger is written from a worker thread, shielded: cleanup of a cancelled request
+    still records what it cost, and the event loop never waits on a lock.
+    """
 
     def __init__(self, reservation: Reservation, meter: TierMeter) -> None:
         self._reservation = reservation
         self._meter = meter
 
-    def settle(self, input_tokens: int | None, output_tokens: int | None) -> float:
+    async def settle(self, input_tokens: int | None, output_tokens: int | None) -> float:
         try:
-            return self._reservation.settle(input_tokens, output_tokens)
+            with anyio.CancelScope(shield=True), anyio.move_on_after(SETTLE_WAIT):
+                return await anyio.to_thread.run_sync(
+                    self._reservation.settle, input_tokens, output_tokens
+                )
+            return self._reservation.usd
         except LedgerError as exc:
             self._meter.trouble(str(exc))
             return self._reservation.usd
         finally:
             self._meter.spent()
 
-    def release(self) -> None:
+    async def release(self) -> None:
         try:
-            self._reservation.release()
+            with anyio.CancelScope(shield=True), anyio.move_on_after(SETTLE_WAIT):
+                await anyio.to_thread.run_sync(self._reservation.release)
         except LedgerError as exc:
             self._meter.trouble(str(exc))
         finally:
@@ -75,9 +91,9 @@ class TierMeter:
         self._on_spent = on_spent
         self._on_trouble = on_trouble
 
-    def reserve(self, request: ChatRequest) -> _Charge:
-        try:
-            reservation = self._ledger.reserve(
+    async def reserve(self, request: ChatRequest) -> _Charge:
+        def reserve() -> Reservation:
+            return self._ledger.reserve(
                 self._workspace,
                 tier=self._tier,
                 model=self._model.model,
@@ -86,6 +102,10 @@ class TierMeter:
                 max_tokens=request.max_tokens,
                 cap=self._cap,
             )
+
+        try:
+            # In a worker thread: the lock may be held by another process for a while.
+            reservation = await anyio.to_thread.run_sync(reserve)
         except BudgetExhausted as exc:
             if self._on_refused:
                 self._on_refused(exc)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import anyio
 
-from fixloop.budget import BudgetExhausted, Ledger, LedgerError, ledger_path
+from fixloop.budget import BudgetExhausted, Ledger, LedgerError, ledger_path, read_spent
 from fixloop.config import ModelSettings, Settings
 from fixloop.engine.escalation import FRONTIER, NO_FRONTIER
 from fixloop.engine.loop import FixLoop, LoopLimits
@@ -37,7 +37,7 @@ class Toolbox:
         self._env = env if env is not None else dict(os.environ)
         self._providers: dict[ModelSettings, Provider] = {}
         # One of each: mypy's workers and pyright's servers are shared by every loop.
-        self._verifiers: dict[str, Verifier] = {}
+        self._verifiers: dict[tuple[str, float | None], Verifier] = {}
         self._test_gates: dict[tuple[tuple[str, ...], float], TestGate] = {}
         self._ledger = ledger
         self.notice = ""  # something about the ledger the user should hear once
@@ -46,25 +46,36 @@ class Toolbox:
 
     @property
     def ledger(self) -> Ledger:
-        """The ledger in the state directory; in memory (with a notice) if it cannot be opened."""
+        """The ledger in the state directory; in memory (with a notice) if it cannot be opened.
+
+        In memory, today's spend already in the file (when it can be read) still counts,
+        so a read-only or locked ledger never lifts the daily cap.
+        """
         if self._ledger is None:
+            path = ledger_path(self._env)
             try:
-                self._ledger = Ledger(ledger_path(self._env))
+                self._ledger = Ledger(path)
+                self.notice = self._ledger.recovered
             except LedgerError as exc:
                 self._ledger = Ledger(":memory:")
+                spent = read_spent(path, self._ledger.today()) if path.is_file() else {}
+                self._ledger.carry(spent, "from the ledger file")
                 self.notice = (
-                    f"{exc}; spend is counted in memory only, so the daily budget starts over "
-                    "when fixloop restarts (set FIXLOOP_STATE_DIR to a writable folder)"
+                    f"{exc}; until it can be written, this fixloop counts spend in memory "
+                    f"(today's ${sum(spent.values()):.4f} from the file included): other "
+                    "fixloop processes do not see it and it is lost when fixloop restarts "
+                    f"(make {path.parent} writable, or set FIXLOOP_STATE_DIR to a writable folder)"
                 )
         return self._ledger
 
     def verifiers(self, settings: Settings) -> tuple[Verifier, ...]:
-        return tuple(self._verifier(name) for name in settings.verifiers.python)
+        timeout = settings.verifiers.timeout
+        return tuple(self._verifier(name, timeout) for name in settings.verifiers.python)
 
-    def _verifier(self, name: str) -> Verifier:
-        if name not in self._verifiers:
-            self._verifiers[name] = make_verifier(name)
-        return self._verifiers[name]
+    def _verifier(self, name: str, timeout: float | None) -> Verifier:
+        if (name, timeout) not in self._verifiers:
+            self._verifiers[name, timeout] = make_verifier(name, timeout)
+        return self._verifiers[name, timeout]
 
     def provider(self, model: ModelSettings) -> Provider:
         """The provider for a tier; FatalProviderError when it cannot be used."""
@@ -154,10 +165,15 @@ class Toolbox:
             test_gate=self.test_gate(settings, trusted),
         )
 
-    def record_loop(self, root: Path, loop: FixLoop, result: LoopResult) -> str | None:
-        """Put a finished loop in the ledger's figures; the trouble, if it could not."""
-        try:
-            self.ledger.record_loop(
+    async def record_loop(self, root: Path, loop: FixLoop, result: LoopResult) -> str | None:
+        """Put a finished loop in the ledger's figures; the trouble, if it could not.
+
+        Off the event loop: another process may hold the ledger's write lock a while.
+        """
+        ledger = self.ledger
+
+        def record() -> None:
+            ledger.record_loop(
                 str(root),
                 tier=loop.tier,
                 model=loop.provider.name,
@@ -166,6 +182,9 @@ class Toolbox:
                 attempts=len(result.attempts),
                 seconds=result.seconds,
             )
+
+        try:
+            await anyio.to_thread.run_sync(record)
         except LedgerError as exc:
             return str(exc)
         return None

@@ -20,6 +20,7 @@ class Snapshot:
     text: str
     path: Path
     root: Path
+    trusted: bool = True  # the workspace may run its own programs (see CheckRequest)
 
 
 class Outcome(enum.Enum):

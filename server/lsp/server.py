@@ -23,6 +23,7 @@ from fixloop.lsp.convert import diagnostic
 from fixloop.lsp.settings import SettingsStore
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers.base import Finding
+from fixloop.verifiers.private import sweep
 
 log = logging.getLogger("fixloop")
 LANGUAGES = {"python"}
@@ -123,7 +124,8 @@ class FixloopServer(LanguageServer):
         path = to_fs_path(uri)
         if not path or doc.language_id not in LANGUAGES and not path.endswith(".py"):
             return None
-        return Snapshot(uri, doc.version or 0, doc.source, Path(path), self.root_for(Path(path)))
+        root = self.root_for(Path(path))
+        return Snapshot(uri, doc.version or 0, doc.source, Path(path), root, self.trusted)
 
 
 
@@ -314,6 +316,8 @@ def serve() -> int:
     """Run the server on stdin/stdout until the client goes away."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(name)s: %(message)s")
     log.setLevel(logging.INFO)
+    for folder in sweep():  # shadows of a fixloop that crashed or was killed
+        log.info("removed %s, left behind by a fixloop process that is gone", folder)
     try:
         return anyio.run(_serve, build_server(), sys.stdin.buffer, sys.stdout.buffer)
     except (BrokenPipeError, KeyboardInterrupt):

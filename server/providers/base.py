@@ -92,22 +92,27 @@ class FatalProviderError(ProviderError):
 
 
 class Charge(Protocol):
-    """One request's reservation, settled once the request is over."""
+    """One request's reservation, settled once the request is over.
 
-    def settle(self, input_tokens: int | None, output_tokens: int | None) -> object:
+    Both are awaited from cleanup code, cancelled or not: they must finish
+    their own work (shielded, bounded) and never raise.
+    """
+
+    async def settle(self, input_tokens: int | None, output_tokens: int | None) -> object:
         """The server may have billed this; None for a count it did not report."""
 
-    def release(self) -> None:
+    async def release(self) -> None:
         """Nothing was billed: the server refused the request or was never reached."""
 
 
 class Meter(Protocol):
-    """Admits requests: called before every HTTP request, retries included.
+    """Admits requests: awaited before every HTTP request, retries included.
 
     Raises (anything but a ProviderError) to refuse; nothing is sent then.
+    Async, because admission may wait on storage shared with other processes.
     """
 
-    def reserve(self, request: ChatRequest) -> Charge: ...
+    async def reserve(self, request: ChatRequest) -> Charge: ...
 
 
 class HealthState(enum.Enum):

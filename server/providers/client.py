@@ -12,6 +12,10 @@ its charge closed when the request is over:
 
 Streaming is the default: when the loop cancels a losing attempt, the
 connection closes at once and the server stops generating.
+
+A reply is read in pieces and dropped once it passes `reply_cap` (a JSON body
+in bytes, a stream's text or any one of its lines in characters): a broken or
+hostile server cannot make fixloop hold megabytes for a fix of a few lines.
 """
 
 from __future__ import annotations
@@ -35,13 +39,15 @@ from fixloop.providers.base import (
 )
 from fixloop.providers.http import raise_for_status, scrub
 from fixloop.providers.retry import DEFAULT_POLICY, Breaker, RetryPolicy
-from fixloop.providers.sse import Decoder
+from fixloop.providers.sse import Decoder, Event, Lines, LineTooLong
 from fixloop.providers.wire import Dialect, Reply
 
 # Tokens a server may still produce between our hang-up and its noticing.
 STREAM_SLACK = 16
 # A streamed token is rarely shorter than two characters: count high.
 CHARS_PER_TOKEN = 2
+# A fix is a few hundred characters; a reply past this is broken (or hostile) and dropped.
+REPLY_CAP = 1 << 20
 
 
 class _Progress:
@@ -69,8 +75,10 @@ class HttpProvider:
         policy: RetryPolicy = DEFAULT_POLICY,
         transport: httpx.AsyncBaseTransport | None = None,
         rng: random.Random | None = None,
+        reply_cap: int = REPLY_CAP,
     ) -> None:
         self.name = model
+        self._reply_cap = reply_cap
         self._dialect = dialect
         self._base_url = base_url.rstrip("/")
         self._timeout = timeout
@@ -131,7 +139,8 @@ class HttpProvider:
 
     async def _request(self, request: ChatRequest, meter: Meter | None) -> Reply:
         body = self._dialect.body(self.name, request, self._stream)
-        charge = meter.reserve(request) if meter is not None else None  # may refuse: nothing sent
+        # May refuse (nothing is sent then); a cancellation waits for the reservation to land.
+        charge = await meter.reserve(request) if meter is not None else None
         progress = _Progress(self._stream)
         try:
             try:
@@ -143,24 +152,24 @@ class HttpProvider:
                 ) from None
         except BaseException:
             if charge is not None:
-                self._close(charge, progress, request, whole=False)
+                await self._close(charge, progress, request, whole=False)
             raise
         if charge is not None:
-            self._close(charge, progress, request, whole=True)
+            await self._close(charge, progress, request, whole=True)
         return self._checked(progress.reply, request)
 
-    def _close(
+    async def _close(
         self, charge: Charge, progress: _Progress, request: ChatRequest, whole: bool
     ) -> None:
         if progress.never_sent or (progress.status or 0) >= 400:
-            charge.release()
+            await charge.release()
             return
         reply = progress.reply
         output = reply.output_tokens
         if output is None and (progress.streamed or reply.chars):
             output = math.ceil(reply.chars / CHARS_PER_TOKEN) + (0 if whole else STREAM_SLACK)
             output = min(request.max_tokens, output)
-        charge.settle(reply.input_tokens, output)
+        await charge.settle(reply.input_tokens, output)
 
     def _checked(self, reply: Reply, request: ChatRequest) -> Reply:
         if reply.stop in self._dialect.length_stops:
@@ -198,13 +207,19 @@ class HttpProvider:
             streamed = "text/event-stream" in response.headers.get("content-type", "")
             if not streamed:  # a server may answer a stream request with one JSON body
                 progress.streamed = False
-                progress.reply = self._dialect.parse(await response.aread())
+                progress.reply = self._dialect.parse(await self._body(response))
                 return
-            decoder = Decoder()
-            async for line in response.aiter_lines():
-                event = decoder.line(line)
-                if event is not None and not reply.complete:
-                    self._dialect.feed(reply, event)
+            decoder, lines = Decoder(), Lines(self._reply_cap)
+            async for text in response.aiter_text():
+                for line in lines.feed(text):
+                    self._event(reply, decoder.line(line))
+            for line in lines.close():
+                self._event(reply, decoder.line(line))
+        except LineTooLong:
+            raise BadReply(
+                f"the stream sent a line longer than {self._reply_cap} characters; "
+                "the reply was dropped"
+            ) from None
         except httpx.TimeoutException:
             raise Unreachable(
                 f"the reply stalled after {reply.chars} characters", timed_out=True
@@ -218,6 +233,35 @@ class HttpProvider:
             raise BadReply(
                 f"the stream ended without its final event after {reply.chars} characters"
             )
+
+    def _event(self, reply: Reply, event: Event | None) -> None:
+        if event is None or reply.complete:
+            return
+        self._dialect.feed(reply, event)
+        if reply.chars > self._reply_cap:
+            raise BadReply(
+                f"the reply passed {self._reply_cap} characters and was dropped "
+                "(a fix is a few lines)"
+            )
+
+    async def _body(self, response: httpx.Response) -> bytes:
+        """A whole JSON body, read in pieces up to the cap."""
+        cap = self._reply_cap
+        try:
+            announced = int(response.headers.get("content-length", "0"))
+        except ValueError:
+            announced = 0
+        if announced > cap:
+            raise BadReply(f"the reply is {announced} bytes, over the {cap}-byte cap; dropped")
+        chunks, size = [], 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise BadReply(
+                    f"the reply passed {cap} bytes and was dropped (a fix is a few lines)"
+                )
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+_EOL = re.compile(r"\r\n|\r|\n")  # the only line endings SSE knows (str.splitlines knows more)
+
+
+class LineTooLong(Exception):
+    """A line (one event's data, usually) passed the splitter's cap."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,3 +49,33 @@ class Decoder:
         elif field == "data":
             self._data.append(value)
         return None  # id, retry and unknown fields mean nothing to a one-shot request
+
+
+class Lines:
+    """Splits decoded text chunks into lines, holding at most `cap` characters of one line.
+
+    A server that never ends a line cannot make the client buffer more than that.
+    """
+
+    def __init__(self, cap: int) -> None:
+        self._cap = cap
+        self._tail = ""
+
+    def feed(self, text: str) -> list[str]:
+        """The lines completed by `text`; LineTooLong once the unfinished one passes the cap."""
+        tail = self._tail + text
+        lines, start = [], 0
+        for match in _EOL.finditer(tail):
+            if match.group() == "\r" and match.end() == len(tail):
+                break  # a "\n" may follow in the next chunk: one line ending, not two
+            lines.append(tail[start : match.start()])
+            start = match.end()
+        self._tail = tail[start:]
+        if len(self._tail) > self._cap:
+            raise LineTooLong(f"a line passed {self._cap} characters")
+        return lines
+
+    def close(self) -> list[str]:
+        """The last line, when the stream ended without a line ending."""
+        tail, self._tail = self._tail, ""
+        return [tail.removesuffix("\r")] if tail else []

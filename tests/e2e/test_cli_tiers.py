@@ -106,6 +106,7 @@ def test_stats_for_a_workspace_without_calls(tmp_path):
     assert fixloop("stats", "nowhere", cwd=tmp_path).returncode == 2
 
 
+@pytest.mark.trust
 def test_keys_never_reach_the_cli_output(tmp_path, model_server):
     key_env, key = "FIXLOOP_TEST_FAST_KEY", "sk-cli-test-99887766554433-SECRET"
     write_tier_config(tmp_path, model_server, attempts=3, fast_key_env=key_env, frontier=False)
@@ -119,6 +120,7 @@ def test_keys_never_reach_the_cli_output(tmp_path, model_server):
     assert key not in run.stdout + run.stderr
 
 
+@pytest.mark.badinput
 def test_a_missing_key_names_the_variable(tmp_path, model_server):
     write_tier_config(tmp_path, model_server, fast_key_env="FIXLOOP_TEST_UNSET_KEY", frontier=False)
     (tmp_path / "app.py").write_text(BROKEN)

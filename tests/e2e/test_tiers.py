@@ -262,6 +262,7 @@ async def test_the_budget_stop(client: TierClient, state_dir):
     assert status["usd_budget"] == cap
 
 
+@pytest.mark.fault
 async def test_a_failing_provider_shows_as_down(client: TierClient):
     write_tier_config(client.root, client.model, attempts=8, seconds=4, frontier=False)
     client.model.default = Raw(200, b"{not json")
@@ -273,6 +274,7 @@ async def test_a_failing_provider_shows_as_down(client: TierClient):
     assert len(client.model.requests) == 5  # resting after five failures in a row
 
 
+@pytest.mark.trust
 async def test_keys_never_reach_logs_messages_stderr_or_the_ledger(
     client: TierClient, state_dir, capfd
 ):
@@ -331,6 +333,7 @@ async def test_cancel_and_retry_keep_working(client: TierClient):
     ]  # the fast tier again
 
 
+@pytest.mark.fault
 async def test_shutting_down_with_requests_in_flight_is_clean(client: TierClient, capfd):
     write_tier_config(client.root, client.model, attempts=3, parallel=2)
     client.model.default = Hang()

@@ -108,6 +108,7 @@ async def test_anthropic(tmp_path, model_server, stream):
     await provider.aclose()
 
 
+@pytest.mark.badinput
 def test_a_missing_key_names_the_variable(model_server):
     with pytest.raises(FatalProviderError) as missing:
         make_provider(model(model_server, "anthropic"), env={})
@@ -122,6 +123,7 @@ async def test_a_local_server_needs_no_key(model_server):
     await provider.aclose()
 
 
+@pytest.mark.trust
 @pytest.mark.parametrize("protocol", ["openai", "anthropic"])
 async def test_the_key_never_appears_in_errors(tmp_path, model_server, protocol):
     model_server.script(Error(401, message=f"Incorrect API key provided: {KEY}"))
@@ -136,6 +138,7 @@ async def test_the_key_never_appears_in_errors(tmp_path, model_server, protocol)
     await provider.aclose()
 
 
+@pytest.mark.fault
 @pytest.mark.parametrize("protocol", ["openai", "anthropic"])
 async def test_a_reply_stopped_at_max_tokens_is_bad_but_billed(tmp_path, model_server, protocol):
     model_server.script(Text("<<<<<<< SEARCH\nimport", usage=(80, 200), finish_reason="length"))
@@ -148,6 +151,7 @@ async def test_a_reply_stopped_at_max_tokens_is_bad_but_billed(tmp_path, model_s
     await provider.aclose()
 
 
+@pytest.mark.fault
 async def test_an_overloaded_event_mid_stream_is_retried(tmp_path, model_server):
     overloaded = {"type": "error", "error": {"type": "overloaded_error", "message": "Overloaded"}}
     body = b"event: error\ndata: " + json.dumps(overloaded).encode() + b"\n\n"
@@ -161,6 +165,7 @@ async def test_an_overloaded_event_mid_stream_is_retried(tmp_path, model_server)
     await provider.aclose()
 
 
+@pytest.mark.fault
 async def test_a_provider_that_keeps_failing_rests(tmp_path, model_server):
     model_server.default = Raw(200, b"{broken")
     policy = RetryPolicy(failures_to_rest=3, rest=60.0)
@@ -177,6 +182,7 @@ async def test_a_provider_that_keeps_failing_rests(tmp_path, model_server):
     await provider.aclose()
 
 
+@pytest.mark.fault
 async def test_a_retry_that_cannot_finish_before_the_deadline_is_not_waited_for(model_server):
     model_server.script(Error(429, headers={"retry-after": "5"}), Text("late"))
     provider = make_provider(model(model_server, key=False), env={})

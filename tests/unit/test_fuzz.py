@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -12,6 +13,8 @@ from fixloop.engine.window import Region, Window
 from fixloop.lsp.convert import line_edit_to_text_edit
 from fixloop.lsp.positions import from_client
 from fixloop.shadow.edits import apply_line_edit, diff_line_edit, split_lines
+
+pytestmark = pytest.mark.badinput
 
 ENCODINGS = ["utf-8", "utf-16", "utf-32"]
 # Lines with what breaks naive code: non-ASCII (astral too), tabs, CR, empty lines.
@@ -119,3 +122,60 @@ def test_edge_texts_round_trip(text):
     for new in ["", "y\n", text + "z"]:
         edit = diff_line_edit(text, new)
         assert edit is None or apply_line_edit(text, edit) == new
+
+
+# --- config files as they are on disk ----------------------------------------------------
+
+VALUES = st.sampled_from(
+    ['"openai"', '"x"', "1", "0", "-1", "2.5", "true", '["python", "ruff"]', '["nope"]', "[]",
+     "[1, 2]", "{}", '{ a = 1 }', '"http://127.0.0.1:1/v1"', "nan", "1e400", '"\\u00e9"']
+)
+KEYS = st.sampled_from(
+    ["protocol", "base_url", "model", "attempts", "parallel", "usd_per_day", "python", "tests",
+     "exclude", "max_bytes", "debounce", "timeout", "typo", "fixloop", "tool"]
+)
+HEADERS = st.sampled_from(
+    ["[models.fast]", "[models.frontier]", "[models.slow]", "[models]", "[budget]", "[verifiers]",
+     "[gate]", "[files]", "[editor]", "[bogus]", "[tool.fixloop]", "[tool.fixloop.budget]",
+     "[tool]", "[[budget]]", "[budget", "[tool.fixloop.models.fast]"]
+)
+LINES = st.one_of(
+    HEADERS,
+    st.builds(lambda k, v: f"{k} = {v}", KEYS, VALUES),
+    st.sampled_from(["", "# comment", "x =", "= 1", "tool = 1", "fixloop = 3", "a.b = 1"]),
+    st.text(max_size=12),
+)
+CONFIG_TEXT = st.lists(LINES, max_size=12).map("\n".join)
+CONFIG_BYTES = st.one_of(
+    CONFIG_TEXT.map(lambda t: t.encode("utf-8", "surrogatepass")),
+    st.binary(max_size=64),
+    st.builds(lambda t, b: t.encode("utf-8", "surrogatepass") + b, CONFIG_TEXT, st.binary(max_size=8)),
+)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(CONFIG_BYTES, st.sampled_from([".fixloop.toml", "pyproject.toml"]))
+def test_config_files_load_or_are_refused_with_the_file(data, name):
+    import tempfile
+    from pathlib import Path
+
+    from fixloop.config import load_workspace_layer
+    from fixloop.lsp.settings import SettingsStore
+
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / name).write_bytes(data)
+        try:
+            layer, path = load_workspace_layer(root)
+            built = build_settings(merge_layers({}, layer), str(path))
+        except ConfigError as exc:
+            assert str(root / name) in str(exc)
+        else:  # what is accepted is usable: no nan or inf for a delay, a limit or a price
+            for table in (built.budget, built.editor, built.gate, *built.models.values()):
+                for value in vars(table).values() if hasattr(table, "__dict__") else ():
+                    assert not isinstance(value, float) or math.isfinite(value)
+        # The server's store never raises: it reports and keeps what it had.
+        said: list[str] = []
+        store = SettingsStore(report=said.append)
+        store.for_root(root)
+        assert all(str(root / name) in message for message in said)

@@ -10,6 +10,8 @@ from hypothesis import strategies as st
 from fixloop.config import FileSettings
 from fixloop.engine.privacy import is_secret_file, mask, refusal
 
+pytestmark = pytest.mark.trust
+
 KEY = "sk-ant-api03-" + "a1B2" * 10
 
 

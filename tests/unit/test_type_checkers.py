@@ -101,6 +101,7 @@ async def test_a_new_unsaved_file_is_checked_too(shared, mypy):
     assert finding.code == "return-value"
 
 
+@pytest.mark.fault
 async def test_a_mypy_configuration_error_is_no_verdict(tmp_path, mypy):
     (tmp_path / "mypy.ini").write_text("[mypy]\nplugins = no_such_plugin_module\n")
     (tmp_path / "app.py").write_text(LABEL)
@@ -114,6 +115,7 @@ def _script(path: Path, body: str) -> Path:
     return path
 
 
+@pytest.mark.fault
 async def test_a_mypy_that_dies_is_no_verdict(tmp_path):
     broken = Mypy(
         python=_script(tmp_path / "python", "echo 'Fatal Python error: init' >&2; exit 1")
@@ -133,6 +135,7 @@ def _alive(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
 
 
+@pytest.mark.fault
 async def test_a_hanging_mypy_is_killed_and_no_verdict(tmp_path):
     pidfile = tmp_path / "sleeper.pid"
     hanging = _script(
@@ -151,6 +154,7 @@ async def test_a_hanging_mypy_is_killed_and_no_verdict(tmp_path):
         await verifier.aclose()
 
 
+@pytest.mark.fault
 async def test_a_mypy_that_never_starts_is_no_verdict(tmp_path):
     verifier = Mypy(python=_script(tmp_path / "python", "sleep 60"), timeout=0.5)
     try:
@@ -214,6 +218,7 @@ async def test_pyright_sees_files_changed_on_disk(shared, pyright):
             await anyio.sleep(0.1)  # the watch scans at most every 0.2 s
 
 
+@pytest.mark.fault
 async def test_a_pyright_that_dies_is_no_verdict_and_is_restarted(tmp_path):
     real = find_pyright(tmp_path)
     dead = PyrightInstall(
@@ -227,6 +232,7 @@ async def test_a_pyright_that_dies_is_no_verdict_and_is_restarted(tmp_path):
         await verifier.aclose()
 
 
+@pytest.mark.fault
 async def test_a_slow_pyright_is_stopped_and_no_verdict(tmp_path):
     verifier = Pyright(timeout=0.3)  # a cold start takes longer than that
     try:
@@ -251,6 +257,7 @@ async def test_identical_texts_are_verified_once(tmp_path):
     assert cached.misses == 3
 
 
+@pytest.mark.fault
 async def test_failures_are_not_cached(tmp_path):
     cached = CachedVerifier(Ruff(binary=str(tmp_path / "no-ruff")))
     for _ in range(2):
@@ -259,6 +266,7 @@ async def test_failures_are_not_cached(tmp_path):
     assert cached.misses == 2
 
 
+@pytest.mark.fault
 async def test_closing_stops_every_process_and_removes_the_private_files(tmp_path):
     (tmp_path / "app.py").write_text(LABEL)
     mypy, pyright = Mypy(workers=1), Pyright()

@@ -62,8 +62,8 @@ def test_every_server_key_is_a_vscode_setting_and_nothing_else_is():
 def test_the_settings_ui_shows_the_server_default(key):
     setting = contributed()[f"fixloop.{key}"]
     default = server_defaults()[key]
-    if default is None:  # api_key_env: unset is the empty string, which the extension never sends
-        assert setting["default"] == ""
+    if default is None:  # unset: "" or null, which the extension never sends
+        assert setting["default"] == ("" if "string" in setting["type"] else None)
     elif isinstance(default, tuple):
         assert setting["default"] == list(default)
     else:
