@@ -15,6 +15,7 @@ from fixloop.budget.ledger import (
     TierFigures,
 )
 from fixloop.budget.location import STATE_DIR_ENV, ledger_path, state_dir
+from fixloop.budget.speed import LoopRecord, Speed, SpeedFigures
 
 __all__ = [
     "STATE_DIR_ENV",
@@ -22,8 +23,11 @@ __all__ = [
     "CallState",
     "Ledger",
     "LedgerError",
+    "LoopRecord",
     "Prices",
     "Reservation",
+    "Speed",
+    "SpeedFigures",
     "Stats",
     "TierFigures",
     "estimate_tokens",

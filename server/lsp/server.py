@@ -16,10 +16,12 @@ from pygls.uris import to_fs_path
 
 from fixloop import __version__
 from fixloop.config import find_root
-from fixloop.engine.scheduler import Engine
+from fixloop.engine.foreign import Checking
+from fixloop.engine.scheduler import Engine, Progress, Tracked
 from fixloop.engine.values import Snapshot
 from fixloop.lsp import actions
 from fixloop.lsp.convert import diagnostic
+from fixloop.lsp.progress import LoopProgress
 from fixloop.lsp.settings import SettingsStore
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers.base import Finding
@@ -35,6 +37,7 @@ class FixloopServer(LanguageServer):
         super().__init__("fixloop", __version__)
         self.settings = SettingsStore(report=self.message)
         self.engine: Engine | None = None
+        self.loops_progress: LoopProgress | None = None
         self.trusted = False  # the editor says so in initializationOptions.trusted
         self._last_status: dict | None = None
         self.stopping = False  # the client has gone: say nothing more to it
@@ -70,6 +73,10 @@ class FixloopServer(LanguageServer):
         if params != self._last_status:
             self._last_status = params
             self.protocol.notify("fixloop/status", params)
+
+    def loop_progress(self, update: Progress) -> None:
+        if self.loops_progress is not None:
+            self.loops_progress.update(update)
 
     def message(self, text: str) -> None:
         self.log(text)
@@ -189,22 +196,28 @@ def build_server() -> FixloopServer:
             return []
         settings = ls.settings.for_root(snapshot.root)
         result: list[T.CodeAction] = []
+        done: set[str] = set()
         for diag in params.context.diagnostics:
-            data = diag.data if isinstance(diag.data, dict) else {}
-            item = tracked.get(str(data.get("fixloop", "")))
-            if item is not None:
-                budget = settings.budget
-                frontier = item.tier == "frontier"
-                result += actions.actions_for(
-                    diag,
-                    item,
-                    snapshot,
-                    attempts=budget.frontier_attempts if frontier else budget.attempts,
-                    encoding=ls.encoding,
-                    resolve_edit=client_resolves_edit(ls),
-                    document_changes=client_document_changes(ls),
-                    offer=ls.engine.offer(uri, item),
-                )
+            item = find_tracked(ls.engine, uri, version, diag, tracked)
+            if isinstance(item, Checking):
+                result.append(actions.checking(diag, item.verifier))
+                continue
+            if item is None or item.id in done:
+                continue
+            done.add(item.id)
+            ls.engine.ask(uri, item)  # asked about: it goes first if it waits
+            budget = settings.budget
+            frontier = item.tier == "frontier"
+            result += actions.actions_for(
+                diag,
+                item,
+                snapshot,
+                attempts=budget.frontier_attempts if frontier else budget.attempts,
+                encoding=ls.encoding,
+                resolve_edit=client_resolves_edit(ls),
+                document_changes=client_document_changes(ls),
+                offer=ls.engine.offer(uri, item),
+            )
         return result
 
     @ls.feature(T.CODE_ACTION_RESOLVE)
@@ -220,6 +233,11 @@ def build_server() -> FixloopServer:
             return action
         action.edit = actions.fix_edit(snapshot, item, ls.encoding, client_document_changes(ls))
         return action
+
+    @ls.feature(T.WINDOW_WORK_DONE_PROGRESS_CANCEL)
+    def progress_cancel(ls: FixloopServer, params: T.WorkDoneProgressCancelParams) -> None:
+        if ls.loops_progress is not None:
+            ls.loops_progress.cancelled(params.token)
 
     @ls.command(actions.RETRY)
     def retry(ls: FixloopServer, uri: str, finding_id: str) -> bool:
@@ -253,6 +271,17 @@ def build_server() -> FixloopServer:
         }
 
     return ls
+
+
+def find_tracked(
+    engine: Engine, uri: str, version: int, diag: T.Diagnostic, tracked: dict[str, Tracked]
+) -> Tracked | Checking | None:
+    """fixloop's finding for a diagnostic: its own by id, another server's by source and line."""
+    data = diag.data if isinstance(diag.data, dict) else {}
+    if "fixloop" in data:
+        return tracked.get(str(data["fixloop"]))
+    code = "" if diag.code is None else str(diag.code)
+    return engine.foreign(uri, version, diag.source, code, diag.range.start.line)
 
 
 def client_resolves_edit(ls: FixloopServer) -> bool:
@@ -291,6 +320,7 @@ async def _serve(ls: FixloopServer, stdin, stdout) -> int:
         ls.engine = Engine(
             tg, listener=ls, settings_for=ls.settings.for_root, trusted_for=lambda root: ls.trusted
         )
+        ls.loops_progress = LoopProgress(ls, tg.start_soon, ls.engine.cancel)
         ls._stop_event = Event()
         ls.protocol.set_writer(StdoutWriter(stdout))
         try:
