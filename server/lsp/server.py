@@ -190,10 +190,10 @@ def build_server() -> FixloopServer:
         version = ls.workspace.get_text_document(uri).version
         if ls.engine is None or version is None:
             return []
-        tracked = ls.engine.tracked(uri, version)
         snapshot = ls.engine.snapshot(uri)
-        if not tracked or snapshot is None:
-            return []
+        if snapshot is None or snapshot.version != version:
+            return []  # not checked yet: nothing stale is offered
+        tracked = ls.engine.tracked(uri, version)
         settings = ls.settings.for_root(snapshot.root)
         result: list[T.CodeAction] = []
         done: set[str] = set()

@@ -5,13 +5,12 @@ Real ruff, the scripted model over real HTTP, the engine in an anyio task group.
 
 from __future__ import annotations
 
-import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio
 from fakes.model_server import Text
-from helpers import search_replace
+from helpers import HeldReply, search_replace
 
 from fixloop.budget import Ledger, ledger_path
 from fixloop.config import BudgetSettings, EditorSettings, ModelSettings, Settings
@@ -109,25 +108,10 @@ def name_of(tracked: Tracked) -> str:
     return tracked.finding.message.split("`")[1]
 
 
-class HeldReply:
-    """A responder: the first request waits for `release`, then gets a useless reply."""
-
-    def __init__(self) -> None:
-        self.release = threading.Event()
-        self._taken = False
-
-    def __call__(self, request):
-        if self._taken:
-            return None
-        self._taken = True
-        self.release.wait(30)
-        return Text("no idea")
-
-
 async def test_the_queue_serves_what_the_user_asked_for_then_the_latest_edited_buffer(
     tmp_path, model_server
 ):
-    held = HeldReply()
+    held = HeldReply(Text("no idea"))
     model_server.responder = held
     model_server.default = Text("no idea")
     settings = settings_for(model_server, loops=1, attempts=1)
