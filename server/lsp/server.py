@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -10,7 +11,7 @@ from threading import Event
 
 import anyio
 from lsprotocol import types as T
-from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
+from pygls.io_ import run_async
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -21,6 +22,7 @@ from fixloop.engine.scheduler import Engine, Progress, Tracked
 from fixloop.engine.values import Snapshot
 from fixloop.lsp import actions
 from fixloop.lsp.convert import diagnostic
+from fixloop.lsp.pipes import PipeWriter, open_stdio
 from fixloop.lsp.progress import LoopProgress
 from fixloop.lsp.settings import SettingsStore
 from fixloop.shadow.edits import split_lines
@@ -28,6 +30,8 @@ from fixloop.verifiers.base import Finding
 
 log = logging.getLogger("fixloop")
 LANGUAGES = {"python"}
+# Status notifications are coalesced: with many loops, changes come hundreds of times a second.
+STATUS_EVERY = 0.05
 
 
 class FixloopServer(LanguageServer):
@@ -41,6 +45,7 @@ class FixloopServer(LanguageServer):
         self.trusted = False  # the editor says so in initializationOptions.trusted
         self._last_status: dict | None = None
         self.stopping = False  # the client has gone: say nothing more to it
+        self._status_wanted: anyio.Event | None = None  # made on the event loop, in _serve
         self._reporting = False
 
     # -- Listener (what the engine tells us) ------------------------------
@@ -59,6 +64,20 @@ class FixloopServer(LanguageServer):
         )
 
     def changed(self) -> None:
+        """Loops or fixes changed: the status goes out soon (at most every STATUS_EVERY s)."""
+        if self._status_wanted is not None:
+            self._status_wanted.set()
+
+    async def report_status(self) -> None:
+        """Send `fixloop/status` when something changed, at most every STATUS_EVERY seconds."""
+        while True:
+            assert self._status_wanted is not None
+            await self._status_wanted.wait()
+            self._status_wanted = anyio.Event()
+            self.send_status()
+            await anyio.sleep(STATUS_EVERY)
+
+    def send_status(self) -> None:
         if self.engine is None or self.stopping:
             return
         status = self.engine.status()
@@ -316,17 +335,20 @@ async def pull_settings(ls: FixloopServer) -> None:
 async def _serve(ls: FixloopServer, stdin, stdout) -> int:
     """Serve until the client exits or goes away; the exit code LSP prescribes."""
     code = 0
+    ls._status_wanted = anyio.Event()
     async with anyio.create_task_group() as tg:
         ls.engine = Engine(
             tg, listener=ls, settings_for=ls.settings.for_root, trusted_for=lambda root: ls.trusted
         )
         ls.loops_progress = LoopProgress(ls, tg.start_soon, ls.engine.cancel)
+        tg.start_soon(ls.report_status)
         ls._stop_event = Event()
-        ls.protocol.set_writer(StdoutWriter(stdout))
+        reader, writer = await open_stdio(stdin, stdout, ls.thread_pool)
+        ls.protocol.set_writer(writer)
         try:
             await run_async(
                 stop_event=ls._stop_event,
-                reader=StdinAsyncReader(stdin, ls.thread_pool),
+                reader=reader,
                 protocol=ls.protocol,
                 logger=log,
                 error_handler=ls.report_server_error,
@@ -336,6 +358,8 @@ async def _serve(ls: FixloopServer, stdin, stdout) -> int:
         finally:
             ls.stopping = True  # cancelled loops settle their charges quietly
             tg.cancel_scope.cancel()
+    if isinstance(writer, PipeWriter):
+        await writer.drain(2.0)
     await ls.engine.toolbox.aclose()
     return code
 
@@ -344,7 +368,11 @@ def serve() -> int:
     """Run the server on stdin/stdout until the client goes away."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(name)s: %(message)s")
     log.setLevel(logging.INFO)
+    server = build_server()
+    # Everything imported so far lives as long as the server: out of the collector's sight,
+    # a full collection looks at the session's objects only (60,000 fewer to walk).
+    gc.freeze()
     try:
-        return anyio.run(_serve, build_server(), sys.stdin.buffer, sys.stdout.buffer)
+        return anyio.run(_serve, server, sys.stdin.buffer, sys.stdout.buffer)
     except (BrokenPipeError, KeyboardInterrupt):
         return 1
