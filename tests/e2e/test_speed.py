@@ -229,6 +229,15 @@ async def test_a_remembered_fix_is_offered_again_without_a_model_request(client:
     await only(client, uri, 1, "F821")
     await client.wait_status(lambda s: s["fixes"] >= 1)
 
+    # Fixed by hand, then undone: the fix is back at once.
+    client.change(uri, 2, REBASE.replace("pathlb.", "pathlib."))
+    assert not [d for d in await client.wait_diagnostics(uri, 2) if d.code == "F821"]
+    await client.wait_status(lambda s: s["fixes"] == 0)
+    client.change(uri, 3, REBASE)
+    undone = await only(client, uri, 3, "F821")
+    await client.wait_status(lambda s: s["fixes"] >= 1)
+    assert await client.fix_text(uri, undone, REBASE, 3) == REBASE.replace("pathlb.", "pathlib.")
+
     client.lsp.text_document_did_close(
         T.DidCloseTextDocumentParams(T.TextDocumentIdentifier(uri))
     )
