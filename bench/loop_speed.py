@@ -1,24 +1,30 @@
 """Loop speed: the engine's own cost per attempt, and the server's answers under load.
 
-    .venv/bin/python bench/loop_speed.py [--docs 40] [--loops 100] [--burst 6]
-                                         [--model-delay 0,5,2] [--profile PROFILE.txt]
+    .venv/bin/python bench/loop_speed.py [--docs 40] [--loops 100] [--burst 8]
+        [--model-delay 0,5,2] [--profile PART1.txt] [--spy PART2.raw] [--gc-log] [--debug-loop]
 
 1. Engine overhead per attempt, with a zero-latency scripted model (the fake
-   model server of tests/fakes over real loopback HTTP, streaming): `--docs`
-   documents with one undefined name each, fixed by the full Engine; every loop
-   makes four attempts (an unusable reply, a suppression the anti-cheat policy
-   refuses, a wrong import the verifiers fail, the right import). An
-   attempt's engine overhead is its wall time minus the model call (HTTP and
-   the ledger's reservation) minus the verifiers. `--profile` runs this part
-   under pyinstrument (pip install pyinstrument) and writes the report.
+   model server of tests/fakes, in a process of its own, over real loopback
+   HTTP, streaming): `--docs` documents with one undefined name each, fixed by
+   the full Engine (4 loops at a time, the default). The model's replies come
+   in turn: an unusable reply, a suppression the anti-cheat policy refuses, a
+   wrong import the verifiers fail, the right import. An attempt's engine
+   overhead is its wall time minus the model call (HTTP and the ledger's
+   reservation) minus the verifiers; fixloop's own CPU per attempt is the
+   process's CPU time (the tools run in their own processes) over the
+   attempts. `--profile` runs this part under pyinstrument (pip install
+   pyinstrument) and writes the report.
 2. The language server under load: `fixloop serve` driven by pygls' own LSP
    client. First idle (one document, no loop running), then with `--loops`
-   loops in flight (10 files of 10 undefined names; the model answers every
-   request after `--model-delay` seconds, give or take half, with a candidate that fails) and a
-   burst of edits for `--burst` seconds (a didChange every 20 ms, round robin
-   over the files, outside every window), each followed at once by a
-   codeAction request on another file. codeAction latency idle and loaded
-   side by side, the didChange-then-codeAction latency, the server's RSS.
+   loops in flight (10 files of 10 undefined names) and `--burst` seconds of
+   edits: a didChange every 20 ms, round robin over the files, outside every
+   window, each followed at once by a codeAction request on another file and
+   then one more. One run per `--model-delay` value: the model never answers
+   (0), or answers every request after that many seconds, give or take half
+   (seeded), with a candidate that fails. codeAction latency idle and loaded
+   side by side, the server's CPU and RSS. `--spy` samples the server with
+   py-spy during the edits (pip install py-spy), `--gc-log` times its
+   collector, `--debug-loop` lists callbacks that held its loop 20 ms or more.
 
 The machine's load average is printed with the figures: the benchmark shares
 its cores with whatever else runs.
@@ -174,9 +180,7 @@ async def engine_overhead(docs: int) -> dict:
     by_outcome = {}
     for outcome in Outcome:
         values = [
-            a.seconds - a.model_seconds - a.verify_seconds
-            for a in attempts
-            if a.outcome is outcome
+            a.seconds - a.model_seconds - a.verify_seconds for a in attempts if a.outcome is outcome
         ]
         if values:
             by_outcome[outcome.value] = values
@@ -246,7 +250,10 @@ def failing_replies(delay: float, count: int) -> tuple[list[dict], dict]:
     replies = [
         text("Not sure.", delay * rng.uniform(0.5, 1.5))
         if n % 2
-        else text(search_replace("import sys", f"import sys\nimport wrong_{n}"), delay * rng.uniform(0.5, 1.5))
+        else text(
+            search_replace("import sys", f"import sys\nimport wrong_{n}"),
+            delay * rng.uniform(0.5, 1.5),
+        )
         for n in range(count)
     ]
     return replies, text("Not sure.", delay)
@@ -333,6 +340,8 @@ class Bench:
         return time.perf_counter() - started
 
 
+# The server, with its collector's pauses (>= 5 ms) on stderr, and asyncio's slow-callback
+# threshold at 20 ms (it logs them in debug mode only: PYTHONASYNCIODEBUG).
 SLOW_CALLBACKS = """
 import gc, sys, time
 _gc = {}
@@ -342,7 +351,8 @@ def _timed(phase, info):
     else:
         took = time.perf_counter() - _gc.get("t", time.perf_counter())
         if took > 0.005:
-            print(f"gc generation {info['generation']} took {took:.3f} seconds at {time.monotonic():.3f}", file=sys.stderr)
+            generation, now = info["generation"], time.monotonic()
+            print(f"gc generation {generation} took {took:.3f} seconds at {now:.3f}", file=sys.stderr)
 gc.callbacks.append(_timed)
 import asyncio.base_events as base
 init = base.BaseEventLoop.__init__
@@ -461,10 +471,22 @@ debounce = 0.1
             spying = None
             if spy:
                 spying = await asyncio.create_subprocess_exec(
-                    str(Path(sys.executable).parent / "py-spy"), "record", "--pid",
-                    str(bench.client._server.pid), "--duration", str(int(burst)), "--rate", "250",
-                    "--format", "raw", "--nonblocking", "--threads", "--output", spy,
-                    stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+                    str(Path(sys.executable).parent / "py-spy"),
+                    "record",
+                    "--pid",
+                    str(bench.client._server.pid),
+                    "--duration",
+                    str(int(burst)),
+                    "--rate",
+                    "250",
+                    "--format",
+                    "raw",
+                    "--nonblocking",
+                    "--threads",
+                    "--output",
+                    spy,
+                    stdout=asyncio.subprocess.DEVNULL,
+                    stderr=asyncio.subprocess.DEVNULL,
                 )
             loaded, after_change, running = [], [], []
             figures["burst_at"] = time.monotonic()
@@ -551,7 +573,9 @@ def report_diagnostics(server: dict, args) -> None:
         found = re.findall(
             r"gc generation (\d) took ([\d.]+) seconds at ([\d.]+)", "\n".join(server["stderr"])
         )
-        during = [(g, t) for g, t, at in found if server["burst_at"] <= float(at) <= server["burst_end"]]
+        during = [
+            (g, t) for g, t, at in found if server["burst_at"] <= float(at) <= server["burst_end"]
+        ]
         print(f"  collector pauses >= 5 ms: {len(found)} in all, {len(during)} during the edits")
         for gen in "012":
             took = [float(t) for g, t in during if g == gen]
@@ -561,7 +585,9 @@ def report_diagnostics(server: dict, args) -> None:
                     f"total {sum(took) * 1000:.0f} ms"
                 )
     if args.debug_loop:
-        slow = [line for line in server["stderr"] if " took " in line and "gc generation" not in line]
+        slow = [
+            line for line in server["stderr"] if " took " in line and "gc generation" not in line
+        ]
         print(f"  callbacks that held the server's event loop >= 20 ms: {len(slow)}")
         for line in slow[:30]:
             name = re.search(r"name='([^']+)'", line)
@@ -601,7 +627,9 @@ async def main_async(args) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=40, help="loops in part 1")
-    parser.add_argument("--loops", type=int, default=100, help="loops in flight in part 2 (0: skip)")
+    parser.add_argument(
+        "--loops", type=int, default=100, help="loops in flight in part 2 (0: skip)"
+    )
     parser.add_argument("--burst", type=float, default=6.0, help="seconds of edits in part 2")
     parser.add_argument(
         "--model-delay",

@@ -100,7 +100,11 @@ class FixMemory:
             for old, edit in zip(window_texts, fix.region_edits, strict=True)
         )
         key = self.key(fix.finding, window_texts)
-        tier = fix.tier if fix.tier != MEMORY else self._fixes.get(key, Remembered((), MEMORY, "")).tier
+        tier = (
+            fix.tier
+            if fix.tier != MEMORY
+            else self._fixes.get(key, Remembered((), MEMORY, "")).tier
+        )
         self._fixes[key] = Remembered(new_texts, tier, fix.model)
         self._fixes.move_to_end(key)
         while len(self._fixes) > self.size:
@@ -167,4 +171,3 @@ async def try_shortcuts(judge: Judge, candidates: tuple[Shortcut, ...]) -> LoopR
     return LoopResult(
         LoopStatus.GAVE_UP, None, tuple(attempts), time.perf_counter() - started, reason
     )
-

@@ -238,15 +238,16 @@ async def test_a_remembered_fix_is_offered_again_without_a_model_request(client:
     await client.wait_status(lambda s: s["fixes"] >= 1)
     assert await client.fix_text(uri, undone, REBASE, 3) == REBASE.replace("pathlb.", "pathlib.")
 
-    client.lsp.text_document_did_close(
-        T.DidCloseTextDocumentParams(T.TextDocumentIdentifier(uri))
-    )
+    client.lsp.text_document_did_close(T.DidCloseTextDocumentParams(T.TextDocumentIdentifier(uri)))
     await client.wait_status(lambda s: s["fixes"] == 0)
     reopened = await client.open("one.py", REBASE, version=7)
     other = await client.open("two.py", REBASE)  # the same mistake in a second file
     await client.wait_status(lambda s: s["fixes"] >= 2)
     expected = REBASE.replace("pathlb.", "pathlib.")
-    assert await client.fix_text(reopened, await only(client, reopened, 7, "F821"), REBASE, 7) == expected
+    assert (
+        await client.fix_text(reopened, await only(client, reopened, 7, "F821"), REBASE, 7)
+        == expected
+    )
     assert await client.fix_text(other, await only(client, other, 1, "F821"), REBASE, 1) == expected
     assert len(client.model.requests) == 1
 

@@ -27,7 +27,9 @@ THREE = "import sys\n" + "".join(
     f"\n\ndef f_{name}():\n    print(sys.argv)\n\n\n\n    return {name}\n" for name in NAMES
 )
 UNUSED = "import os\nimport sys\n\nprint(sys.argv)\n"
-TYPO = 'import pathlib\n\nHOME = pathlib.Path.home()\n\n\ndef main():\n    return pathlb.Path(".")\n'
+TYPO = (
+    'import pathlib\n\nHOME = pathlib.Path.home()\n\n\ndef main():\n    return pathlb.Path(".")\n'
+)
 TYPO_FIX = search_replace('    return pathlb.Path(".")', '    return pathlib.Path(".")')
 
 
@@ -99,9 +101,7 @@ def open_doc(engine: Engine, root: Path, name: str, text: str, version: int = 1)
 
 
 def tracked_in(engine: Engine, uri: str, version: int = 1) -> list[Tracked]:
-    return sorted(
-        engine.tracked(uri, version).values(), key=lambda t: t.finding.span.start_line
-    )
+    return sorted(engine.tracked(uri, version).values(), key=lambda t: t.finding.span.start_line)
 
 
 def name_of(tracked: Tracked) -> str:
@@ -192,7 +192,7 @@ async def test_a_remembered_fix_that_no_longer_verifies_goes_to_the_model_with_i
     toolbox = Toolbox()
     path = tmp_path / "typo.py"
     snapshot = Snapshot(path.as_uri(), 1, TYPO, path, tmp_path)
-    finding = (await engine_finding(toolbox, snapshot))
+    finding = await engine_finding(toolbox, snapshot)
     window = make_window(TYPO, finding)
     texts = window.texts(split_lines(TYPO))
     bad = tuple(t.replace("pathlb.Path", "pathlab.Path") for t in texts)  # still undefined
@@ -216,9 +216,7 @@ async def engine_finding(toolbox: Toolbox, snapshot: Snapshot):
     from fixloop.engine.checks import run_checks
 
     snapshot.path.write_text(snapshot.text)
-    result = await run_checks(
-        snapshot, toolbox.verifiers(Settings()), toolbox.verify_limiter
-    )
+    result = await run_checks(snapshot, toolbox.verifiers(Settings()), toolbox.verify_limiter)
     (finding,) = result.shown
     return finding
 

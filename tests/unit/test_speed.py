@@ -59,7 +59,11 @@ def test_a_loops_failures_are_counted_by_why():
     )
     result = LoopResult(LoopStatus.FIXED, None, attempts, 1.0)
     assert result.failures == {
-        "parse": 1, "anti-cheat": 1, "duplicate": 1, "mypy": 2, "provider": 1
+        "parse": 1,
+        "anti-cheat": 1,
+        "duplicate": 1,
+        "mypy": 2,
+        "provider": 1,
     }
 
 
@@ -78,8 +82,17 @@ def test_a_ledger_from_before_the_loop_figures_gets_them_and_keeps_its_rows(tmp_
     db.close()
     ledger = Ledger(path)
     ledger.record_loop(
-        "/ws", tier="tool", model="ruff", status="fixed", fixed=True, attempts=1, seconds=0.1,
-        verifier="ruff", code="F401", fix_seconds=0.1, failures={},
+        "/ws",
+        tier="tool",
+        model="ruff",
+        status="fixed",
+        fixed=True,
+        attempts=1,
+        seconds=0.1,
+        verifier="ruff",
+        code="F401",
+        fix_seconds=0.1,
+        failures={},
     )
     stats = ledger.stats("/ws")
     ledger.close()
