@@ -291,6 +291,12 @@ class Engine:
             wanted = (finding.source, finding.code, finding.span.start_line) in doc.wanted
             if not is_foreign or key in doc.tracked or wanted:
                 current[key] = (finding, window, is_foreign)
+        found = {(f.source, f.code, f.span.start_line) for f, _, _ in current.values()}
+        for name, code, line in sorted(doc.wanted - found):
+            self._listener.log(
+                f"{name} does not report {code} on line {line + 1} of {doc.uri}: fixloop cannot "
+                "verify a fix for that diagnostic"
+            )
         doc.wanted.clear()
         for key in list(doc.tracked):
             if key not in current:

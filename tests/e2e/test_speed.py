@@ -275,6 +275,14 @@ async def test_a_pylance_diagnostic_is_fixed_on_demand_and_verified_by_pyright(
     assert "pyright reportUndefinedVariable" in request.prompt_text
     # Not fixloop's to show: nothing was published for it.
     assert all(not p.diagnostics for p in client.published if p.uri == uri)
+    # Checked with pyright now: what pyright does not report gets nothing.
+    unknown = T.Diagnostic(
+        range=T.Range(T.Position(4, 4), T.Position(4, 9)),
+        message='"print" is not a known attribute',
+        code="reportAttributeAccessIssue",
+        source="Pylance",
+    )
+    assert await client.actions(uri, unknown) == []
 
 
 async def test_ruffs_own_diagnostic_gets_the_fix_when_fixloop_publishes_none(client: SpeedClient):
