@@ -1,6 +1,6 @@
 """Loop speed: the engine's own cost per attempt, and the server's answers under load.
 
-    .venv/bin/python bench/loop_speed.py [--docs 40] [--loops 100] [--burst 8]
+    .venv/bin/python bench/loop_speed.py [--docs 40] [--loops 100] [--burst 15]
         [--model-delay 0,5,2] [--profile PART1.txt] [--spy PART2.raw] [--gc-log] [--debug-loop]
 
 1. Engine overhead per attempt, with a zero-latency scripted model (the fake
@@ -630,7 +630,7 @@ def main() -> None:
     parser.add_argument(
         "--loops", type=int, default=100, help="loops in flight in part 2 (0: skip)"
     )
-    parser.add_argument("--burst", type=float, default=6.0, help="seconds of edits in part 2")
+    parser.add_argument("--burst", type=float, default=15.0, help="seconds of edits in part 2")
     parser.add_argument(
         "--model-delay",
         type=lambda text: [float(x) for x in text.split(",")],
