@@ -326,21 +326,27 @@ class Ledger:
 
     @staticmethod
     def _loop_records(db: sqlite3.Connection, workspace: str) -> list[tuple[str, LoopRecord]]:
-        return [
-            (
-                day,
-                LoopRecord(
-                    tier, verifier, bool(fixed), int(attempts), float(usd), float(seconds),
-                    float(at), fix_seconds, LoopRecord.failures_from(failures),
-                ),
+        """Every loop of a workspace with its day, for the speed figures."""
+        rows = db.execute(
+            "SELECT day, tier, verifier, fixed, attempts, usd, seconds, at, fix_seconds, "
+            "failures FROM loops WHERE workspace = ?",
+            (workspace,),
+        )
+        records = []
+        for day, tier, verifier, fixed, attempts, usd, seconds, at, fix_seconds, failures in rows:
+            record = LoopRecord(
+                tier=tier,
+                verifier=verifier,
+                fixed=bool(fixed),
+                attempts=int(attempts),
+                usd=float(usd),
+                seconds=float(seconds),
+                at=float(at),
+                fix_seconds=fix_seconds,
+                failures=LoopRecord.failures_from(failures),
             )
-            for day, tier, verifier, fixed, attempts, usd, seconds, at, fix_seconds, failures
-            in db.execute(
-                "SELECT day, tier, verifier, fixed, attempts, usd, seconds, at, fix_seconds, "
-                "failures FROM loops WHERE workspace = ?",
-                (workspace,),
-            )
-        ]
+            records.append((day, record))
+        return records
 
     def _figures(
         self, db: sqlite3.Connection, workspace: str, day: str | None

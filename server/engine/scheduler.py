@@ -420,7 +420,11 @@ class Engine:
                 self._set_state(doc, tracked, State.RUNNING)
                 self._listener.changed()
                 judge = self.toolbox.judge(
-                    settings, snapshot, tracked.finding, doc.baseline, tracked.window,
+                    settings,
+                    snapshot,
+                    tracked.finding,
+                    doc.baseline,
+                    tracked.window,
                     trusted=self._trusted_for(root),
                 )
                 result = await try_shortcuts(judge, candidates)
