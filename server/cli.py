@@ -264,6 +264,35 @@ def _stats_table(title: str, figures: dict) -> list[str]:
     return lines
 
 
+SPEED_COLUMNS = {
+    "loops": ("loops", "{:,}"),
+    "fixes": ("fixes", "{:,}"),
+    "fixes_per_minute": ("fixes/min", "{:.1f}"),
+    "median_seconds": ("median s", "{:.2f}"),
+    "p95_seconds": ("p95 s", "{:.2f}"),
+    "attempts_per_fix": ("tries/fix", "{:.1f}"),
+    "usd_per_fix": ("usd/fix", "{:.4f}"),
+}
+
+
+def _speed_table(title: str, label: str, figures: dict) -> list[str]:
+    """Loop speed per tier or per verifier, then why attempts failed."""
+    if not figures:
+        return []
+    lines = [title, f"  {label:<10}" + "".join(f"{h:>11}" for h, _ in SPEED_COLUMNS.values())]
+    for name, row in figures.items():
+        cells = []
+        for column, (_, form) in SPEED_COLUMNS.items():
+            value = getattr(row, column)
+            cells.append(f"{'-' if value is None else form.format(value):>11}")
+        lines.append(f"  {name:<10}" + "".join(cells))
+    for name, row in figures.items():
+        if row.failures:
+            why = ", ".join(f"{kind} {count}" for kind, count in row.failures.items())
+            lines.append(f"  {name}: failed attempts: {why}")
+    return lines
+
+
 def _stats(path: str, as_json: bool) -> int:
     from fixloop.budget import Ledger, LedgerError, ledger_path
 
@@ -295,6 +324,11 @@ def _stats(path: str, as_json: bool) -> int:
     today = f"today ({stats.day}): ${stats.usd_today:.4f}{budget}"
     print("\n".join(_stats_table(today, stats.today)))
     print("\n".join(_stats_table("all time:", stats.all_time)))
+    for when, speed in (("today", stats.speed_today), ("all time", stats.speed_all_time)):
+        lines = _speed_table(f"loops {when}, per tier:", "tier", speed.tiers)
+        lines += _speed_table(f"loops {when}, per verifier:", "verifier", speed.verifiers)
+        if lines:
+            print("\n".join(lines))
     return 0
 
 

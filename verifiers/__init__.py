@@ -9,7 +9,13 @@ from fixloop.verifiers.base import (
     Verifier,
     VerifierError,
 )
-from fixloop.verifiers.registry import KNOWN, aclose_verifier, make_verifier, make_verifiers
+from fixloop.verifiers.registry import (
+    KNOWN,
+    aclose_verifier,
+    available,
+    make_verifier,
+    make_verifiers,
+)
 
 __all__ = [
     "KNOWN",
@@ -21,6 +27,7 @@ __all__ = [
     "Verifier",
     "VerifierError",
     "aclose_verifier",
+    "available",
     "make_verifier",
     "make_verifiers",
 ]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from fixloop.verifiers.base import Verifier
+from fixloop.verifiers.base import Verifier, VerifierError
 from fixloop.verifiers.cache import CachedVerifier
 from fixloop.verifiers.mypy import Mypy
-from fixloop.verifiers.pyright import Pyright
+from fixloop.verifiers.pyright import Pyright, find_pyright
 from fixloop.verifiers.python import PythonCompile
 from fixloop.verifiers.ruff import Ruff
 
@@ -39,3 +40,15 @@ async def aclose_verifier(verifier: Verifier) -> None:
     close = getattr(verifier, "aclose", None)
     if close is not None:
         await close()
+
+
+def available(name: str, root: Path) -> bool:
+    """Whether a verifier can run for this workspace without asking the user to install anything."""
+    if name not in KNOWN:
+        return False
+    if name == "pyright":
+        try:
+            find_pyright(root)
+        except VerifierError:
+            return False
+    return True

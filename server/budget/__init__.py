@@ -16,6 +16,7 @@ from fixloop.budget.ledger import (
     read_spent,
 )
 from fixloop.budget.location import STATE_DIR_ENV, ledger_path, state_dir
+from fixloop.budget.speed import LoopRecord, Speed, SpeedFigures
 
 __all__ = [
     "STATE_DIR_ENV",
@@ -23,8 +24,11 @@ __all__ = [
     "CallState",
     "Ledger",
     "LedgerError",
+    "LoopRecord",
     "Prices",
     "Reservation",
+    "Speed",
+    "SpeedFigures",
     "Stats",
     "TierFigures",
     "estimate_tokens",

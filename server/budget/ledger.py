@@ -23,6 +23,7 @@ What can go wrong with the file, and what happens then:
 from __future__ import annotations
 
 import enum
+import json
 import os
 import sqlite3
 import threading
@@ -34,6 +35,7 @@ from datetime import datetime
 from pathlib import Path
 
 from fixloop.budget.costs import Prices, worst_case
+from fixloop.budget.speed import LoopRecord, Speed, speed
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS calls (
@@ -64,6 +66,17 @@ CREATE TABLE IF NOT EXISTS loops (
 );
 CREATE INDEX IF NOT EXISTS loops_by_day ON loops (workspace, day);
 """
+# Columns added to `loops` after the first release: ledgers made before get them on open.
+LOOP_COLUMNS = {
+    "verifier": "TEXT NOT NULL DEFAULT ''",  # the source of the diagnostic
+    "code": "TEXT NOT NULL DEFAULT ''",
+    "input_tokens": "INTEGER NOT NULL DEFAULT 0",
+    "output_tokens": "INTEGER NOT NULL DEFAULT 0",
+    "usd": "REAL NOT NULL DEFAULT 0",
+    "wait_seconds": "REAL NOT NULL DEFAULT 0",  # queued before the run started
+    "fix_seconds": "REAL",  # time to the verified fix, queueing included; NULL: no fix
+    "failures": "TEXT NOT NULL DEFAULT '{}'",  # JSON: why attempts failed, with counts
+}
 # A reservation counts at its worst case until it is settled.
 SPENT = "CASE state WHEN 'reserved' THEN reserved_usd WHEN 'settled' THEN usd ELSE 0 END"
 EPSILON = 1e-12  # float sums of cents must not refuse a call that fits exactly
@@ -73,6 +86,19 @@ class CallState(enum.Enum):
     RESERVED = "reserved"
     SETTLED = "settled"
     RELEASED = "released"
+
+
+def _add_loop_columns(db: sqlite3.Connection) -> None:
+    """Columns a newer fixloop records for each loop, added to an older ledger in place."""
+    have = {row[1] for row in db.execute("PRAGMA table_info(loops)")}
+    for name, declaration in LOOP_COLUMNS.items():
+        if name in have:
+            continue
+        try:
+            db.execute(f"ALTER TABLE loops ADD COLUMN {name} {declaration}")
+        except sqlite3.OperationalError as exc:  # another process added it first
+            if "duplicate column" not in str(exc):
+                raise
 
 
 class LedgerError(Exception):
@@ -121,6 +147,8 @@ class Stats:
     day: str
     today: dict[str, TierFigures] = field(default_factory=dict)
     all_time: dict[str, TierFigures] = field(default_factory=dict)
+    speed_today: Speed = field(default_factory=Speed)
+    speed_all_time: Speed = field(default_factory=Speed)
 
     @property
     def usd_today(self) -> float:
@@ -210,6 +238,7 @@ class Ledger:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(SCHEMA)
+            _add_loop_columns(db)
             # A file we can read but not write would refuse every reservation later: find out now.
             db.execute("BEGIN IMMEDIATE")
             db.execute("ROLLBACK")
@@ -334,12 +363,21 @@ class Ledger:
         fixed: bool,
         attempts: int,
         seconds: float,
+        verifier: str = "",
+        code: str = "",
+        input_tokens: int = 0,
+        output_tokens: int = 0,
+        usd: float = 0.0,
+        wait_seconds: float = 0.0,
+        fix_seconds: float | None = None,
+        failures: dict[str, int] | None = None,
     ) -> None:
-        """One loop's outcome, for the fixes-per-tier figures."""
+        """One loop's outcome and figures, for the per-tier and per-verifier figures."""
         with self._transaction() as db:
             db.execute(
-                "INSERT INTO loops (workspace, day, at, tier, model, status, fixed, attempts, seconds) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO loops (workspace, day, at, tier, model, status, fixed, attempts, "
+                "seconds, verifier, code, input_tokens, output_tokens, usd, wait_seconds, "
+                "fix_seconds, failures) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     workspace,
                     self.today(),
@@ -350,6 +388,14 @@ class Ledger:
                     int(fixed),
                     attempts,
                     seconds,
+                    verifier,
+                    code,
+                    input_tokens,
+                    output_tokens,
+                    usd,
+                    wait_seconds,
+                    fix_seconds,
+                    json.dumps(failures or {}, sort_keys=True),
                 ),
             )
 
@@ -357,12 +403,39 @@ class Ledger:
         """Requests, tokens, spend, loops and fixes per tier: today and all time."""
         day = self.today()
         with self._transaction("BEGIN") as db:
+            records = self._loop_records(db, workspace)
             return Stats(
                 workspace,
                 day,
                 today=self._figures(db, workspace, day),
                 all_time=self._figures(db, workspace, None),
+                speed_today=speed([r for d, r in records if d == day]),
+                speed_all_time=speed([r for _, r in records]),
             )
+
+    @staticmethod
+    def _loop_records(db: sqlite3.Connection, workspace: str) -> list[tuple[str, LoopRecord]]:
+        """Every loop of a workspace with its day, for the speed figures."""
+        rows = db.execute(
+            "SELECT day, tier, verifier, fixed, attempts, usd, seconds, at, fix_seconds, "
+            "failures FROM loops WHERE workspace = ?",
+            (workspace,),
+        )
+        records = []
+        for day, tier, verifier, fixed, attempts, usd, seconds, at, fix_seconds, failures in rows:
+            record = LoopRecord(
+                tier=tier,
+                verifier=verifier,
+                fixed=bool(fixed),
+                attempts=int(attempts),
+                usd=float(usd),
+                seconds=float(seconds),
+                at=float(at),
+                fix_seconds=fix_seconds,
+                failures=LoopRecord.failures_from(failures),
+            )
+            records.append((day, record))
+        return records
 
     def _figures(
         self, db: sqlite3.Connection, workspace: str, day: str | None

@@ -15,6 +15,7 @@ from fixloop.engine import privacy
 from fixloop.engine.checks import CheckResult, run_checks
 from fixloop.engine.escalation import FRONTIER, auto_escalates
 from fixloop.engine.gate import is_syntax_error
+from fixloop.engine.shortcuts import shortcuts, try_shortcuts
 from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.toolbox import Toolbox
 from fixloop.engine.window import Window, make_window
@@ -56,7 +57,28 @@ async def run_tier(
     except FatalProviderError as exc:
         return LoopResult(LoopStatus.STOPPED, None, (), 0.0, str(exc))
     result = await loop.run()
-    await toolbox.record_loop(snapshot.root, loop, result)
+    await toolbox.record_loop(snapshot.root, finding, result, tier=tier, model=loop.provider.name)
+    return result
+
+
+async def run_shortcuts(
+    toolbox: Toolbox,
+    settings: Settings,
+    snapshot: Snapshot,
+    finding: Finding,
+    baseline: tuple[Finding, ...],
+    window: Window,
+    *,
+    trusted: bool = False,
+) -> LoopResult | None:
+    """The tool's own fix and remembered fixes, judged like any candidate; None if none."""
+    candidates = shortcuts(snapshot.text, finding, window, toolbox.memory)
+    if not candidates:
+        return None
+    judge = toolbox.judge(settings, snapshot, finding, baseline, window, trusted=trusted)
+    result = await try_shortcuts(judge, candidates)
+    tier = result.fix.tier if result.fix else candidates[-1].tier
+    await toolbox.record_loop(snapshot.root, finding, result, tier=tier, model=finding.source)
     return result
 
 
@@ -101,9 +123,19 @@ async def fix_file(
                     context=context, on_refused=on_refused, trusted=trusted,
                 )
 
-            result = await on("fast")
+            quick = await run_shortcuts(
+                toolbox, settings, snapshot, finding, check.findings, window, trusted=trusted
+            )
+            if quick is not None and quick.fix is not None:
+                results[index] = (finding, quick)
+                return
+            result = await on("fast", quick.attempts if quick else ())
+            if quick is not None:
+                result = _joined(quick, result)
             if auto_escalates(settings, "fast", result):
                 result = _joined(result, await on(FRONTIER, result.attempts))
+            if result.fix is not None:
+                toolbox.memory.remember(snapshot.text, result.fix)
             results[index] = (finding, result)
 
     async with anyio.create_task_group() as tg:

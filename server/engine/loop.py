@@ -1,8 +1,10 @@
 """One fix loop: attempts for one diagnostic until a candidate verifies.
 
 Up to `parallel` attempts are in flight, `attempts` in all, within `seconds`.
-Each attempt asks the model, parses the reply, applies the anti-cheat policy
-and runs the gate on a shadow copy; its failure reason feeds later attempts.
+Each attempt asks the model, parses the reply and hands the candidate to the
+judge (anti-cheat, then the gate on a shadow copy; a candidate that differs
+from an earlier one only in whitespace is not judged again); its failure
+reason feeds later attempts.
 The first verified candidate wins and the other attempts are cancelled, their
 HTTP requests included.
 """
@@ -19,8 +21,7 @@ import anyio
 
 from fixloop.budget import BudgetExhausted
 from fixloop.config import ModelSettings
-from fixloop.engine import anticheat
-from fixloop.engine.gate import verify
+from fixloop.engine.judge import Judge
 from fixloop.engine.privacy import mask
 from fixloop.engine.prompt import build_request, worth_telling
 from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
@@ -82,7 +83,15 @@ class FixLoop:
         self.context = context  # an earlier tier's attempts, fed to the prompt like our own
         self.attempts: list[Attempt] = []
         self._numbers = itertools.count(1)
-        self._seen: dict[str, int] = {}
+        self.judge = Judge(
+            snapshot=snapshot,
+            finding=finding,
+            baseline=baseline,
+            window=self.window,
+            verifiers=verifiers,
+            limiter=verify_limiter,
+            test_gate=test_gate,
+        )
         self._fix: Fix | None = None
         self._stop_reason = ""
         self._over_budget = ""
@@ -180,36 +189,14 @@ class FixLoop:
         except ReplyError as exc:
             return record(Outcome.PARSE_ERROR, str(exc), **figures), None, 0.0
         candidate = assemble(self.snapshot.text, self.window, new_texts)
-        rejection = anticheat.review(self.snapshot.text, candidate.text, self.finding, self.window)
-        if rejection:
-            return record(Outcome.REJECTED, rejection, **figures), None, 0.0
-        if candidate.text in self._seen:
-            reason = f"the same candidate as attempt {self._seen[candidate.text]}"
-            return record(Outcome.FAILED, reason, **figures), None, 0.0
-        self._seen[candidate.text] = number
-        verdict = await verify(
-            candidate.text,
-            self.snapshot,
-            self.baseline,
-            self.finding,
-            self.verifiers,
-            self.verify_limiter,
-            candidate.changed,
+        judgement = await self.judge(candidate, number)
+        figures["verify_seconds"] = judgement.verify_seconds
+        figures["test_seconds"] = judgement.test_seconds
+        attempt = record(
+            judgement.outcome, judgement.reason, verifier=judgement.verifier, **figures
         )
-        figures["verify_seconds"] = verdict.seconds
-        if not verdict.passed:
-            return (
-                record(Outcome.FAILED, verdict.reason, verifier=verdict.verifier, **figures),
-                None,
-                0.0,
-            )
-        if self.test_gate is not None:
-            # The slowest gate runs last, only on candidates every cheap verifier passed.
-            async with self.verify_limiter:
-                tests = await self.test_gate.check(self.snapshot, candidate.text)
-            figures["test_seconds"] = tests.seconds
-            if not tests.passed:
-                return record(Outcome.FAILED, tests.reason, verifier="tests", **figures), None, 0.0
+        if judgement.outcome is not Outcome.VERIFIED:
+            return attempt, None, 0.0
         fix = Fix(
             finding=self.finding,
             window=self.window,
@@ -219,4 +206,4 @@ class FixLoop:
             attempt=number,
             seconds=time.perf_counter() - loop_started,
         )
-        return record(Outcome.VERIFIED, "verified", **figures), fix, 0.0
+        return attempt, fix, 0.0

@@ -33,6 +33,16 @@ def worth_telling(attempts) -> list[Attempt]:
     return [a for a in attempts if a.outcome not in (Outcome.VERIFIED, Outcome.PROVIDER_ERROR)]
 
 
+# Candidates that were not a model's attempt (engine/shortcuts.py).
+NOT_A_MODEL = {"tool": "the checker's own fix", "memory": "a fix remembered from before"}
+
+
+def _who(attempt: Attempt, tiers: bool) -> str:
+    if attempt.tier in NOT_A_MODEL:
+        return NOT_A_MODEL[attempt.tier]
+    return f"{attempt.tier + ' ' if tiers else ''}attempt {attempt.number}"
+
+
 def _numbered(lines: list[str], start: int, end: int) -> str:
     return "".join(f"{number + 1:>5} | {lines[number]}" for number in range(start, end)).rstrip(
         "\n"
@@ -74,13 +84,10 @@ def build_request(
     if failures:
         shown = failures[-FAILURES_SHOWN:]
         # After an escalation the numbers restart: say whose attempt it was.
-        tiers = len({a.tier for a in shown}) > 1
+        tiers = len({a.tier for a in shown if a.tier not in NOT_A_MODEL}) > 1
         parts.append(
             "Earlier attempts failed; do not repeat them:\n"
-            + "\n".join(
-                f"- {a.tier + ' ' if tiers else ''}attempt {a.number}: {a.outcome.value}: {a.reason}"
-                for a in shown
-            )
+            + "\n".join(f"- {_who(a, tiers)}: {a.outcome.value}: {a.reason}" for a in shown)
         )
     return ChatRequest(
         system=SYSTEM,

@@ -11,13 +11,16 @@ import anyio
 from fixloop.budget import BudgetExhausted, Ledger, LedgerError, ledger_path, read_spent
 from fixloop.config import ModelSettings, Settings
 from fixloop.engine.escalation import FRONTIER, NO_FRONTIER
+from fixloop.engine.judge import Judge
 from fixloop.engine.loop import FixLoop, LoopLimits
+from fixloop.engine.shortcuts import FixMemory
 from fixloop.engine.spending import TierMeter
 from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Attempt, LoopResult, Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers import FatalProviderError, Health, Provider, make_provider
-from fixloop.verifiers import Verifier, aclose_verifier, make_verifier
+from fixloop.verifiers import Verifier, aclose_verifier, available, make_verifier
+from fixloop.verifiers.base import Finding
 
 UNTRUSTED_GATE = (
     "the workspace sets `gate.tests`, but it is not trusted, so its test command is not run "
@@ -43,6 +46,8 @@ class Toolbox:
         self.notice = ""  # something about the ledger the user should hear once
         # Verifications are CPU-bound subprocesses: no more at once than cores.
         self.verify_limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
+        self.memory = FixMemory()  # verified fixes, offered again without a model
+        self._available: dict[tuple[str, Path], bool] = {}
 
     @property
     def ledger(self) -> Ledger:
@@ -68,9 +73,21 @@ class Toolbox:
                 )
         return self._ledger
 
-    def verifiers(self, settings: Settings) -> tuple[Verifier, ...]:
+    def verifiers(
+        self, settings: Settings, extra: tuple[str, ...] = ()
+    ) -> tuple[Verifier, ...]:
+        """The workspace's verifiers in gate order, then `extra` ones it does not list."""
+        names = [*settings.verifiers.python]
+        names += [name for name in extra if name not in names]
         timeout = settings.verifiers.timeout
-        return tuple(self._verifier(name, timeout) for name in settings.verifiers.python)
+        return tuple(self._verifier(name, timeout) for name in names)
+
+    def available(self, name: str, root: Path) -> bool:
+        """Whether a verifier the workspace does not list could still run (remembered)."""
+        key = (name, root)
+        if key not in self._available:
+            self._available[key] = available(name, root)
+        return self._available[key]
 
     def _verifier(self, name: str, timeout: float | None) -> Verifier:
         if (name, timeout) not in self._verifiers:
@@ -126,6 +143,27 @@ class Toolbox:
             on_trouble=on_trouble,
         )
 
+    def judge(
+        self,
+        settings: Settings,
+        snapshot: Snapshot,
+        finding: Finding,
+        baseline: tuple[Finding, ...],
+        window: Window,
+        *,
+        trusted: bool = False,
+    ) -> Judge:
+        """The gate for candidates that need no model (the tool's fix, remembered fixes)."""
+        return Judge(
+            snapshot=snapshot,
+            finding=finding,
+            baseline=baseline,
+            window=window,
+            verifiers=self.verifiers(settings, (finding.source,)),
+            limiter=self.verify_limiter,
+            test_gate=self.test_gate(settings, trusted),
+        )
+
     def loop(
         self,
         tier: str,
@@ -152,7 +190,9 @@ class Toolbox:
             snapshot=snapshot,
             finding=finding,
             baseline=baseline,
-            verifiers=self.verifiers(settings),
+            # A diagnostic of a verifier the workspace does not list (asked for by another
+            # language server's diagnostic) is verified by that verifier too.
+            verifiers=self.verifiers(settings, (finding.source,)),
             provider=self.provider(model),
             model=model,
             tier=tier,
@@ -165,22 +205,40 @@ class Toolbox:
             test_gate=self.test_gate(settings, trusted),
         )
 
-    async def record_loop(self, root: Path, loop: FixLoop, result: LoopResult) -> str | None:
+    async def record_loop(
+        self,
+        root: Path,
+        finding: Finding,
+        result: LoopResult,
+        *,
+        tier: str,
+        model: str,
+        wait_seconds: float = 0.0,
+    ) -> str | None:
         """Put a finished loop in the ledger's figures; the trouble, if it could not.
 
         Off the event loop: another process may hold the ledger's write lock a while.
         """
         ledger = self.ledger
+        fix = result.fix
 
         def record() -> None:
             ledger.record_loop(
                 str(root),
-                tier=loop.tier,
-                model=loop.provider.name,
+                tier=tier,
+                model=model,
                 status=result.status.value,
-                fixed=result.fix is not None,
+                fixed=fix is not None,
                 attempts=len(result.attempts),
                 seconds=result.seconds,
+                verifier=finding.source,
+                code=finding.code,
+                input_tokens=sum(a.input_tokens for a in result.attempts),
+                output_tokens=sum(a.output_tokens for a in result.attempts),
+                usd=result.usd,
+                wait_seconds=wait_seconds,
+                fix_seconds=wait_seconds + fix.seconds if fix is not None else None,
+                failures=result.failures,
             )
 
         try:

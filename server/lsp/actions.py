@@ -12,12 +12,25 @@ from fixloop.lsp.convert import workspace_edit
 RETRY = "fixloop.retry"
 CANCEL = "fixloop.cancel"
 ESCALATE = "fixloop.escalate"
+SHORTCUT_TIERS = {"tool": "checking the tool's fix", "memory": "checking a remembered fix"}
 
 
 def fix_edit(snapshot: Snapshot, tracked: Tracked, encoding: str, document_changes: bool):
     fix = tracked.fix
     assert fix is not None
     return workspace_edit(snapshot, fix.edits(tracked.window), encoding, document_changes)
+
+
+def checking(diagnostic: T.Diagnostic, verifier: str) -> T.CodeAction:
+    """Another server's diagnostic, while fixloop checks the buffer with `verifier` to fix it."""
+    code = "" if diagnostic.code is None else str(diagnostic.code)
+    doing = f"checking with {verifier}"
+    return T.CodeAction(
+        title=f"fixloop: fixing {code}… ({doing})",
+        kind=T.CodeActionKind.QuickFix,
+        diagnostics=[diagnostic],
+        disabled=T.CodeActionDisabled(reason=f"fixloop is {doing}"),
+    )
 
 
 def actions_for(
@@ -58,12 +71,15 @@ def actions_for(
             action.edit = fix_edit(snapshot, tracked, encoding, document_changes)
         return [action]
     if tracked.state in (State.QUEUED, State.RUNNING):
-        doing = (
-            f"attempt {tracked.attempt} of {attempts}"
-            if tracked.state is State.RUNNING and tracked.attempt
-            else "queued"
-        )
-        on_frontier = tracked.tier != "fast" and tracked.loop is not None
+        if tracked.state is State.QUEUED:
+            doing = "queued"
+        elif tracked.tier in SHORTCUT_TIERS:
+            doing = SHORTCUT_TIERS[tracked.tier]
+        elif tracked.attempt:
+            doing = f"attempt {tracked.attempt} of {attempts}"
+        else:
+            doing = "starting"
+        on_frontier = tracked.tier == "frontier" and tracked.loop is not None
         model = f" with {tracked.loop.provider.name}" if on_frontier else ""
         return [
             T.CodeAction(

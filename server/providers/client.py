@@ -38,6 +38,7 @@ from fixloop.providers.base import (
     Unreachable,
 )
 from fixloop.providers.http import raise_for_status, scrub
+from fixloop.providers.pool import ClientPool
 from fixloop.providers.retry import DEFAULT_POLICY, Breaker, RetryPolicy
 from fixloop.providers.sse import Decoder, Event, Lines, LineTooLong
 from fixloop.providers.wire import Dialect, Reply
@@ -87,11 +88,17 @@ class HttpProvider:
         self._secrets = (api_key,) if api_key else ()
         self._breaker = Breaker(model, policy)
         self._rng = rng or random.Random()
-        self._client = httpx.AsyncClient(
-            base_url=self._base_url + "/",
-            headers={"content-type": "application/json", **dialect.headers(api_key)},
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            transport=transport,
+        headers = {"content-type": "application/json", **dialect.headers(api_key)}
+        tls = httpx.create_ssl_context()  # one for all the pool's clients: each costs tens of ms
+        self._client = ClientPool(
+            lambda size: httpx.AsyncClient(
+                base_url=self._base_url + "/",
+                headers=headers,
+                timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+                limits=httpx.Limits(max_connections=size, max_keepalive_connections=size),
+                verify=tls,
+                transport=transport,
+            )
         )
 
     def health(self) -> Health:

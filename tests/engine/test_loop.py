@@ -162,3 +162,31 @@ async def test_a_reply_that_quotes_the_masked_secret_gets_it_back(tmp_path, mode
     fixed = apply_line_edit(text, edit)
     assert f'token = "{key}"' in fixed and "<fixloop-secret" not in fixed
     assert "    import pathlib\n" in fixed
+
+
+async def test_a_candidate_differing_only_in_whitespace_is_judged_once(tmp_path, model_server):
+    wrong = search_replace("import sys", "import sys\nimport pathlb")
+    model_server.script(
+        Text(wrong),
+        Text(search_replace("import sys", "import  sys \nimport   pathlb")),  # the same, spaced
+        Text(REAL_FIX),
+    )
+    result = await (await make_loop(tmp_path, model_server)).run()
+    assert result.status is LoopStatus.FIXED
+    first, second, third = result.attempts
+    assert first.outcome is Outcome.FAILED and first.verify_seconds > 0
+    assert second.outcome is Outcome.DUPLICATE and "attempt 1" in second.reason
+    assert second.verify_seconds == 0  # no verifier ran for it
+    assert third.outcome is Outcome.VERIFIED
+    assert result.failures == {"ruff": 1, "duplicate": 1}
+
+
+async def test_losers_still_streaming_are_cut_off_when_one_verifies(tmp_path, model_server):
+    slow = Text(search_replace("import sys", "import sys\n" + "# thinking\n" * 200), tokens_per_second=20)
+    model_server.script(slow, slow, Text(REAL_FIX, delay=0.3))
+    loop = await make_loop(tmp_path, model_server, attempts=3, parallel=3)
+    assert loop.model.stream
+    with anyio.fail_after(15):
+        result = await loop.run()
+        assert result.status is LoopStatus.FIXED and len(result.attempts) == 1
+        await model_server.await_disconnects(2)  # both streams were dropped mid-way

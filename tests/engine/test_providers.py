@@ -192,3 +192,38 @@ async def test_a_retry_that_cannot_finish_before_the_deadline_is_not_waited_for(
                 await provider.complete(REQUEST)
     assert len(model_server.requests) == 1
     await provider.aclose()
+
+
+async def test_many_requests_in_flight_share_small_pools_and_keep_their_connections(model_server):
+    import threading
+
+    from fixloop.providers.pool import SIZE
+
+    release = threading.Event()
+    in_flight = SIZE + 4
+
+    def responder(request):
+        release.wait(20)
+        return Text("fixed")
+
+    model_server.responder = responder
+    provider = make_provider(model(model_server, key=False), env={})
+    answers = []
+
+    async def ask() -> None:
+        answers.append(await provider.complete(REQUEST))
+
+    with anyio.fail_after(30):
+        async with anyio.create_task_group() as tg:
+            for _ in range(in_flight):
+                tg.start_soon(ask)
+            await model_server.await_requests(in_flight)
+            pool = provider._client
+            assert len(pool._clients) == 2 and sorted(pool._busy) == [4, SIZE]
+            release.set()
+        async with anyio.create_task_group() as tg:  # again: the same two clients serve them
+            for _ in range(in_flight):
+                tg.start_soon(ask)
+    assert [a.text for a in answers] == ["fixed"] * (2 * in_flight)
+    assert len(pool._clients) == 2
+    await provider.aclose()
