@@ -204,6 +204,15 @@ class MypyPool:
 def _replace_dir(target: Path, source: Path | None) -> None:
     shutil.rmtree(target, ignore_errors=True)
     if source is not None and source.is_dir():
-        shutil.copytree(source, target)
+        shutil.copytree(source, target, copy_function=_copy_if_there)
     else:
         target.mkdir(parents=True, exist_ok=True)
+
+
+def _copy_if_there(source: str, target: str) -> None:
+    # mypy's SQLite cache drops its -wal and -shm files when a worker's connection
+    # closes, which may be while the seed is copied: a file gone is a cache miss, not an error.
+    try:
+        shutil.copy2(source, target)
+    except FileNotFoundError:
+        pass
