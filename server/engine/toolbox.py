@@ -12,6 +12,7 @@ from fixloop.budget import BudgetExhausted, Ledger, LedgerError, ledger_path
 from fixloop.config import ModelSettings, Settings
 from fixloop.engine.escalation import FRONTIER, NO_FRONTIER
 from fixloop.engine.loop import FixLoop, LoopLimits
+from fixloop.engine.prompt import ReplyFormat
 from fixloop.engine.spending import TierMeter
 from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Attempt, LoopResult, Snapshot
@@ -128,6 +129,7 @@ class Toolbox:
         on_attempt=None,
         meter: TierMeter | None = None,
         trusted: bool = False,
+        reply_format: ReplyFormat = ReplyFormat.EDITS,
     ) -> FixLoop:
         """A loop on one tier; FatalProviderError if that tier's model cannot be used."""
         model = self.model(settings, tier)
@@ -152,6 +154,7 @@ class Toolbox:
             meter=meter,
             context=context,
             test_gate=self.test_gate(settings, trusted),
+            reply_format=reply_format,
         )
 
     def record_loop(self, root: Path, loop: FixLoop, result: LoopResult) -> str | None:
