@@ -10,8 +10,8 @@
 - where the time went: the attempts' summed seconds split into waiting for the
   model, the verifiers (their queue included) and the engine's own overhead
   (prompting, parsing, the anti-cheat policy, scheduling; with simulated models
-  also the HTTP client and streaming: the replies' time beyond the simulator's
-  intended pace).
+  also the HTTP client and streaming: a reply's time beyond the simulator's
+  intended pace and its median lateness).
 """
 
 from __future__ import annotations
@@ -83,10 +83,19 @@ def strategy_figures(
     model = sum(a["model_seconds"] for a in attempts)
     verify = sum(a["verify_seconds"] for a in attempts)
     engine = max(0.0, attempt_seconds - model - verify)
-    # Simulated replies received whole: the part of their time beyond the simulator's pace.
+    # Simulated replies received whole: their time beyond the simulator's pace and beyond its
+    # own lateness (a loaded machine may wake it late) is the HTTP client's and the event loop's.
     simulated = bool(requests)
+    late = percentile(
+        (q["seconds"] - q["intended_seconds"] for q in requests if q.get("completed")), 50
+    )
     transport = sum(
-        max(0.0, a["model_seconds"] - intended_seconds(pace[a["tier"]], a["output_tokens"]))
+        max(
+            0.0,
+            a["model_seconds"]
+            - intended_seconds(pace[a["tier"]], a["output_tokens"])
+            - max(late or 0.0, 0.0),
+        )
         for a in attempts
         if a["tier"] in pace and a["outcome"] != "provider error" and a["output_tokens"]
     )
@@ -133,6 +142,7 @@ def strategy_figures(
             "engine_seconds": engine + transport,
             "engine_share": _ratio(engine + transport, attempt_seconds),
             "transport_seconds": transport,
+            "simulator_late_seconds": late,
         },
         "requests": {
             "sent": len(requests),

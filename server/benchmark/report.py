@@ -24,7 +24,10 @@ body { font-family: system-ui, -apple-system, 'Segoe UI', sans-serif; margin: 2e
 h1 { margin-bottom: 0.2em; } h2 { margin-top: 1.6em; border-bottom: 1px solid #ddd; }
 .lead { font-size: 1.15em; background: #f4f8f4; border-left: 4px solid #1b9e77; padding: 0.6em 1em; }
 table { border-collapse: collapse; margin: 0.6em 0; font-size: 0.92em; }
-th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #e5e5e5; text-align: right; }
+th, td { padding: 0.3em 0.7em; border-bottom: 1px solid #e5e5e5; text-align: right;
+         white-space: nowrap; }
+td.text { white-space: normal; }
+figure { margin: 0; } figcaption { font-weight: 600; margin: 0.3em 0; max-width: 640px; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
 tr.tier td { color: #555; font-size: 0.95em; }
 .charts { display: flex; flex-wrap: wrap; gap: 1.2em; }
@@ -291,6 +294,12 @@ def charts(summary: dict[str, Any], records: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _figure(svg: str) -> str:
+    """A chart with its title shown above it (the SVG's own <title> is only a tooltip)."""
+    title = svg.split("<title>", 1)[1].split("</title>", 1)[0]
+    return f"<figure><figcaption>{title}</figcaption>{svg}</figure>"
+
+
 def render(summary: dict[str, Any], records: list[dict[str, Any]], info: dict[str, Any]) -> str:
     """The whole report as one HTML page."""
     when = datetime.datetime.fromtimestamp(info.get("finished") or 0).strftime("%Y-%m-%d %H:%M")
@@ -318,7 +327,7 @@ def render(summary: dict[str, Any], records: list[dict[str, Any]], info: dict[st
         _summary_table(summary, info),
         NOTE,
         "<h2>Plots</h2><div class=charts>",
-        *charts(summary, records),
+        *(_figure(chart) for chart in charts(summary, records)),
         "</div>",
         "<h2>Why attempts failed</h2>",
         _failure_table(summary),

@@ -126,7 +126,7 @@ class SimulatedModels:
         self.corpus = corpus
         self.seed = seed
         self._log = log
-        self._lock = threading.Lock()
+        self._lock = threading.Condition()
         self._counts: dict[str, int] = {}
         self._oracles: dict[str, Oracle] = {}
         self.records: list[dict[str, Any]] = []  # the same as the log, for in-process use
@@ -169,6 +169,13 @@ class SimulatedModels:
             if self._log is not None:
                 self._log.write(json.dumps(entry) + "\n")
                 self._log.flush()
+            self._lock.notify_all()
+
+    def wait_for_records(self, count: int, timeout: float) -> list[dict[str, Any]]:
+        """The records once there are `count` of them (or all there are after `timeout`)."""
+        with self._lock:
+            self._lock.wait_for(lambda: len(self.records) >= count, timeout)
+            return list(self.records)
 
 
 # --- wire formats --------------------------------------------------------------------------
