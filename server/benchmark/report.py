@@ -225,7 +225,7 @@ def charts(summary: dict[str, Any], records: list[dict[str, Any]]) -> list[str]:
         series.append(Series(name, color[name], points, kind="step"))
     out.append(
         line_chart(
-            "Success against attempts: share of cases fixed within k attempts",
+            "Success against attempts: share of cases fixed within k finished attempts (with N in flight, several finish together)",
             Axis(0, max(top, 1), "attempts finished (k)"),
             Axis(0, 1, "cases fixed", percent=True),
             series,
