@@ -1,4 +1,4 @@
-"""The `fixloop` command: serve | check | fix | stats."""
+"""The `fixloop` command: serve | check | fix | bench | stats."""
 
 from __future__ import annotations
 
@@ -351,6 +351,12 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run commands the workspace configures (the [gate] tests); only for code you trust",
     )
+    from fixloop.benchmark.command import add_arguments as bench_arguments
+
+    bench = commands.add_parser(
+        "bench", help="the loop benchmark: strategies side by side on a corpus, with a report"
+    )
+    bench_arguments(bench)
     stats = commands.add_parser(
         "stats", help="spend, requests, tokens and fixes per tier for a workspace, from the ledger"
     )
@@ -361,6 +367,10 @@ def main(argv: list[str] | None = None) -> int:
         from fixloop.lsp.server import serve
 
         return serve()
+    if args.command == "bench":
+        from fixloop.benchmark.command import run as bench
+
+        return bench(args)
     try:
         if args.command == "stats":
             return _stats(args.path, args.json)

@@ -9,9 +9,11 @@ and every further worker starts from a copy of that seed, warm.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import shutil
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -204,6 +206,29 @@ class MypyPool:
 def _replace_dir(target: Path, source: Path | None) -> None:
     shutil.rmtree(target, ignore_errors=True)
     if source is not None and source.is_dir():
-        shutil.copytree(source, target)
+        shutil.copytree(source, target, copy_function=_copy_if_there)
     else:
         target.mkdir(parents=True, exist_ok=True)
+
+
+def _copy_if_there(source: str, target: str) -> None:
+    """Copy one cache file; a file that cannot be copied whole is left out (a cache miss).
+
+    mypy keeps its cache in SQLite databases in WAL mode, which an idle worker may still
+    checkpoint (writing the database, then deleting its -wal and -shm files): a byte copy
+    could be torn, and a copied -shm file carries another process's locks ("database is
+    locked"). Databases are copied with SQLite's backup, which reads a consistent snapshot.
+    """
+    if source.endswith(("-wal", "-shm")):
+        return  # the backup of the database takes what they hold
+    try:
+        if source.endswith(".db"):
+            with (
+                contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src,
+                contextlib.closing(sqlite3.connect(target)) as dst,
+            ):
+                src.backup(dst)
+        else:
+            shutil.copy2(source, target)
+    except (FileNotFoundError, sqlite3.Error):
+        Path(target).unlink(missing_ok=True)

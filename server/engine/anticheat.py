@@ -202,8 +202,10 @@ def _drops_undefined_name(original, candidate, finding, removed, added) -> str |
     if uses(candidate) >= uses(original):
         return None  # still used (and now defined or imported: the gate will tell)
     # The name went away: only a typo fix (a similar name in its place) is honest.
-    new_names = set(IDENTIFIER.findall(_strip_strings("".join(added))))
-    new_names -= set(IDENTIFIER.findall(_strip_strings("".join(removed))))
+    # Names used more often than before (a set difference would miss a fix to a name the
+    # line already uses: `predicate(lnie) else line` -> `predicate(line) else line`).
+    new_names = Counter(IDENTIFIER.findall(_strip_strings("".join(added))))
+    new_names -= Counter(IDENTIFIER.findall(_strip_strings("".join(removed))))
     if any(_close(name, other) for other in new_names):
         return None
     return f"the candidate removes the use of the undefined name `{name}` instead of defining it"

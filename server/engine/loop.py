@@ -23,7 +23,7 @@ from fixloop.budget import BudgetExhausted
 from fixloop.config import ModelSettings
 from fixloop.engine.judge import Judge
 from fixloop.engine.privacy import mask
-from fixloop.engine.prompt import build_request, worth_telling
+from fixloop.engine.prompt import ReplyFormat, build_request, worth_telling
 from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
 from fixloop.engine.spending import prices
 from fixloop.engine.testgate import TestGate
@@ -66,6 +66,7 @@ class FixLoop:
         test_gate: TestGate | None = None,
         meter: Meter | None = None,
         context: tuple[Attempt, ...] = (),
+        reply_format: ReplyFormat = ReplyFormat.EDITS,
     ) -> None:
         self.snapshot = snapshot
         self.finding = finding
@@ -81,6 +82,7 @@ class FixLoop:
         self.test_gate = test_gate
         self.meter = meter
         self.context = context  # an earlier tier's attempts, fed to the prompt like our own
+        self.reply_format = reply_format
         self.attempts: list[Attempt] = []
         self._numbers = itertools.count(1)
         self.judge = Judge(
@@ -150,6 +152,7 @@ class FixLoop:
             failures,
             max_tokens=self.model.max_tokens,
             temperature=self.model.temperature,
+            reply_format=self.reply_format,
         )
 
         def record(outcome: Outcome, reason: str, **figures) -> Attempt:

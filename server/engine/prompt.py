@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import enum
+
 from fixloop.engine.values import Attempt, Outcome, Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers.base import ChatRequest, Message
@@ -26,6 +28,25 @@ the lines that replace them
 >>>>>>> REPLACE
 
 The SEARCH lines must match the file exactly, including indentation."""
+
+# The whole-file format (aider's "whole" edit format): the benchmark's serial
+# baseline asks for it over a window that covers the file.
+SYSTEM_WHOLE = """\
+You fix one diagnostic in a Python file. Change as little as possible.
+Never silence the checker (no `# noqa`, no `# type: ignore`, no disabling rules)
+and never delete the code the diagnostic is about unless the diagnostic says it
+is unused.
+
+Reply with the whole editable region, rewritten, in one fenced code block
+(```python ... ```) and nothing else. Keep every line you do not change exactly
+as it is."""
+
+
+class ReplyFormat(enum.Enum):
+    """What a prompt asks the model to reply with."""
+
+    EDITS = "search-replace"  # SEARCH/REPLACE blocks: a one-line fix costs a one-line reply
+    WHOLE = "whole"  # the whole window in one fenced block
 
 
 def worth_telling(attempts) -> list[Attempt]:
@@ -57,6 +78,7 @@ def build_request(
     *,
     max_tokens: int,
     temperature: float,
+    reply_format: ReplyFormat = ReplyFormat.EDITS,
 ) -> ChatRequest:
     """The chat request for one attempt."""
     lines = split_lines(snapshot.text)
@@ -90,7 +112,7 @@ def build_request(
             + "\n".join(f"- {_who(a, tiers)}: {a.outcome.value}: {a.reason}" for a in shown)
         )
     return ChatRequest(
-        system=SYSTEM,
+        system=SYSTEM if reply_format is ReplyFormat.EDITS else SYSTEM_WHOLE,
         messages=(Message("user", "\n\n".join(parts)),),
         max_tokens=max_tokens,
         temperature=temperature,

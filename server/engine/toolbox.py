@@ -14,6 +14,7 @@ from fixloop.engine.escalation import FRONTIER, NO_FRONTIER
 from fixloop.engine.judge import Judge
 from fixloop.engine.loop import FixLoop, LoopLimits
 from fixloop.engine.shortcuts import FixMemory
+from fixloop.engine.prompt import ReplyFormat
 from fixloop.engine.spending import TierMeter
 from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Attempt, LoopResult, Snapshot
@@ -177,6 +178,7 @@ class Toolbox:
         on_attempt=None,
         meter: TierMeter | None = None,
         trusted: bool = False,
+        reply_format: ReplyFormat = ReplyFormat.EDITS,
     ) -> FixLoop:
         """A loop on one tier; FatalProviderError if that tier's model cannot be used."""
         model = self.model(settings, tier)
@@ -203,6 +205,7 @@ class Toolbox:
             meter=meter,
             context=context,
             test_gate=self.test_gate(settings, trusted),
+            reply_format=reply_format,
         )
 
     async def record_loop(

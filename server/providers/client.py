@@ -20,8 +20,10 @@ hostile server cannot make fixloop hold megabytes for a fix of a few lines.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
+import ssl
 import time
 
 import anyio
@@ -49,6 +51,14 @@ STREAM_SLACK = 16
 CHARS_PER_TOKEN = 2
 # A fix is a few hundred characters; a reply past this is broken (or hostile) and dropped.
 REPLY_CAP = 1 << 20
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext | bool:
+    """One TLS context for every provider: building one reads the CA bundle, about 0.1 s of
+    CPU that would otherwise stall the event loop each time a provider is made."""
+    make = getattr(httpx, "create_ssl_context", None)
+    return make() if make is not None else True
 
 
 class _Progress:
@@ -89,7 +99,7 @@ class HttpProvider:
         self._breaker = Breaker(model, policy)
         self._rng = rng or random.Random()
         headers = {"content-type": "application/json", **dialect.headers(api_key)}
-        tls = httpx.create_ssl_context()  # one for all the pool's clients: each costs tens of ms
+        tls = _tls_context()  # one for every client of every provider: each costs tens of ms
         self._client = ClientPool(
             lambda size: httpx.AsyncClient(
                 base_url=self._base_url + "/",
