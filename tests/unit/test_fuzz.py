@@ -179,3 +179,36 @@ def test_config_files_load_or_are_refused_with_the_file(data, name):
         store = SettingsStore(report=said.append)
         store.for_root(root)
         assert all(str(root / name) in message for message in said)
+
+
+# --- buffers that are not text ------------------------------------------------------------
+
+# Any code point, surrogates included (an editor's undecodable bytes), NUL and its kin often.
+ANY_CHARS = st.text(
+    alphabet=st.one_of(
+        st.characters(exclude_categories=()),
+        st.sampled_from(["\x00", "\udce9", "\ud800", "\udfff", "é", "😀", "\n", "\r"]),
+    ),
+    max_size=60,
+)
+
+
+@FUZZ
+@given(ANY_CHARS, st.integers(min_value=1, max_value=80))
+def test_a_buffer_is_text_or_refused_before_any_tool_or_model_sees_it(text, max_bytes):
+    from pathlib import Path
+
+    import anyio
+
+    from fixloop.config import FileSettings
+    from fixloop.engine.privacy import not_text, refusal
+
+    path = Path("/nowhere/app.py")
+    reason = not_text(path, text)
+    broken = "\x00" in text or any(0xD800 <= ord(c) <= 0xDFFF for c in text)
+    assert (reason is not None) is broken
+    if reason:
+        assert "app.py" in reason and "model" in reason
+    refused = anyio.run(refusal, path, Path("/nowhere"), text, FileSettings(max_bytes=max_bytes))
+    too_big = not broken and len(text.encode()) > max_bytes
+    assert (refused is not None) is (broken or too_big)
