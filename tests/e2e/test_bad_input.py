@@ -84,7 +84,8 @@ async def test_a_bad_config_edit_is_named_and_the_last_good_settings_are_kept(
     (tmp_path / "draft").mkdir()
     os.replace(config(tmp_path / "draft", model_server, "model-mended"), path)
     asked = len(model_server.requests)
-    wire.change(uri, version + 1, BROKEN)
+    # A text not seen before: a remembered fix would need no model request at all.
+    wire.change(uri, version + 1, BROKEN.replace("sys.argv", "sys.argv, 'mended'"))
     await wire.diagnostics(uri, version + 1)
     await until(lambda: len(model_server.requests) > asked, 30)
     assert model_server.requests[-1].body["model"] == "model-mended"
