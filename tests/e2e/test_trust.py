@@ -21,7 +21,7 @@ from lspwire import Wire, until
 pytestmark = [pytest.mark.e2e, pytest.mark.trust]
 
 BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
-OTHER = "import os\n\n\ndef other():\n    return collections.OrderedDict()\n"
+OTHER = "import os\n\n\ndef other():\n    print(os.sep)\n    return collections.OrderedDict()\n"
 FIX = search_replace("import sys", "import sys\nimport pathlib")
 OTHER_FIX = search_replace("import os", "import os\nimport collections")
 UNTRUSTED = [None, {}, {"trusted": False}, {"trusted": "yes"}]
