@@ -35,6 +35,9 @@ require('harness').run(function(H)
   vim.cmd('FixloopStats')
   H.note('^fixloop: %d+ loops finished, %d+ fixed, %d+ attempts; %$[%d.]+ spent of %$2%.00 today$')
 
+  H.wait('the hanging request at the model', 30000, function()
+    return vim.uv.fs_stat(vim.env.FIXLOOP_TEST_ARRIVED) ~= nil
+  end)
   vim.cmd('FixloopCancel')
   H.note('^fixloop: stopped fixing F821')
   H.status(client, function(s)
