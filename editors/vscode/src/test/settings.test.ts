@@ -18,7 +18,7 @@ test("every contributed key is a .fixloop.toml key (or the extension's own)", ()
   assert.ok(keys.includes("models.frontier.api_key_env"));
   assert.ok(keys.includes("server.path"));
   for (const key of keys) {
-    assert.match(key, /^(server\.path|trace\.server|models\.(fast|frontier)\.\w+|budget\.\w+|verifiers\.python|editor\.\w+|files\.\w+)$/);
+    assert.match(key, /^(server\.path|trace\.server|models\.(fast|frontier)\.\w+|budget\.\w+|verifiers\.\w+|editor\.\w+|files\.\w+)$/);
   }
 });
 
