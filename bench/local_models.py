@@ -81,8 +81,8 @@ async def run_case(
     check = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
     runs = []
     for finding in check.shown[:1]:  # each case has one finding to fix
-        loop = toolbox.fast_loop(
-            settings, snapshot, finding, check.findings, make_window(text, finding)
+        loop = toolbox.loop(
+            "fast", settings, snapshot, finding, check.findings, make_window(text, finding)
         )
         result = await loop.run()
         runs.append(

@@ -1,8 +1,9 @@
-"""The `fixloop` command: serve | check | fix."""
+"""The `fixloop` command: serve | check | fix | bench | stats."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import difflib
 import json
 import sys
@@ -45,9 +46,20 @@ def load_settings(root: Path) -> Settings:
 
 
 def _snapshot(path: Path):
+    """The file as a snapshot, or None (said on stderr) when it is not UTF-8 text."""
     from fixloop.engine.values import Snapshot
 
-    text = path.read_text(encoding="utf-8")
+    try:
+        data = path.read_bytes()
+        if b"\0" in data:
+            raise UnicodeDecodeError("utf-8", data, data.index(b"\0"), data.index(b"\0") + 1, "NUL byte")
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        print(f"fixloop: {_display(path)}: not UTF-8 text; skipped", file=sys.stderr)
+        return None
+    except OSError as exc:
+        print(f"fixloop: {_display(path)}: cannot be read ({exc.strerror}); skipped", file=sys.stderr)
+        return None
     return Snapshot(path.as_uri(), 0, text, path, find_root(path))
 
 
@@ -76,20 +88,28 @@ async def _check(files: list[Path], as_json: bool) -> int:
 
     toolbox = Toolbox()
     report, total = [], 0
-    for path in files:
-        snapshot = _snapshot(path)
-        settings = load_settings(snapshot.root)
-        result = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
-        for error in result.errors:
-            print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
-        total += len(result.shown) + len(result.errors)
-        if as_json:
-            report.append({"path": str(path), "diagnostics": [_finding_json(f) for f in result.shown]})
-        for f in result.shown if not as_json else ():
-            print(
-                f"{_display(path)}:{f.span.start_line + 1}:{f.span.start_col + 1}: "
-                f"{f.source} {f.code} {f.message}"
-            )
+    try:
+        for path in files:
+            snapshot = _snapshot(path)
+            if snapshot is None:
+                total += 1
+                continue
+            settings = load_settings(snapshot.root)
+            result = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
+            for error in result.errors:
+                print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
+            for notice in result.notices:
+                print(f"fixloop: {notice}", file=sys.stderr)
+            total += len(result.shown) + len(result.errors)
+            if as_json:
+                report.append({"path": str(path), "diagnostics": [_finding_json(f) for f in result.shown]})
+            for f in result.shown if not as_json else ():
+                print(
+                    f"{_display(path)}:{f.span.start_line + 1}:{f.span.start_col + 1}: "
+                    f"{f.source} {f.code} {f.message}"
+                )
+    finally:
+        await toolbox.aclose()
     if as_json:
         print(json.dumps(report, indent=2))
     return 1 if total else 0
@@ -116,20 +136,41 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
     everything_fixed = True
     warned_untrusted = False
     report = []
+    warned = False
+    said: set[str] = set()  # the ledger's notices, each once
+
+    def refused(exc) -> None:  # once: every later loop is refused for the same reason
+        nonlocal warned
+        if not warned:
+            warned = True
+            print(f"fixloop: {exc}", file=sys.stderr)
+
     try:
         for path in files:
             snapshot = _snapshot(path)
-            settings = load_settings(snapshot.root)
-            if toolbox.model(settings, "fast") is None:
+            if snapshot is None:
+                everything_fixed = False
+                continue
+            settings = toolbox.effective(load_settings(snapshot.root))  # or the local model
+            if "fast" not in settings.models:
                 print(f"fixloop: {NO_MODEL}", file=sys.stderr)
                 return 2
             if settings.gate.tests and not trusted and not warned_untrusted:
                 warned_untrusted = True
                 print(f"fixloop: {UNTRUSTED_GATE}", file=sys.stderr)
-            result = await fix_file(snapshot, settings, toolbox, trusted=trusted)
+            result = await fix_file(
+                snapshot, settings, toolbox, on_refused=refused, trusted=trusted
+            )
+            if toolbox.notice and toolbox.notice not in said:
+                said.add(toolbox.notice)
+                print(f"fixloop: {toolbox.notice}", file=sys.stderr)
             for error in result.check.errors:
                 print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
                 everything_fixed = False
+            for notice in result.check.notices:
+                if notice not in said:
+                    said.add(notice)
+                    print(f"fixloop: {notice}", file=sys.stderr)
             entries = []
             fixes = []
             for finding, loop in result.results:
@@ -148,7 +189,8 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
                     what = f"{finding.source} {finding.code} {finding.message}"
                     figures = f"{len(loop.attempts)} attempt(s), {loop.seconds:.2f} s"
                     if loop.fix is not None:
-                        print(f"# {where}: {what}: fixed ({figures})")
+                        by = f" by {loop.fix.model}" if loop.fix.tier != "fast" else ""
+                        print(f"# {where}: {what}: fixed{by} ({figures})")
                         print(diff, end="")
                     else:
                         print(f"# {where}: {what}: {loop.status.value} ({figures}): {loop.reason}")
@@ -174,6 +216,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
                         {
                             "diagnostic": _finding_json(finding),
                             "status": loop.status.value,
+                            "tier": _tier(loop),
                             "attempts": len(loop.attempts),
                             "seconds": round(loop.seconds, 3),
                             "usd": loop.usd,
@@ -190,6 +233,103 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
     if as_json:
         print(json.dumps(report, indent=2))
     return 0 if everything_fixed else 1
+
+
+def _tier(loop) -> str:
+    if loop.fix is not None:
+        return loop.fix.tier
+    return loop.attempts[-1].tier if loop.attempts else "fast"
+
+
+STATS_COLUMNS = {
+    "requests": "requests",
+    "input_tokens": "tokens in",
+    "output_tokens": "tokens out",
+    "usd": "usd",
+    "loops": "loops",
+    "fixes": "fixes",
+}
+
+
+def _stats_table(title: str, figures: dict) -> list[str]:
+    lines = [title]
+    if not figures:
+        return lines + ["  no model requests"]
+    lines.append(f"  {'tier':<10}" + "".join(f"{label:>12}" for label in STATS_COLUMNS.values()))
+    for tier, row in figures.items():
+        cells = [
+            f"{row.usd:>12.4f}" if c == "usd" else f"{getattr(row, c):>12,}" for c in STATS_COLUMNS
+        ]
+        lines.append(f"  {tier:<10}" + "".join(cells))
+    return lines
+
+
+SPEED_COLUMNS = {
+    "loops": ("loops", "{:,}"),
+    "fixes": ("fixes", "{:,}"),
+    "fixes_per_minute": ("fixes/min", "{:.1f}"),
+    "median_seconds": ("median s", "{:.2f}"),
+    "p95_seconds": ("p95 s", "{:.2f}"),
+    "attempts_per_fix": ("tries/fix", "{:.1f}"),
+    "usd_per_fix": ("usd/fix", "{:.4f}"),
+}
+
+
+def _speed_table(title: str, label: str, figures: dict) -> list[str]:
+    """Loop speed per tier or per verifier, then why attempts failed."""
+    if not figures:
+        return []
+    lines = [title, f"  {label:<10}" + "".join(f"{h:>11}" for h, _ in SPEED_COLUMNS.values())]
+    for name, row in figures.items():
+        cells = []
+        for column, (_, form) in SPEED_COLUMNS.items():
+            value = getattr(row, column)
+            cells.append(f"{'-' if value is None else form.format(value):>11}")
+        lines.append(f"  {name:<10}" + "".join(cells))
+    for name, row in figures.items():
+        if row.failures:
+            why = ", ".join(f"{kind} {count}" for kind, count in row.failures.items())
+            lines.append(f"  {name}: failed attempts: {why}")
+    return lines
+
+
+def _stats(path: str, as_json: bool) -> int:
+    from fixloop.budget import Ledger, LedgerError, ledger_path
+
+    folder = Path(path).resolve()
+    if not folder.exists():
+        raise FileNotFoundError(f"no such file or folder: {path}")
+    root = find_root(folder)
+    try:
+        cap = load_settings(root).budget.usd_per_day
+    except ConfigError as exc:
+        print(f"fixloop: {exc}", file=sys.stderr)
+        cap = None
+    try:
+        ledger = Ledger(ledger_path())
+    except LedgerError as exc:
+        print(f"fixloop: {exc}", file=sys.stderr)
+        return 2
+    try:
+        stats = ledger.stats(str(root))
+    finally:
+        ledger.close()
+    if as_json:
+        data = dataclasses.asdict(stats)
+        data.update(usd_today=stats.usd_today, usd_per_day=cap, ledger=str(ledger.path))
+        print(json.dumps(data, indent=2))
+        return 0
+    budget = f" of ${cap:.2f}" if cap is not None else ""
+    print(f"fixloop stats for {root} (ledger: {ledger.path})")
+    today = f"today ({stats.day}): ${stats.usd_today:.4f}{budget}"
+    print("\n".join(_stats_table(today, stats.today)))
+    print("\n".join(_stats_table("all time:", stats.all_time)))
+    for when, speed in (("today", stats.speed_today), ("all time", stats.speed_all_time)):
+        lines = _speed_table(f"loops {when}, per tier:", "tier", speed.tiers)
+        lines += _speed_table(f"loops {when}, per verifier:", "verifier", speed.verifiers)
+        if lines:
+            print("\n".join(lines))
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -211,17 +351,37 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="run commands the workspace configures (the [gate] tests); only for code you trust",
     )
+    from fixloop.benchmark.command import add_arguments as bench_arguments
+
+    bench = commands.add_parser(
+        "bench", help="the loop benchmark: strategies side by side on a corpus, with a report"
+    )
+    bench_arguments(bench)
+    stats = commands.add_parser(
+        "stats", help="spend, requests, tokens and fixes per tier for a workspace, from the ledger"
+    )
+    stats.add_argument("path", nargs="?", default=".", help="a folder or file in the workspace")
+    stats.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if args.command == "serve":
         from fixloop.lsp.server import serve
 
         return serve()
+    if args.command == "bench":
+        from fixloop.benchmark.command import run as bench
+
+        return bench(args)
     try:
+        if args.command == "stats":
+            return _stats(args.path, args.json)
         files = python_files(args.paths)
+        from fixloop.verifiers.private import sweep
+
+        sweep()  # shadows of a fixloop that crashed or was killed
         if args.command == "check":
             return anyio.run(_check, files, args.json)
         return anyio.run(_fix, files, args.apply, args.json, args.trust)
-    except (ConfigError, FileNotFoundError, UnicodeDecodeError) as exc:
+    except (ConfigError, FileNotFoundError) as exc:
         print(f"fixloop: {exc}", file=sys.stderr)
         return 2
 

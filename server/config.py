@@ -8,6 +8,7 @@ key and where it came from, and that layer keeps its last good value.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -19,7 +20,7 @@ from fixloop.verifiers.registry import KNOWN as KNOWN_VERIFIERS
 WORKSPACE_FILE = ".fixloop.toml"
 TIERS = ("fast", "frontier")
 PROTOCOLS = ("openai", "anthropic", "local")  # local: fixloop[local], served by fixloop
-REPLY_FORMATS = ("search_replace", "rewrite")
+REPLY_FORMATS = ("search-replace", "whole")  # engine.prompt.ReplyFormat's values
 CAPS = ("usd_per_day", "attempts", "parallel", "loops", "seconds", "frontier_attempts")
 
 
@@ -36,7 +37,10 @@ class ModelSettings:
     max_tokens: int = 1024
     temperature: float = 0.2
     timeout: float = 60.0
-    reply_format: str = "search_replace"  # or "rewrite": the region in a code block (small models)
+    stream: bool = True  # stream replies (SSE), so a cancelled attempt stops at once
+    # engine.prompt.ReplyFormat's value: "search-replace", or "whole" (the region in a
+    # code block, which small models manage far more often)
+    reply_format: str = "search-replace"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,6 +61,7 @@ class VerifierSettings:
     """Gate order per language, cheapest first."""
 
     python: tuple[str, ...] = ("python", "ruff")
+    timeout: float | None = None  # seconds one run of a tool may take; None: each tool's own
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -65,6 +70,14 @@ class GateSettings:
 
     tests: tuple[str, ...] | None = None
     timeout: float = 120.0  # seconds for one run of the tests
+
+
+@dataclass(frozen=True, kw_only=True)
+class FileSettings:
+    """Which files may be sent to a model."""
+
+    exclude: tuple[str, ...] = ()  # glob patterns, relative to the workspace root
+    max_bytes: int = 1_000_000
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -83,6 +96,7 @@ class Settings:
     budget: BudgetSettings = BudgetSettings()
     verifiers: VerifierSettings = VerifierSettings()
     gate: GateSettings = GateSettings()
+    files: FileSettings = FileSettings()
     editor: EditorSettings = EditorSettings()
 
 
@@ -141,6 +155,7 @@ SCHEMA: dict[str, dict[str, _Rule]] = {
         "max_tokens": _Rule(int, _at_least_one),
         "temperature": _Rule(NUMBER, _not_negative),
         "timeout": _Rule(NUMBER, _positive),
+        "stream": _Rule(bool),
         "reply_format": _Rule(str, _one_of(REPLY_FORMATS)),
     },
     "budget": {
@@ -152,8 +167,9 @@ SCHEMA: dict[str, dict[str, _Rule]] = {
         "frontier_attempts": _Rule(int, _at_least_one),
         "auto_escalate": _Rule(bool),
     },
-    "verifiers": {"python": _Rule(list, _known_verifiers)},
+    "verifiers": {"python": _Rule(list, _known_verifiers), "timeout": _Rule(NUMBER, _positive)},
     "gate": {"tests": _Rule(list, _argv), "timeout": _Rule(NUMBER, _positive)},
+    "files": {"exclude": _Rule(list), "max_bytes": _Rule(int, _at_least_one)},
     "editor": {"publish_diagnostics": _Rule(bool), "debounce": _Rule(NUMBER, _not_negative)},
 }
 TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", list: "a list of strings"}
@@ -165,6 +181,8 @@ def _type_ok(value: Any, kind: type | tuple[type, ...]) -> bool:
         return False  # true is not a number here
     if kind is list:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return False  # nan and inf (TOML allows both) are no limit, delay or price
     return isinstance(value, kinds)
 
 
@@ -181,6 +199,8 @@ def _check_table(table: Any, rules: dict[str, _Rule], where: str, source: str) -
             )
         if not _type_ok(value, rule.kind):
             wanted = "a number" if rule.kind == NUMBER else TYPE_NAMES.get(rule.kind, str(rule.kind))
+            if isinstance(value, float) and not math.isfinite(value):
+                wanted = "a finite number"
             raise ConfigError(f"{source}: `{name}` must be {wanted}, got {value!r}")
         complaint = rule.check(value) if rule.check else None
         if complaint:
@@ -257,6 +277,7 @@ def build_settings(layer: dict, source: str = "settings") -> Settings:
         budget=section(BudgetSettings, "budget"),
         verifiers=section(VerifierSettings, "verifiers"),
         gate=section(GateSettings, "gate"),
+        files=section(FileSettings, "files"),
         editor=section(EditorSettings, "editor"),
     )
 
@@ -269,7 +290,8 @@ def read_workspace_file(root: Path) -> tuple[dict, Path | None]:
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         data = _load_toml(pyproject)
-        section = data.get("tool", {}).get("fixloop")
+        tool = data.get("tool")
+        section = tool.get("fixloop") if isinstance(tool, dict) else None  # `tool = 1`: not ours
         if section is not None:
             return section, pyproject
     return {}, None
@@ -281,6 +303,9 @@ def _load_toml(path: Path) -> dict:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:  # TOML is UTF-8; tomllib lets this through as is
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(f"{path}: not valid TOML: line {line} is not UTF-8") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot be read: {exc.strerror}") from None
 

@@ -7,6 +7,24 @@ from pathlib import Path
 import pytest
 from fakes.model_server import ScriptedModelServer
 
+pytest_plugins = ["lspwire"]  # serve, wires, private_tmp: `fixloop serve` over bare pipes
+
+
+@pytest.fixture(autouse=True)
+def state_dir(tmp_path_factory, monkeypatch):
+    """A ledger of its own for every test (servers and CLI runs inherit the variable)."""
+    path = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("FIXLOOP_STATE_DIR", str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def no_local_model(request, monkeypatch):
+    """Where fixloop[local] is installed (CI), a test with no [models] would get the real local
+    model: only the tests marked local_model do (servers and CLI runs inherit the variable)."""
+    if request.node.get_closest_marker("local_model") is None:
+        monkeypatch.setenv("FIXLOOP_LOCAL_MODEL", "off")
+
 
 @pytest.fixture
 def model_server():

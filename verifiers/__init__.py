@@ -9,7 +9,13 @@ from fixloop.verifiers.base import (
     Verifier,
     VerifierError,
 )
-from fixloop.verifiers.registry import KNOWN, make_verifiers
+from fixloop.verifiers.registry import (
+    KNOWN,
+    aclose_verifier,
+    available,
+    make_verifier,
+    make_verifiers,
+)
 
 __all__ = [
     "KNOWN",
@@ -20,5 +26,8 @@ __all__ = [
     "ToolEdit",
     "Verifier",
     "VerifierError",
+    "aclose_verifier",
+    "available",
+    "make_verifier",
     "make_verifiers",
 ]

@@ -66,11 +66,15 @@ class CheckRequest:
 
     `path` is the real file the text belongs to (config discovery, messages);
     `root` is the workspace root; the text itself may differ from the file.
+    `trusted`: the workspace may run programs of its own (the tools and the
+    interpreter in its virtual environment, mypy plugins its config names);
+    untrusted, only fixloop's own tools run, on its own interpreter.
     """
 
     text: str
     path: Path
     root: Path
+    trusted: bool = True
 
 
 class VerifierError(Exception):
@@ -81,7 +85,14 @@ class VerifierError(Exception):
 
 
 class Verifier(Protocol):
-    """A tool that checks a text and reports findings."""
+    """A tool that checks a text and reports findings.
+
+    A verifier that keeps processes running (mypy's workers, pyright's
+    language server) also has `async def aclose()`, called by its owner.
+    One that can run and still have something to tell the user (mypy
+    ignoring a bad setting in its config) has `def take_notices() ->
+    tuple[str, ...]`, each notice given once.
+    """
 
     name: str
 

@@ -3,17 +3,52 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-from fixloop.verifiers.base import Verifier
+from fixloop.verifiers.base import Verifier, VerifierError
+from fixloop.verifiers.cache import CachedVerifier
+from fixloop.verifiers.mypy import Mypy
+from fixloop.verifiers.pyright import Pyright, find_pyright
 from fixloop.verifiers.python import PythonCompile
 from fixloop.verifiers.ruff import Ruff
 
-KNOWN: dict[str, Callable[[], Verifier]] = {
+KNOWN: dict[str, Callable[..., Verifier]] = {
     "python": PythonCompile,
     "ruff": Ruff,
+    "mypy": Mypy,
+    "pyright": Pyright,
 }
+# Tools that run outside the process: their verdicts are worth remembering by content.
+CACHED = {"ruff", "mypy", "pyright"}
+
+
+def make_verifier(name: str, timeout: float | None = None) -> Verifier:
+    """One verifier by name (validated by the config loader); `timeout` overrides the
+    tool's own limit on one run (the in-process compile has none)."""
+    factory = KNOWN[name]
+    verifier = factory(timeout=timeout) if timeout is not None and name in CACHED else factory()
+    return CachedVerifier(verifier) if name in CACHED else verifier
 
 
 def make_verifiers(names: list[str] | tuple[str, ...]) -> tuple[Verifier, ...]:
-    """Verifiers in gate order; names are validated by the config loader."""
-    return tuple(KNOWN[name]() for name in names)
+    """Verifiers in gate order; each call builds new ones (close them with `aclose_verifier`)."""
+    return tuple(make_verifier(name) for name in names)
+
+
+async def aclose_verifier(verifier: Verifier) -> None:
+    """Stop what a verifier keeps running (workers, language servers), if anything."""
+    close = getattr(verifier, "aclose", None)
+    if close is not None:
+        await close()
+
+
+def available(name: str, root: Path) -> bool:
+    """Whether a verifier can run for this workspace without asking the user to install anything."""
+    if name not in KNOWN:
+        return False
+    if name == "pyright":
+        try:
+            find_pyright(root)
+        except VerifierError:
+            return False
+    return True

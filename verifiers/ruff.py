@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from functools import cache
 from pathlib import Path
 
@@ -15,12 +16,15 @@ from fixloop.verifiers.base import (
     VerifierError,
 )
 from fixloop.verifiers.run import run_tool
+from fixloop.verifiers.tools import ToolLog, project_tool
 
 # ruff 0.16 enabled ~400 rules by default; a project without its own ruff
 # settings gets ruff's long-standing default set instead, so fixloop does not
 # flood a newcomer's buffer (and budget) with style findings.
 DEFAULT_SELECT = "E4,E7,E9,F"
 RUFF_CONFIG_FILES = ("ruff.toml", ".ruff.toml")
+DETAIL_LIMIT = 300
+_SNIPPET = re.compile(r"^\d+ \|")  # the quoted source line of a TOML error
 
 
 @cache
@@ -105,19 +109,52 @@ class Ruff:
     name = "ruff"
 
     def __init__(self, binary: str | None = None, timeout: float = 20.0) -> None:
-        self.binary = binary or ruff_binary()
+        self.binary = binary  # None: the workspace's ruff if it has one, else fixloop's
         self.timeout = timeout
+        self._log = ToolLog()
+
+    def binary_for(self, root: Path, trusted: bool = True) -> str:
+        if self.binary is not None:
+            return self.binary
+        local = project_tool(root, "ruff") if trusted else None
+        if local is not None:
+            self._log.using("ruff", root, f"the workspace's ruff ({local})")
+            return str(local)
+        self._log.using("ruff", root, f"fixloop's own ruff ({ruff_binary()})")
+        return ruff_binary()
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
         run = await run_tool(
-            ruff_argv(request, self.binary),
+            ruff_argv(request, self.binary_for(request.root, request.trusted)),
             stdin=request.text.encode("utf-8"),
             cwd=request.root,
             timeout=self.timeout,
         )
         if run.returncode not in (0, 1):
-            detail = run.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise VerifierError(
-                f"ruff failed (exit {run.returncode}): {detail[0] if detail else 'no message'}"
-            )
+            raise VerifierError(ruff_failure(run.returncode, run.stderr))
         return parse_ruff_json(run.stdout)
+
+
+def ruff_failure(returncode: int, stderr: bytes) -> str:
+    """What went wrong, from ruff's stderr; for a bad config, the file, line and key.
+
+    ruff 0.17 on a `ruff.toml` with an unknown key (exit 2):
+        ruff failed
+          Cause: Failed to load configuration `/ws/ruff.toml`
+          Cause: Failed to parse /ws/ruff.toml
+          Cause: TOML parse error at line 3, column 1
+          |
+        3 | bogus = 1
+          | ^^^^^
+        unknown field `bogus`, expected one of `allowed-confusables`, ...
+    """
+    parts = []
+    for line in stderr.decode("utf-8", "replace").splitlines():
+        line = line.strip()
+        if not line or line == "ruff failed" or line.startswith("|") or _SNIPPET.match(line):
+            continue
+        parts.append(line.removeprefix("Cause:").strip())
+    detail = ": ".join(dict.fromkeys(parts)) or "no message"
+    if len(detail) > DETAIL_LIMIT:
+        detail = detail[: DETAIL_LIMIT - 1] + "…"
+    return f"ruff failed (exit {returncode}): {detail}"

@@ -46,6 +46,23 @@ async def _read_capped(stream: anyio.abc.ByteReceiveStream | None, cap: int) -> 
     return b"".join(chunks)
 
 
+def not_found(name: str, program: str) -> str:
+    """Why `program` could not be started: missing, or present but needing what is missing
+    (a script whose interpreter was removed, as in a virtual environment left behind)."""
+    path = Path(program)
+    if not path.is_file():
+        return f"{name} not found: {program}"
+    try:
+        with path.open("rb") as handle:
+            first = handle.readline(256)
+    except OSError:
+        first = b""
+    if first.startswith(b"#!"):
+        interpreter = first[2:].decode("utf-8", "replace").strip()
+        return f"{name} cannot be started: {program} needs {interpreter}, which is missing"
+    return f"{name} cannot be started: {program} is there but what it needs to run is missing"
+
+
 def _kill_group(pid: int) -> None:
     try:
         os.killpg(pid, signal.SIGKILL)
@@ -69,8 +86,8 @@ async def run_tool(
         process = await anyio.open_process(
             list(argv), cwd=cwd, env=env, start_new_session=True
         )
-    except FileNotFoundError as exc:
-        raise VerifierError(f"{name} not found: {exc.filename or argv[0]}") from None
+    except FileNotFoundError:
+        raise VerifierError(not_found(name, argv[0])) from None
     except PermissionError as exc:
         raise VerifierError(f"{name} cannot be run: {exc}") from None
     result: dict[str, bytes | None] = {}

@@ -70,14 +70,22 @@ REMOVABLE = {
     ("ruff", "E303"),  # too many blank lines
     ("ruff", "F632"),  # `is` with a literal: rewritten, sometimes shorter
     ("ruff", "UP"),  # pyupgrade rules shrink code
-    ("mypy", "unused-ignore"),
+    ("mypy", "unused-ignore"),  # an unused `# type: ignore`
     ("mypy", "redundant-cast"),
-    ("mypy", "unreachable"),
+    ("mypy", "unreachable"),  # statement is unreachable (--warn-unreachable)
+    ("mypy", "no-redef"),  # name already defined: the redefinition may go
+    ("mypy", "redundant-self"),
     ("pyright", "reportUnusedImport"),
     ("pyright", "reportUnusedVariable"),
-    ("pyright", "reportUnusedExpression"),
+    ("pyright", "reportUnusedClass"),
+    ("pyright", "reportUnusedFunction"),
     ("pyright", "reportUnnecessaryTypeIgnoreComment"),
     ("pyright", "reportUnnecessaryCast"),
+    ("pyright", "reportUnnecessaryIsInstance"),
+    ("pyright", "reportUnnecessaryComparison"),
+    ("pyright", "reportUnnecessaryContains"),
+    ("pyright", "reportRedeclaration"),
+    ("pyright", "reportUnusedExpression"),
 }
 # Undefined-name diagnostics and how their message names the name.
 UNDEFINED_NAME = {
@@ -194,8 +202,10 @@ def _drops_undefined_name(original, candidate, finding, removed, added) -> str |
     if uses(candidate) >= uses(original):
         return None  # still used (and now defined or imported: the gate will tell)
     # The name went away: only a typo fix (a similar name in its place) is honest.
-    new_names = set(IDENTIFIER.findall(_strip_strings("".join(added))))
-    new_names -= set(IDENTIFIER.findall(_strip_strings("".join(removed))))
+    # Names used more often than before (a set difference would miss a fix to a name the
+    # line already uses: `predicate(lnie) else line` -> `predicate(line) else line`).
+    new_names = Counter(IDENTIFIER.findall(_strip_strings("".join(added))))
+    new_names -= Counter(IDENTIFIER.findall(_strip_strings("".join(removed))))
     if any(_close(name, other) for other in new_names):
         return None
     return f"the candidate removes the use of the undefined name `{name}` instead of defining it"

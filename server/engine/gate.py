@@ -17,7 +17,7 @@ import anyio
 from fixloop.engine.values import Snapshot
 from fixloop.verifiers.base import CheckRequest, Finding, Verifier, VerifierError
 
-SYNTAX_CODES = {("ruff", "invalid-syntax")}
+SYNTAX_CODES = {("ruff", "invalid-syntax"), ("mypy", "syntax")}
 REVEALED_BELOW = 2  # lines below the last changed line where a syntax error was already there
 
 
@@ -90,7 +90,7 @@ async def verify(
 ) -> Verdict:
     """Run the gate's verifiers on `candidate` in order; stop at the first failure."""
     started = time.perf_counter()
-    request = CheckRequest(candidate, snapshot.path, snapshot.root)
+    request = CheckRequest(candidate, snapshot.path, snapshot.root, snapshot.trusted)
     for verifier in verifiers:
         try:
             async with limiter:

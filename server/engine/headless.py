@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import anyio
 
+from fixloop.budget import BudgetExhausted
 from fixloop.config import Settings
+from fixloop.engine import privacy
 from fixloop.engine.checks import CheckResult, run_checks
+from fixloop.engine.escalation import FRONTIER, auto_escalates
 from fixloop.engine.gate import is_syntax_error
-from fixloop.engine.values import Fix, LoopResult, LoopStatus, Snapshot
+from fixloop.engine.shortcuts import shortcuts, try_shortcuts
+from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.toolbox import Toolbox
-from fixloop.engine.window import make_window
+from fixloop.engine.window import Window, make_window
 from fixloop.providers import FatalProviderError
 from fixloop.shadow.edits import LineEdit, apply_line_edit
 from fixloop.verifiers.base import Finding
@@ -25,29 +31,112 @@ class FileReport:
     results: tuple[tuple[Finding, LoopResult], ...]
 
 
+Refused = Callable[[BudgetExhausted], None]
+
+
+async def run_tier(
+    toolbox: Toolbox,
+    tier: str,
+    settings: Settings,
+    snapshot: Snapshot,
+    finding: Finding,
+    baseline: tuple[Finding, ...],
+    window: Window,
+    *,
+    context: tuple[Attempt, ...] = (),
+    on_refused: Refused | None = None,
+    trusted: bool = False,
+) -> LoopResult:
+    """One metered loop on one tier, recorded in the ledger."""
+    try:
+        meter = toolbox.meter(settings, snapshot.root, tier, on_refused=on_refused)
+        loop = toolbox.loop(
+            tier, settings, snapshot, finding, baseline, window, context=context, meter=meter,
+            trusted=trusted,
+        )
+    except FatalProviderError as exc:
+        return LoopResult(LoopStatus.STOPPED, None, (), 0.0, str(exc))
+    result = await loop.run()
+    await toolbox.record_loop(snapshot.root, finding, result, tier=tier, model=loop.provider.name)
+    return result
+
+
+async def run_shortcuts(
+    toolbox: Toolbox,
+    settings: Settings,
+    snapshot: Snapshot,
+    finding: Finding,
+    baseline: tuple[Finding, ...],
+    window: Window,
+    *,
+    trusted: bool = False,
+) -> LoopResult | None:
+    """The tool's own fix and remembered fixes, judged like any candidate; None if none."""
+    candidates = shortcuts(snapshot.text, finding, window, toolbox.memory)
+    if not candidates:
+        return None
+    judge = toolbox.judge(settings, snapshot, finding, baseline, window, trusted=trusted)
+    result = await try_shortcuts(judge, candidates)
+    tier = result.fix.tier if result.fix else candidates[-1].tier
+    await toolbox.record_loop(snapshot.root, finding, result, tier=tier, model=finding.source)
+    return result
+
+
+def _joined(first: LoopResult, second: LoopResult) -> LoopResult:
+    """A fast loop and its escalation as one result."""
+    return LoopResult(
+        second.status,
+        second.fix,
+        first.attempts + second.attempts,
+        first.seconds + second.seconds,
+        second.reason,
+    )
+
+
 async def fix_file(
-    snapshot: Snapshot, settings: Settings, toolbox: Toolbox, *, trusted: bool = False
+    snapshot: Snapshot,
+    settings: Settings,
+    toolbox: Toolbox,
+    on_refused: Refused | None = None,
+    *,
+    trusted: bool = False,
 ) -> FileReport:
-    """Check one file and run a loop for each finding, `loops` at a time."""
+    """Check one file and run a loop for each finding, `loops` at a time; escalate the
+    ones the fast tier gives up on when the workspace has `auto_escalate`."""
     check = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
     results: dict[int, tuple[Finding, LoopResult]] = {}
+    refused = await privacy.refusal(snapshot.path, snapshot.root, snapshot.text, settings.files)
+    if not refused and check.errors:  # a gate whose tools cannot run would fail every candidate
+        refused = "; ".join(check.errors) + " (no fix can be verified while it fails)"
+    if refused:
+        stopped = LoopResult(LoopStatus.STOPPED, None, (), 0.0, refused)
+        return FileReport(snapshot, check, tuple((finding, stopped) for finding in check.shown))
     limiter = anyio.CapacityLimiter(settings.budget.loops)
 
     async def one(index: int, finding: Finding) -> None:
         async with limiter:
-            try:
-                loop = toolbox.fast_loop(
-                    settings,
-                    snapshot,
-                    finding,
-                    check.findings,
-                    make_window(snapshot.text, finding),
-                    trusted=trusted,
+            window = make_window(snapshot.text, finding)
+
+            def on(tier: str, context: tuple[Attempt, ...] = ()):
+                return run_tier(
+                    toolbox, tier, settings, snapshot, finding, check.findings, window,
+                    context=context, on_refused=on_refused, trusted=trusted,
                 )
-            except FatalProviderError as exc:
-                results[index] = (finding, LoopResult(LoopStatus.STOPPED, None, (), 0.0, str(exc)))
+
+            quick = await run_shortcuts(
+                toolbox, settings, snapshot, finding, check.findings, window, trusted=trusted
+            )
+            if quick is not None and quick.fix is not None:
+                results[index] = (finding, quick)
                 return
-            results[index] = (finding, await loop.run())
+            result = await on("fast", quick.attempts if quick else ())
+            if quick is not None:
+                result = _joined(quick, result)
+            if auto_escalates(settings, "fast", result):
+                result = _joined(result, await on(FRONTIER, result.attempts))
+            if result.fix is not None:
+                toolbox.memory.remember(snapshot.text, result.fix)
+            results[index] = (finding, result)
 
     async with anyio.create_task_group() as tg:
         for index, finding in enumerate(check.shown):
@@ -99,7 +188,7 @@ async def merge_fixes(
         for edit in sorted(edits, key=lambda e: e.start, reverse=True):
             candidate = apply_line_edit(candidate, _moved(edit, applied_edits))
         check = await run_checks(
-            Snapshot(snapshot.uri, snapshot.version, candidate, snapshot.path, snapshot.root),
+            dataclasses.replace(snapshot, text=candidate),
             verifiers,
             toolbox.verify_limiter,
         )

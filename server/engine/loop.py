@@ -1,14 +1,17 @@
 """One fix loop: attempts for one diagnostic until a candidate verifies.
 
 Up to `parallel` attempts are in flight, `attempts` in all, within `seconds`.
-Each attempt asks the model, parses the reply, applies the anti-cheat policy
-and runs the gate on a shadow copy; its failure reason feeds later attempts.
+Each attempt asks the model, parses the reply and hands the candidate to the
+judge (anti-cheat, then the gate on a shadow copy; a candidate that differs
+from an earlier one only in whitespace is not judged again); its failure
+reason feeds later attempts.
 The first verified candidate wins and the other attempts are cancelled, their
 HTTP requests included.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import time
 from collections.abc import Callable
@@ -16,18 +19,24 @@ from dataclasses import dataclass
 
 import anyio
 
+from fixloop.budget import BudgetExhausted
 from fixloop.config import ModelSettings
-from fixloop.engine import anticheat
-from fixloop.engine.gate import verify
-from fixloop.engine.prompt import build_request
+from fixloop.engine.judge import Judge
+from fixloop.engine.privacy import mask
+from fixloop.engine.prompt import ReplyFormat, build_request, worth_telling
 from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
+from fixloop.engine.spending import prices
 from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Outcome, Snapshot
 from fixloop.engine.window import Window, assemble, make_window
-from fixloop.providers.base import BadStatus, FatalProviderError, Provider, ProviderError
+from fixloop.providers.base import (
+    FatalProviderError,
+    Meter,
+    Provider,
+    ProviderDown,
+    ProviderError,
+)
 from fixloop.verifiers.base import Finding, Verifier
-
-MAX_BACKOFF = 10.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +44,6 @@ class LoopLimits:
     attempts: int
     parallel: int
     seconds: float
-
-
-def cost(model: ModelSettings, input_tokens: int, output_tokens: int) -> float:
-    return (input_tokens * model.usd_per_mtok_in + output_tokens * model.usd_per_mtok_out) / 1e6
 
 
 class FixLoop:
@@ -59,6 +64,9 @@ class FixLoop:
         window: Window | None = None,
         on_attempt: Callable[[int], None] | None = None,
         test_gate: TestGate | None = None,
+        meter: Meter | None = None,
+        context: tuple[Attempt, ...] = (),
+        reply_format: ReplyFormat = ReplyFormat.EDITS,
     ) -> None:
         self.snapshot = snapshot
         self.finding = finding
@@ -72,11 +80,23 @@ class FixLoop:
         self.window = window or make_window(snapshot.text, finding)
         self.on_attempt = on_attempt
         self.test_gate = test_gate
+        self.meter = meter
+        self.context = context  # an earlier tier's attempts, fed to the prompt like our own
+        self.reply_format = reply_format
         self.attempts: list[Attempt] = []
         self._numbers = itertools.count(1)
-        self._seen: dict[str, int] = {}
+        self.judge = Judge(
+            snapshot=snapshot,
+            finding=finding,
+            baseline=baseline,
+            window=self.window,
+            verifiers=verifiers,
+            limiter=verify_limiter,
+            test_gate=test_gate,
+        )
         self._fix: Fix | None = None
         self._stop_reason = ""
+        self._over_budget = ""
 
     async def run(self) -> LoopResult:
         started = time.perf_counter()
@@ -86,13 +106,15 @@ class FixLoop:
                     workers.start_soon(self._worker, workers.cancel_scope, started)
         if self._fix is not None:
             status = LoopStatus.FIXED
+        elif self._over_budget:
+            status = LoopStatus.OVER_BUDGET
         elif self._stop_reason:
             status = LoopStatus.STOPPED
         elif deadline.cancelled_caught:
             status = LoopStatus.TIMED_OUT
         else:
             status = LoopStatus.GAVE_UP
-        reason = self._stop_reason or (
+        reason = self._over_budget or self._stop_reason or (
             self.attempts[-1].reason if self.attempts and status != LoopStatus.FIXED else ""
         )
         return LoopResult(
@@ -100,13 +122,18 @@ class FixLoop:
         )
 
     async def _worker(self, scope: anyio.CancelScope, started: float) -> None:
-        while self._fix is None and not self._stop_reason:
+        while self._fix is None and not self._stop_reason and not self._over_budget:
             number = next(self._numbers)
             if number > self.limits.attempts:
                 return
             if self.on_attempt:
                 self.on_attempt(number)
-            attempt, fix, backoff = await self._attempt(number, started)
+            try:
+                attempt, fix, backoff = await self._attempt(number, started)
+            except BudgetExhausted as exc:  # nothing was sent: not an attempt
+                # No new requests; those in flight were paid for within the budget: let them land.
+                self._over_budget = str(exc)
+                return
             self.attempts.append(attempt)
             if fix is not None:
                 self._fix = fix
@@ -117,7 +144,7 @@ class FixLoop:
 
     async def _attempt(self, number: int, loop_started: float) -> tuple[Attempt, Fix | None, float]:
         started = time.perf_counter()
-        failures = [a for a in self.attempts if a.outcome is not Outcome.VERIFIED]
+        failures = worth_telling((*self.context, *self.attempts))
         request = build_request(
             self.snapshot,
             self.finding,
@@ -125,7 +152,7 @@ class FixLoop:
             failures,
             max_tokens=self.model.max_tokens,
             temperature=self.model.temperature,
-            reply_format=self.model.reply_format,
+            reply_format=self.reply_format,
         )
 
         def record(outcome: Outcome, reason: str, **figures) -> Attempt:
@@ -133,57 +160,46 @@ class FixLoop:
                 number, self.tier, outcome, reason, time.perf_counter() - started, **figures
             )
 
+        # Credentials in the code never leave: placeholders go out, the reply gets them back.
+        masked = [mask(message.content) for message in request.messages]
+        request = dataclasses.replace(
+            request,
+            messages=tuple(
+                dataclasses.replace(message, content=m.text)
+                for message, m in zip(request.messages, masked, strict=True)
+            ),
+        )
         try:
-            completion = await self.provider.complete(request)
+            completion = await self.provider.complete(request, self.meter)
         except FatalProviderError as exc:
             self._stop_reason = f"{self.provider.name}: {exc}"
             return record(Outcome.PROVIDER_ERROR, str(exc)), None, 0.0
-        except BadStatus as exc:
-            backoff = min(exc.retry_after or 0.0, MAX_BACKOFF)
-            return record(Outcome.PROVIDER_ERROR, str(exc)), None, backoff
+        except ProviderDown as exc:  # wait for it to be back (the deadline may come first)
+            return record(Outcome.PROVIDER_ERROR, str(exc)), None, exc.seconds_left
         except ProviderError as exc:
             return record(Outcome.PROVIDER_ERROR, str(exc)), None, 0.0
         figures = {
             "model_seconds": completion.seconds,
             "input_tokens": completion.input_tokens,
             "output_tokens": completion.output_tokens,
-            "usd": cost(self.model, completion.input_tokens, completion.output_tokens),
+            "usd": prices(self.model).cost(completion.input_tokens, completion.output_tokens),
         }
+        reply_text = completion.text
+        for m in masked:
+            reply_text = m.unmask(reply_text)
         try:
-            new_texts = apply_reply(self.snapshot.text, self.window, parse_reply(completion.text))
+            new_texts = apply_reply(self.snapshot.text, self.window, parse_reply(reply_text))
         except ReplyError as exc:
             return record(Outcome.PARSE_ERROR, str(exc), **figures), None, 0.0
         candidate = assemble(self.snapshot.text, self.window, new_texts)
-        rejection = anticheat.review(self.snapshot.text, candidate.text, self.finding, self.window)
-        if rejection:
-            return record(Outcome.REJECTED, rejection, **figures), None, 0.0
-        if candidate.text in self._seen:
-            reason = f"the same candidate as attempt {self._seen[candidate.text]}"
-            return record(Outcome.FAILED, reason, **figures), None, 0.0
-        self._seen[candidate.text] = number
-        verdict = await verify(
-            candidate.text,
-            self.snapshot,
-            self.baseline,
-            self.finding,
-            self.verifiers,
-            self.verify_limiter,
-            candidate.changed,
+        judgement = await self.judge(candidate, number)
+        figures["verify_seconds"] = judgement.verify_seconds
+        figures["test_seconds"] = judgement.test_seconds
+        attempt = record(
+            judgement.outcome, judgement.reason, verifier=judgement.verifier, **figures
         )
-        figures["verify_seconds"] = verdict.seconds
-        if not verdict.passed:
-            return (
-                record(Outcome.FAILED, verdict.reason, verifier=verdict.verifier, **figures),
-                None,
-                0.0,
-            )
-        if self.test_gate is not None:
-            # The slowest gate runs last, only on candidates every cheap verifier passed.
-            async with self.verify_limiter:
-                tests = await self.test_gate.check(self.snapshot, candidate.text)
-            figures["test_seconds"] = tests.seconds
-            if not tests.passed:
-                return record(Outcome.FAILED, tests.reason, verifier="tests", **figures), None, 0.0
+        if judgement.outcome is not Outcome.VERIFIED:
+            return attempt, None, 0.0
         fix = Fix(
             finding=self.finding,
             window=self.window,
@@ -193,4 +209,4 @@ class FixLoop:
             attempt=number,
             seconds=time.perf_counter() - loop_started,
         )
-        return record(Outcome.VERIFIED, "verified", **figures), fix, 0.0
+        return attempt, fix, 0.0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fixloop.engine.values import Attempt, Snapshot
+import enum
+
+from fixloop.engine.values import Attempt, Outcome, Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers.base import ChatRequest, Message
 from fixloop.shadow.edits import split_lines
@@ -27,18 +29,43 @@ the lines that replace them
 
 The SEARCH lines must match the file exactly, including indentation."""
 
-# For small models (a 0.5B one echoed the SEARCH/REPLACE template back, or wrote
-# prose): the whole region, fenced. Qwen2.5-Coder-0.5B on 3 small cases, 2 loops
-# of 6 attempts each: 5 of 6 loops fixed with this, 3 of 6 with SYSTEM.
-SYSTEM_REWRITE = """\
-You fix one diagnostic in a Python file, changing as little as possible.
-Never silence the checker (no `# noqa`, no `# type: ignore`) and never delete
-the code the diagnostic is about unless the diagnostic says it is unused.
+# The whole-region format (aider's "whole" edit format): the benchmark's serial
+# baseline asks for it over a window that covers the file, and small models need
+# it (a 0.5B one echoed the SEARCH/REPLACE template back, or wrote prose).
+# Qwen2.5-Coder-0.5B on 3 small cases, 2 loops of 6 attempts each: 5 of 6 loops
+# fixed with this, 3 of 6 with SYSTEM. Naming blank lines, comments and
+# docstrings cut down, but did not end, its dropping them.
+SYSTEM_WHOLE = """\
+You fix one diagnostic in a Python file. Change as little as possible.
+Never silence the checker (no `# noqa`, no `# type: ignore`, no disabling rules)
+and never delete the code the diagnostic is about unless the diagnostic says it
+is unused.
 
-Reply with the editable region rewritten, complete and fixed, in one
-```python code block, and nothing else. Copy every line you do not need to
-change exactly as it is: blank lines, comments and docstrings included."""
-SYSTEMS = {"search_replace": SYSTEM, "rewrite": SYSTEM_REWRITE}
+Reply with the whole editable region, rewritten, in one fenced code block
+(```python ... ```) and nothing else. Copy every line you do not need to change
+exactly as it is: blank lines, comments and docstrings included."""
+
+
+class ReplyFormat(enum.Enum):
+    """What a prompt asks the model to reply with: `models.<tier>.reply_format` in the settings."""
+
+    EDITS = "search-replace"  # SEARCH/REPLACE blocks: a one-line fix costs a one-line reply
+    WHOLE = "whole"  # the whole window in one fenced block (small models, the bench's baseline)
+
+
+def worth_telling(attempts) -> list[Attempt]:
+    """The failed attempts a prompt reports: what the model got wrong, not a server's failures."""
+    return [a for a in attempts if a.outcome not in (Outcome.VERIFIED, Outcome.PROVIDER_ERROR)]
+
+
+# Candidates that were not a model's attempt (engine/shortcuts.py).
+NOT_A_MODEL = {"tool": "the checker's own fix", "memory": "a fix remembered from before"}
+
+
+def _who(attempt: Attempt, tiers: bool) -> str:
+    if attempt.tier in NOT_A_MODEL:
+        return NOT_A_MODEL[attempt.tier]
+    return f"{attempt.tier + ' ' if tiers else ''}attempt {attempt.number}"
 
 
 def _numbered(lines: list[str], start: int, end: int) -> str:
@@ -55,7 +82,7 @@ def build_request(
     *,
     max_tokens: int,
     temperature: float,
-    reply_format: str = "search_replace",
+    reply_format: ReplyFormat = ReplyFormat.EDITS,
 ) -> ChatRequest:
     """The chat request for one attempt."""
     lines = split_lines(snapshot.text)
@@ -82,12 +109,14 @@ def build_request(
         parts.append("Context (read-only):\n" + _numbered(lines, main.end, after))
     if failures:
         shown = failures[-FAILURES_SHOWN:]
+        # After an escalation the numbers restart: say whose attempt it was.
+        tiers = len({a.tier for a in shown if a.tier not in NOT_A_MODEL}) > 1
         parts.append(
             "Earlier attempts failed; do not repeat them:\n"
-            + "\n".join(f"- attempt {a.number}: {a.outcome.value}: {a.reason}" for a in shown)
+            + "\n".join(f"- {_who(a, tiers)}: {a.outcome.value}: {a.reason}" for a in shown)
         )
     return ChatRequest(
-        system=SYSTEMS[reply_format],
+        system=SYSTEM if reply_format is ReplyFormat.EDITS else SYSTEM_WHOLE,
         messages=(Message("user", "\n\n".join(parts)),),
         max_tokens=max_tokens,
         temperature=temperature,

@@ -21,7 +21,7 @@ from pathlib import Path
 import anyio
 
 from fixloop.engine.values import Snapshot
-from fixloop.shadow.workspace import SKIP, make_shadow_tree, remove_shadow_tree
+from fixloop.shadow.workspace import SKIP, ShadowError, make_shadow_tree, remove_shadow_tree
 from fixloop.verifiers.base import VerifierError
 from fixloop.verifiers.run import run_tool
 
@@ -53,8 +53,6 @@ def is_pytest(argv: tuple[str, ...]) -> bool:
 
 def covering_tests(root: Path, path: Path) -> list[Path]:
     """The test files that, by the usual naming, cover `path`."""
-
-    __test__ = False  # not a pytest test class
     names = {f"test_{path.stem}.py", f"{path.stem}_test.py"}
     if path.name in names or path.name.startswith("test_"):
         return [path]
@@ -87,9 +85,12 @@ class TestGate:
         self._locks: dict[str, anyio.Lock] = {}
 
     async def _run(self, snapshot: Snapshot, text: str) -> TestRun:
-        mirror = await anyio.to_thread.run_sync(
-            make_shadow_tree, snapshot.root, snapshot.path, text
-        )
+        try:
+            mirror = await anyio.to_thread.run_sync(
+                make_shadow_tree, snapshot.root, snapshot.path, text
+            )
+        except (ShadowError, OSError) as exc:  # no verdict, never a crash
+            raise VerifierError(f"the workspace cannot be mirrored for the tests: {exc}") from None
         try:
             argv = list(self.argv)
             report = mirror.parent / "junit.xml"

@@ -1,20 +1,30 @@
-"""What loops are built from: providers and verifiers per settings, and the shared limits."""
+"""What loops are built from: providers, verifiers and the ledger per settings, and the shared limits."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from collections.abc import Callable
+from pathlib import Path
 
 import anyio
 
-from fixloop.config import ModelSettings, Settings
+from fixloop.budget import BudgetExhausted, Ledger, LedgerError, ledger_path, read_spent
+from fixloop.config import TIERS, ModelSettings, Settings
+from fixloop.engine.escalation import FRONTIER, NO_FRONTIER
+from fixloop.engine.judge import Judge
 from fixloop.engine.loop import FixLoop, LoopLimits
+from fixloop.engine.shortcuts import FixMemory
+from fixloop.engine.prompt import ReplyFormat
+from fixloop.engine.spending import TierMeter
 from fixloop.engine.testgate import TestGate
-from fixloop.engine.values import Snapshot
+from fixloop.engine.values import Attempt, LoopResult, Snapshot
 from fixloop.engine.window import Window
-from fixloop.providers import FatalProviderError, Provider, make_provider
+from fixloop.providers import FatalProviderError, Health, Provider, make_provider
 from fixloop.providers.local import INSTALL as INSTALL_LOCAL
 from fixloop.providers.local import LocalModels
-from fixloop.verifiers import Verifier, make_verifiers
+from fixloop.verifiers import Verifier, aclose_verifier, available, make_verifier
+from fixloop.verifiers.base import Finding
 
 UNTRUSTED_GATE = (
     "the workspace sets `gate.tests`, but it is not trusted, so its test command is not run "
@@ -29,29 +39,79 @@ NO_MODEL = (
 
 
 class Toolbox:
-    """Providers and verifiers, built once per distinct settings and shared by all loops."""
+    """Providers, verifiers and the ledger, built once and shared by all loops."""
 
-    def __init__(self, env: dict[str, str] | None = None) -> None:
+    def __init__(self, env: dict[str, str] | None = None, ledger: Ledger | None = None) -> None:
         self._env = env if env is not None else dict(os.environ)
         self._providers: dict[ModelSettings, Provider] = {}
-        self._verifiers: dict[tuple[str, ...], tuple[Verifier, ...]] = {}
+        # One of each: mypy's workers and pyright's servers are shared by every loop.
+        self._verifiers: dict[tuple[str, float | None], Verifier] = {}
         self._test_gates: dict[tuple[tuple[str, ...], float], TestGate] = {}
+        self._ledger = ledger
+        self.notice = ""  # something about the ledger the user should hear once
         # Verifications are CPU-bound subprocesses: no more at once than cores.
         self.verify_limiter = anyio.CapacityLimiter(max(1, os.cpu_count() or 1))
+        self.memory = FixMemory()  # verified fixes, offered again without a model
+        self._available: dict[tuple[str, Path], bool] = {}
         # The offline models: stand-ins when no model is configured, served by child processes.
         self.local = LocalModels(self._env, busy=lambda: int(self.verify_limiter.borrowed_tokens))
 
-    def verifiers(self, settings: Settings) -> tuple[Verifier, ...]:
-        names = tuple(settings.verifiers.python)
-        if names not in self._verifiers:
-            self._verifiers[names] = make_verifiers(names)
-        return self._verifiers[names]
+    def effective(self, settings: Settings) -> Settings:
+        """The settings loops run with: with no [models] at all, the local models stand in.
 
-    def model(self, settings: Settings, tier: str) -> ModelSettings | None:
-        """The model for a tier: as configured, or with no [models] at all, the local one."""
+        The fast tier is the local 0.5B model (or the 1.5B one when only it is
+        installed), the frontier tier the 1.5B one when both are: see LocalModels.default.
+        Any [models] table, in the workspace or the editor, switches this off.
+        """
         if settings.models:
-            return settings.models.get(tier)
-        return self.local.default(tier)
+            return settings
+        models = {tier: model for tier in TIERS if (model := self.local.default(tier))}
+        return dataclasses.replace(settings, models=models) if models else settings
+
+    @property
+    def ledger(self) -> Ledger:
+        """The ledger in the state directory; in memory (with a notice) if it cannot be opened.
+
+        In memory, today's spend already in the file (when it can be read) still counts,
+        so a read-only or locked ledger never lifts the daily cap.
+        """
+        if self._ledger is None:
+            path = ledger_path(self._env)
+            try:
+                self._ledger = Ledger(path)
+                self.notice = self._ledger.recovered
+            except LedgerError as exc:
+                self._ledger = Ledger(":memory:")
+                spent = read_spent(path, self._ledger.today()) if path.is_file() else {}
+                self._ledger.carry(spent, "from the ledger file")
+                self.notice = (
+                    f"{exc}; until it can be written, this fixloop counts spend in memory "
+                    f"(today's ${sum(spent.values()):.4f} from the file included): other "
+                    "fixloop processes do not see it and it is lost when fixloop restarts "
+                    f"(make {path.parent} writable, or set FIXLOOP_STATE_DIR to a writable folder)"
+                )
+        return self._ledger
+
+    def verifiers(
+        self, settings: Settings, extra: tuple[str, ...] = ()
+    ) -> tuple[Verifier, ...]:
+        """The workspace's verifiers in gate order, then `extra` ones it does not list."""
+        names = [*settings.verifiers.python]
+        names += [name for name in extra if name not in names]
+        timeout = settings.verifiers.timeout
+        return tuple(self._verifier(name, timeout) for name in names)
+
+    def available(self, name: str, root: Path) -> bool:
+        """Whether a verifier the workspace does not list could still run (remembered)."""
+        key = (name, root)
+        if key not in self._available:
+            self._available[key] = available(name, root)
+        return self._available[key]
+
+    def _verifier(self, name: str, timeout: float | None) -> Verifier:
+        if (name, timeout) not in self._verifiers:
+            self._verifiers[name, timeout] = make_verifier(name, timeout)
+        return self._verifiers[name, timeout]
 
     def provider(self, model: ModelSettings) -> Provider:
         """The provider for a tier; FatalProviderError when it cannot be used."""
@@ -72,39 +132,156 @@ class Toolbox:
             self._test_gates[key] = TestGate(tuple(tests), settings.gate.timeout)
         return self._test_gates[key]
 
-    def fast_loop(
+    def health(self) -> dict[str, Health]:
+        """Each provider built so far, by model name."""
+        return {provider.name: provider.health() for provider in self._providers.values()}
+
+    def model(self, settings: Settings, tier: str) -> ModelSettings:
+        """A tier's model settings; FatalProviderError saying how to configure a missing one."""
+        model = settings.models.get(tier)
+        if model is None:
+            raise FatalProviderError(NO_FRONTIER if tier == FRONTIER else NO_MODEL)
+        return model
+
+    def meter(
         self,
+        settings: Settings,
+        root: Path,
+        tier: str,
+        *,
+        on_refused: Callable[[BudgetExhausted], None] | None = None,
+        on_spent: Callable[[], None] | None = None,
+        on_trouble: Callable[[str], None] | None = None,
+    ) -> TierMeter:
+        """Admission for a tier's requests under the workspace's daily cap."""
+        return TierMeter(
+            self.ledger,
+            workspace=root,
+            tier=tier,
+            model=self.model(settings, tier),
+            cap=settings.budget.usd_per_day,
+            on_refused=on_refused,
+            on_spent=on_spent,
+            on_trouble=on_trouble,
+        )
+
+    def judge(
+        self,
+        settings: Settings,
+        snapshot: Snapshot,
+        finding: Finding,
+        baseline: tuple[Finding, ...],
+        window: Window,
+        *,
+        trusted: bool = False,
+    ) -> Judge:
+        """The gate for candidates that need no model (the tool's fix, remembered fixes)."""
+        return Judge(
+            snapshot=snapshot,
+            finding=finding,
+            baseline=baseline,
+            window=window,
+            verifiers=self.verifiers(settings, (finding.source,)),
+            limiter=self.verify_limiter,
+            test_gate=self.test_gate(settings, trusted),
+        )
+
+    def loop(
+        self,
+        tier: str,
         settings: Settings,
         snapshot: Snapshot,
         finding,
         baseline,
         window: Window,
+        *,
+        context: tuple[Attempt, ...] = (),
         on_attempt=None,
+        meter: TierMeter | None = None,
         trusted: bool = False,
+        reply_format: ReplyFormat | None = None,
     ) -> FixLoop:
-        """A fast-tier loop; FatalProviderError if no fast model can be used."""
-        model = self.model(settings, "fast")
-        if model is None:
-            raise FatalProviderError(NO_MODEL)
+        """A loop on one tier; FatalProviderError if that tier's model cannot be used."""
+        model = self.model(settings, tier)
         budget = settings.budget
+        if tier == FRONTIER:
+            attempts = budget.frontier_attempts
+            limits = LoopLimits(attempts, min(budget.parallel, attempts), budget.seconds)
+        else:
+            limits = LoopLimits(budget.attempts, budget.parallel, budget.seconds)
         return FixLoop(
             snapshot=snapshot,
             finding=finding,
             baseline=baseline,
-            verifiers=self.verifiers(settings),
+            # A diagnostic of a verifier the workspace does not list (asked for by another
+            # language server's diagnostic) is verified by that verifier too.
+            verifiers=self.verifiers(settings, (finding.source,)),
             provider=self.provider(model),
             model=model,
-            tier="fast",
-            limits=LoopLimits(budget.attempts, budget.parallel, budget.seconds),
+            tier=tier,
+            limits=limits,
             verify_limiter=self.verify_limiter,
             window=window,
             on_attempt=on_attempt,
+            meter=meter,
+            context=context,
             test_gate=self.test_gate(settings, trusted),
+            # The tier's own format unless the caller (the benchmark) says otherwise.
+            reply_format=reply_format or ReplyFormat(model.reply_format),
         )
+
+    async def record_loop(
+        self,
+        root: Path,
+        finding: Finding,
+        result: LoopResult,
+        *,
+        tier: str,
+        model: str,
+        wait_seconds: float = 0.0,
+    ) -> str | None:
+        """Put a finished loop in the ledger's figures; the trouble, if it could not.
+
+        Off the event loop: another process may hold the ledger's write lock a while.
+        """
+        ledger = self.ledger
+        fix = result.fix
+
+        def record() -> None:
+            ledger.record_loop(
+                str(root),
+                tier=tier,
+                model=model,
+                status=result.status.value,
+                fixed=fix is not None,
+                attempts=len(result.attempts),
+                seconds=result.seconds,
+                verifier=finding.source,
+                code=finding.code,
+                input_tokens=sum(a.input_tokens for a in result.attempts),
+                output_tokens=sum(a.output_tokens for a in result.attempts),
+                usd=result.usd,
+                wait_seconds=wait_seconds,
+                fix_seconds=wait_seconds + fix.seconds if fix is not None else None,
+                failures=result.failures,
+            )
+
+        try:
+            await anyio.to_thread.run_sync(record)
+        except LedgerError as exc:
+            return str(exc)
+        return None
 
     async def aclose(self) -> None:
         with anyio.CancelScope(shield=True), anyio.move_on_after(2):
             for provider in self._providers.values():
                 await provider.aclose()
         self._providers.clear()
+        for verifier in self._verifiers.values():
+            with anyio.CancelScope(shield=True), anyio.move_on_after(5):
+                await aclose_verifier(verifier)
+        self._verifiers.clear()
         await self.local.aclose()  # shielded and bounded on its own (stopping a child takes <5 s)
+        if self._ledger is not None:
+            self._ledger.close()
+            self._ledger = None

@@ -20,6 +20,7 @@ class Snapshot:
     text: str
     path: Path
     root: Path
+    trusted: bool = True  # the workspace may run its own programs (see CheckRequest)
 
 
 class Outcome(enum.Enum):
@@ -30,6 +31,7 @@ class Outcome(enum.Enum):
     PARSE_ERROR = "unusable reply"
     REJECTED = "rejected by the anti-cheat policy"
     FAILED = "failed verification"
+    DUPLICATE = "the same as an earlier candidate"  # judged once, by its first attempt
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +50,17 @@ class Attempt:
     output_tokens: int = 0
     usd: float = 0.0
     verifier: str | None = None  # the gate that failed it
+
+    @property
+    def failure(self) -> str | None:
+        """Why it failed, for the figures: parse, anti-cheat, duplicate, provider or the gate."""
+        return {
+            Outcome.VERIFIED: None,
+            Outcome.PARSE_ERROR: "parse",
+            Outcome.REJECTED: "anti-cheat",
+            Outcome.DUPLICATE: "duplicate",
+            Outcome.PROVIDER_ERROR: "provider",
+        }.get(self.outcome, self.verifier or "verifier")
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +97,7 @@ class LoopStatus(enum.Enum):
     GAVE_UP = "gave up"  # attempts used without a verified fix
     TIMED_OUT = "timed out"
     STOPPED = "stopped"  # a problem no attempt can get past (e.g. a missing key)
+    OVER_BUDGET = "over budget"  # the next request did not fit in today's budget
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,3 +113,12 @@ class LoopResult:
     @property
     def usd(self) -> float:
         return sum(attempt.usd for attempt in self.attempts)
+
+    @property
+    def failures(self) -> dict[str, int]:
+        """How many attempts failed, by why."""
+        counts: dict[str, int] = {}
+        for attempt in self.attempts:
+            if attempt.failure is not None:
+                counts[attempt.failure] = counts.get(attempt.failure, 0) + 1
+        return counts

@@ -88,6 +88,11 @@ def make_window(text: str, finding: Finding, radius: int = RADIUS) -> Window:
     return Window((header, main), 1)
 
 
+def whole_file(text: str) -> Window:
+    """A window of the whole file (the whole-file reply format rewrites all of it)."""
+    return Window((Region(0, len(split_lines(text))),), 0)
+
+
 @dataclass(frozen=True, slots=True)
 class Assembled:
     """A candidate text built from new region texts."""

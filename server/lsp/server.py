@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -9,22 +11,28 @@ from threading import Event
 
 import anyio
 from lsprotocol import types as T
-from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
+from pygls.io_ import run_async
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from fixloop import __version__
 from fixloop.config import find_root
-from fixloop.engine.scheduler import Engine
+from fixloop.engine.foreign import Checking
+from fixloop.engine.scheduler import Engine, Progress, Tracked
 from fixloop.engine.values import Snapshot
 from fixloop.lsp import actions
 from fixloop.lsp.convert import diagnostic
+from fixloop.lsp.pipes import PipeWriter, open_stdio
+from fixloop.lsp.progress import LoopProgress
 from fixloop.lsp.settings import SettingsStore
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers.base import Finding
+from fixloop.verifiers.private import sweep
 
 log = logging.getLogger("fixloop")
 LANGUAGES = {"python"}
+# Status notifications are coalesced: with many loops, changes come hundreds of times a second.
+STATUS_EVERY = 0.05
 
 
 class FixloopServer(LanguageServer):
@@ -34,12 +42,18 @@ class FixloopServer(LanguageServer):
         super().__init__("fixloop", __version__)
         self.settings = SettingsStore(report=self.message)
         self.engine: Engine | None = None
+        self.loops_progress: LoopProgress | None = None
         self.trusted = False  # the editor says so in initializationOptions.trusted
         self._last_status: dict | None = None
+        self.stopping = False  # the client has gone: say nothing more to it
+        self._status_wanted: anyio.Event | None = None  # made on the event loop, in _serve
+        self._reporting = False
 
     # -- Listener (what the engine tells us) ------------------------------
 
     def publish(self, snapshot: Snapshot, findings: tuple[tuple[Finding, str], ...]) -> None:
+        if self.stopping:
+            return
         lines = split_lines(snapshot.text)
         encoding = self.encoding
         self.text_document_publish_diagnostics(
@@ -51,7 +65,21 @@ class FixloopServer(LanguageServer):
         )
 
     def changed(self) -> None:
-        if self.engine is None:
+        """Loops or fixes changed: the status goes out soon (at most every STATUS_EVERY s)."""
+        if self._status_wanted is not None:
+            self._status_wanted.set()
+
+    async def report_status(self) -> None:
+        """Send `fixloop/status` when something changed, at most every STATUS_EVERY seconds."""
+        while True:
+            assert self._status_wanted is not None
+            await self._status_wanted.wait()
+            self._status_wanted = anyio.Event()
+            self.send_status()
+            await anyio.sleep(STATUS_EVERY)
+
+    def send_status(self) -> None:
+        if self.engine is None or self.stopping:
             return
         status = self.engine.status()
         params = {
@@ -60,18 +88,37 @@ class FixloopServer(LanguageServer):
             "fixes": status.fixes,
             "usd_spent": round(status.usd_spent, 6),
             "usd_budget": status.usd_budget,
+            "down": list(status.down),
         }
         if params != self._last_status:
             self._last_status = params
             self.protocol.notify("fixloop/status", params)
 
+    def loop_progress(self, update: Progress) -> None:
+        if self.loops_progress is not None:
+            self.loops_progress.update(update)
+
     def message(self, text: str) -> None:
         self.log(text)
-        self.window_show_message(T.ShowMessageParams(T.MessageType.Warning, f"fixloop: {text}"))
+        if not self.stopping:
+            self.window_show_message(T.ShowMessageParams(T.MessageType.Warning, f"fixloop: {text}"))
 
     def log(self, text: str) -> None:
         log.info(text)
-        self.window_log_message(T.LogMessageParams(T.MessageType.Log, text))
+        if not self.stopping:
+            self.window_log_message(T.LogMessageParams(T.MessageType.Log, text))
+
+    def report_server_error(self, error: Exception, source) -> None:
+        # pygls reports a failed write by writing a message, which fails the same way:
+        # without this guard a closed stdout recurses until Python gives up.
+        if self.stopping or self._reporting:
+            log.error("%s", error)
+            return
+        self._reporting = True
+        try:
+            super().report_server_error(error, source)
+        finally:
+            self._reporting = False
 
     # -- helpers -------------------------------------------------------------
 
@@ -91,12 +138,20 @@ class FixloopServer(LanguageServer):
                 return root
         return find_root(path)
 
+    def roots(self) -> list[Path]:
+        """The workspace folders (or the root path) the client opened."""
+        folders = [Path(to_fs_path(f.uri) or "") for f in self.workspace.folders.values()]
+        if not folders and self.workspace.root_path:
+            folders = [Path(self.workspace.root_path)]
+        return [f for f in folders if f.parts]
+
     def snapshot(self, uri: str) -> Snapshot | None:
         doc = self.workspace.get_text_document(uri)
         path = to_fs_path(uri)
         if not path or doc.language_id not in LANGUAGES and not path.endswith(".py"):
             return None
-        return Snapshot(uri, doc.version or 0, doc.source, Path(path), self.root_for(Path(path)))
+        root = self.root_for(Path(path))
+        return Snapshot(uri, doc.version or 0, doc.source, Path(path), root, self.trusted)
 
 
 
@@ -156,25 +211,34 @@ def build_server() -> FixloopServer:
         version = ls.workspace.get_text_document(uri).version
         if ls.engine is None or version is None:
             return []
-        tracked = ls.engine.tracked(uri, version)
         snapshot = ls.engine.snapshot(uri)
-        if not tracked or snapshot is None:
-            return []
+        if snapshot is None or snapshot.version != version:
+            return []  # not checked yet: nothing stale is offered
+        tracked = ls.engine.tracked(uri, version)
         settings = ls.settings.for_root(snapshot.root)
         result: list[T.CodeAction] = []
+        done: set[str] = set()
         for diag in params.context.diagnostics:
-            data = diag.data if isinstance(diag.data, dict) else {}
-            item = tracked.get(str(data.get("fixloop", "")))
-            if item is not None:
-                result += actions.actions_for(
-                    diag,
-                    item,
-                    snapshot,
-                    attempts=settings.budget.attempts,
-                    encoding=ls.encoding,
-                    resolve_edit=client_resolves_edit(ls),
-                    document_changes=client_document_changes(ls),
-                )
+            item = find_tracked(ls.engine, uri, version, diag, tracked)
+            if isinstance(item, Checking):
+                result.append(actions.checking(diag, item.verifier))
+                continue
+            if item is None or item.id in done:
+                continue
+            done.add(item.id)
+            ls.engine.ask(uri, item)  # asked about: it goes first if it waits
+            budget = settings.budget
+            frontier = item.tier == "frontier"
+            result += actions.actions_for(
+                diag,
+                item,
+                snapshot,
+                attempts=budget.frontier_attempts if frontier else budget.attempts,
+                encoding=ls.encoding,
+                resolve_edit=client_resolves_edit(ls),
+                document_changes=client_document_changes(ls),
+                offer=ls.engine.offer(uri, item),
+            )
         return result
 
     @ls.feature(T.CODE_ACTION_RESOLVE)
@@ -191,6 +255,11 @@ def build_server() -> FixloopServer:
         action.edit = actions.fix_edit(snapshot, item, ls.encoding, client_document_changes(ls))
         return action
 
+    @ls.feature(T.WINDOW_WORK_DONE_PROGRESS_CANCEL)
+    def progress_cancel(ls: FixloopServer, params: T.WorkDoneProgressCancelParams) -> None:
+        if ls.loops_progress is not None:
+            ls.loops_progress.cancelled(params.token)
+
     @ls.command(actions.RETRY)
     def retry(ls: FixloopServer, uri: str, finding_id: str) -> bool:
         return bool(ls.engine and ls.engine.retry(uri, finding_id))
@@ -199,8 +268,13 @@ def build_server() -> FixloopServer:
     def cancel(ls: FixloopServer, uri: str, finding_id: str) -> bool:
         return bool(ls.engine and ls.engine.cancel(uri, finding_id))
 
+    @ls.command(actions.ESCALATE)
+    def escalate(ls: FixloopServer, uri: str, finding_id: str) -> bool:
+        return bool(ls.engine and ls.engine.escalate(uri, finding_id))
+
     @ls.command("fixloop.stats")
-    def stats(ls: FixloopServer) -> dict:
+    def stats(ls: FixloopServer, *args) -> dict:
+        """This session's loops, and the ledger's figures per workspace (today and all time)."""
         assert ls.engine is not None
         status = ls.engine.status()
         results = ls.engine.results
@@ -210,9 +284,25 @@ def build_server() -> FixloopServer:
             "attempts": sum(len(r.attempts) for r in results),
             "usd_spent": status.usd_spent,
             "usd_budget": status.usd_budget,
+            "down": list(status.down),
+            "workspaces": [
+                {**dataclasses.asdict(figures), "usd_today": figures.usd_today}
+                for figures in ls.engine.stats(ls.roots())
+            ],
         }
 
     return ls
+
+
+def find_tracked(
+    engine: Engine, uri: str, version: int, diag: T.Diagnostic, tracked: dict[str, Tracked]
+) -> Tracked | Checking | None:
+    """fixloop's finding for a diagnostic: its own by id, another server's by source and line."""
+    data = diag.data if isinstance(diag.data, dict) else {}
+    if "fixloop" in data:
+        return tracked.get(str(data["fixloop"]))
+    code = "" if diag.code is None else str(diag.code)
+    return engine.foreign(uri, version, diag.source, code, diag.range.start.line)
 
 
 def client_resolves_edit(ls: FixloopServer) -> bool:
@@ -247,16 +337,20 @@ async def pull_settings(ls: FixloopServer) -> None:
 async def _serve(ls: FixloopServer, stdin, stdout) -> int:
     """Serve until the client exits or goes away; the exit code LSP prescribes."""
     code = 0
+    ls._status_wanted = anyio.Event()
     async with anyio.create_task_group() as tg:
         ls.engine = Engine(
             tg, listener=ls, settings_for=ls.settings.for_root, trusted_for=lambda root: ls.trusted
         )
+        ls.loops_progress = LoopProgress(ls, tg.start_soon, ls.engine.cancel)
+        tg.start_soon(ls.report_status)
         ls._stop_event = Event()
-        ls.protocol.set_writer(StdoutWriter(stdout))
+        reader, writer = await open_stdio(stdin, stdout, ls.thread_pool)
+        ls.protocol.set_writer(writer)
         try:
             await run_async(
                 stop_event=ls._stop_event,
-                reader=StdinAsyncReader(stdin, ls.thread_pool),
+                reader=reader,
                 protocol=ls.protocol,
                 logger=log,
                 error_handler=ls.report_server_error,
@@ -264,7 +358,10 @@ async def _serve(ls: FixloopServer, stdin, stdout) -> int:
         except SystemExit as exc:  # pygls ends `exit` with sys.exit: 0 after shutdown, else 1
             code = exc.code if isinstance(exc.code, int) else 1
         finally:
+            ls.stopping = True  # cancelled loops settle their charges quietly
             tg.cancel_scope.cancel()
+    if isinstance(writer, PipeWriter):
+        await writer.drain(2.0)
     await ls.engine.toolbox.aclose()
     return code
 
@@ -273,7 +370,13 @@ def serve() -> int:
     """Run the server on stdin/stdout until the client goes away."""
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(name)s: %(message)s")
     log.setLevel(logging.INFO)
+    for folder in sweep():  # shadows of a fixloop that crashed or was killed
+        log.info("removed %s, left behind by a fixloop process that is gone", folder)
+    server = build_server()
+    # Everything imported so far lives as long as the server: out of the collector's sight,
+    # a full collection looks at the session's objects only (60,000 fewer to walk).
+    gc.freeze()
     try:
-        return anyio.run(_serve, build_server(), sys.stdin.buffer, sys.stdout.buffer)
+        return anyio.run(_serve, server, sys.stdin.buffer, sys.stdout.buffer)
     except (BrokenPipeError, KeyboardInterrupt):
         return 1

@@ -10,21 +10,36 @@ import os
 from collections.abc import Mapping
 
 from fixloop.config import ModelSettings
+from fixloop.providers.anthropic import AnthropicDialect
 from fixloop.providers.base import (
     BadReply,
     BadStatus,
+    Charge,
     ChatRequest,
     Completion,
     FatalProviderError,
+    Health,
+    HealthState,
     Message,
+    Meter,
     Provider,
+    ProviderDown,
     ProviderError,
     Unreachable,
 )
-from fixloop.providers.openai import OpenAIProvider
+from fixloop.providers.client import HttpProvider
+from fixloop.providers.openai import OpenAIDialect
+from fixloop.providers.retry import DEFAULT_POLICY, RetryPolicy
+
+DIALECTS = {"openai": OpenAIDialect, "anthropic": AnthropicDialect}
 
 
-def make_provider(settings: ModelSettings, env: Mapping[str, str] = os.environ) -> Provider:
+def make_provider(
+    settings: ModelSettings,
+    env: Mapping[str, str] = os.environ,
+    *,
+    policy: RetryPolicy | None = None,
+) -> Provider:
     """A provider for one tier; FatalProviderError if its key is missing."""
     api_key = None
     if settings.api_key_env:
@@ -34,27 +49,37 @@ def make_provider(settings: ModelSettings, env: Mapping[str, str] = os.environ) 
                 f"the environment variable {settings.api_key_env} is not set: "
                 f"it must hold the API key for {settings.model}"
             )
-    if settings.protocol != "openai":
+    dialect = DIALECTS.get(settings.protocol)
+    if dialect is None:
         raise FatalProviderError(
-            f"protocol {settings.protocol!r} is not supported yet (use an OpenAI-compatible server)"
+            f"protocol {settings.protocol!r} is not supported (use one of {', '.join(DIALECTS)})"
         )
-    return OpenAIProvider(
+    return HttpProvider(
+        dialect=dialect(),
         base_url=settings.base_url,
         model=settings.model,
         api_key=api_key,
         timeout=settings.timeout,
+        stream=settings.stream,
+        policy=policy or DEFAULT_POLICY,
     )
 
 
 __all__ = [
     "BadReply",
     "BadStatus",
+    "Charge",
     "ChatRequest",
     "Completion",
     "FatalProviderError",
+    "Health",
+    "HealthState",
     "Message",
+    "Meter",
     "Provider",
+    "ProviderDown",
     "ProviderError",
+    "RetryPolicy",
     "Unreachable",
     "make_provider",
 ]

@@ -3,15 +3,21 @@
 Errors from the HTTP stack are translated here, at the boundary:
 
     ProviderError            the attempt failed; the loop goes on
-    ├── Unreachable          connection refused, DNS, reset, timeout
-    ├── BadStatus            an HTTP error status (429, 5xx, 4xx) with the server's message
-    ├── BadReply             a body that is not the protocol's shape (malformed, empty, truncated)
+    ├── Unreachable          connection refused, DNS, reset, no complete reply in time
+    ├── BadStatus            an HTTP error status (429, 5xx, 529, 4xx) with the server's message
+    ├── BadReply             a body that is not the protocol's shape (malformed, empty,
+    │                        truncated, a cut stream, a reply stopped at max_tokens)
+    ├── ProviderDown         the provider kept failing and is resting; nothing was sent
     └── FatalProviderError   no later attempt can succeed (missing key, 401, unknown model):
                              the loop stops and the user is told
+
+Whatever a `Meter` raises to refuse a request (a spent budget) is not a
+ProviderError and passes through untouched: nothing was sent.
 """
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -31,6 +37,11 @@ class ChatRequest:
     max_tokens: int = 1024
     temperature: float = 0.2
 
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Every text the model reads, for token estimates."""
+        return (self.system, *(m.content for m in self.messages))
+
 
 @dataclass(frozen=True, slots=True)
 class Completion:
@@ -40,6 +51,7 @@ class Completion:
     input_tokens: int
     output_tokens: int
     seconds: float
+    requests: int = 1  # HTTP requests it took, retries included
 
 
 class ProviderError(Exception):
@@ -48,6 +60,10 @@ class ProviderError(Exception):
 
 class Unreachable(ProviderError):
     """The server could not be reached or did not answer in time."""
+
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out  # a timeout is not retried: it already spent its time
 
 
 class BadStatus(ProviderError):
@@ -63,8 +79,54 @@ class BadReply(ProviderError):
     """The body was not what the protocol promises."""
 
 
+class ProviderDown(ProviderError):
+    """The provider failed too often lately; no request is sent until it has rested."""
+
+    def __init__(self, message: str, seconds_left: float) -> None:
+        super().__init__(message)
+        self.seconds_left = seconds_left
+
+
 class FatalProviderError(ProviderError):
     """A configuration problem: no attempt can succeed until the user acts."""
+
+
+class Charge(Protocol):
+    """One request's reservation, settled once the request is over.
+
+    Both are awaited from cleanup code, cancelled or not: they must finish
+    their own work (shielded, bounded) and never raise.
+    """
+
+    async def settle(self, input_tokens: int | None, output_tokens: int | None) -> object:
+        """The server may have billed this; None for a count it did not report."""
+
+    async def release(self) -> None:
+        """Nothing was billed: the server refused the request or was never reached."""
+
+
+class Meter(Protocol):
+    """Admits requests: awaited before every HTTP request, retries included.
+
+    Raises (anything but a ProviderError) to refuse; nothing is sent then.
+    Async, because admission may wait on storage shared with other processes.
+    """
+
+    async def reserve(self, request: ChatRequest) -> Charge: ...
+
+
+class HealthState(enum.Enum):
+    UP = "up"
+    DOWN = "down"
+
+
+@dataclass(frozen=True, slots=True)
+class Health:
+    """Whether a provider is taking requests, and why not."""
+
+    state: HealthState
+    reason: str = ""
+    seconds_left: float = 0.0
 
 
 class Provider(Protocol):
@@ -72,6 +134,8 @@ class Provider(Protocol):
 
     name: str  # the model's name, for titles and figures
 
-    async def complete(self, request: ChatRequest) -> Completion: ...
+    async def complete(self, request: ChatRequest, meter: Meter | None = None) -> Completion: ...
+
+    def health(self) -> Health: ...
 
     async def aclose(self) -> None: ...

@@ -1,15 +1,16 @@
-"""HTTP details shared by the protocols: error bodies and statuses."""
+"""HTTP details shared by the protocols: error bodies, statuses, secrets in messages."""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 
 import httpx
-
 from fixloop.providers.base import BadStatus, FatalProviderError
 
 # Statuses after which no retry can help until the user changes something.
 FATAL_STATUSES = {401: "the API key was refused", 403: "access denied", 404: "not found"}
+REDACTED = "[redacted]"
 
 
 def error_message(data: object) -> str:
@@ -23,8 +24,9 @@ def error_message(data: object) -> str:
     return "no message"
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    value = response.headers.get("retry-after")
+def retry_after(headers: httpx.Headers) -> float | None:
+    """The seconds a `retry-after` header asks for (HTTP dates are not worth parsing here)."""
+    value = headers.get("retry-after")
     try:
         return max(0.0, float(value)) if value is not None else None
     except ValueError:
@@ -32,7 +34,7 @@ def _retry_after(response: httpx.Response) -> float | None:
 
 
 def raise_for_status(response: httpx.Response) -> None:
-    """Translate an HTTP error status into the provider error tree."""
+    """Translate an HTTP error status into the provider error tree (the body must be read)."""
     if response.status_code < 400:
         return
     try:
@@ -42,4 +44,18 @@ def raise_for_status(response: httpx.Response) -> None:
     status = response.status_code
     if status in FATAL_STATUSES:
         raise FatalProviderError(f"{FATAL_STATUSES[status]} (HTTP {status}): {detail}")
-    raise BadStatus(f"HTTP {status}: {detail}", status, _retry_after(response))
+    raise BadStatus(f"HTTP {status}: {detail}", status, retry_after(response.headers))
+
+
+def scrub(exc: BaseException, secrets: Iterable[str]) -> None:
+    """Take every secret out of an exception's message (servers echo keys in 401 bodies)."""
+    secrets = [s for s in secrets if s]
+    if not secrets:
+        return
+    args = []
+    for arg in exc.args:
+        if isinstance(arg, str):
+            for secret in secrets:
+                arg = arg.replace(secret, REDACTED)
+        args.append(arg)
+    exc.args = tuple(args)

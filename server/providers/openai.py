@@ -2,94 +2,78 @@
 
 from __future__ import annotations
 
-import json
-import time
+from typing import Any
 
-import httpx
-
-from fixloop.providers.base import (
-    BadReply,
-    BadStatus,
-    ChatRequest,
-    Completion,
-    Unreachable,
-)
-from fixloop.providers.http import error_message, raise_for_status
+from fixloop.providers.base import BadReply, BadStatus, ChatRequest
+from fixloop.providers.http import error_message
+from fixloop.providers.sse import Event
+from fixloop.providers.wire import Reply, load_object, tokens
 
 
-class OpenAIProvider:
-    """POST {base_url}/chat/completions, one choice per request, JSON reply."""
+class OpenAIDialect:
+    """POST {base_url}/chat/completions, one choice; JSON or SSE chunks ending in [DONE]."""
 
-    def __init__(
-        self,
-        *,
-        base_url: str,
-        model: str,
-        api_key: str | None,
-        timeout: float,
-        transport: httpx.AsyncBaseTransport | None = None,
-    ) -> None:
-        self.name = model
-        headers = {"content-type": "application/json"}
-        if api_key:
-            headers["authorization"] = f"Bearer {api_key}"
-        self._client = httpx.AsyncClient(
-            base_url=base_url.rstrip("/") + "/",
-            headers=headers,
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
-            transport=transport,
-        )
+    path = "chat/completions"
+    length_stops = frozenset({"length"})
 
-    def body(self, request: ChatRequest) -> dict:
+    def headers(self, api_key: str | None) -> dict[str, str]:
+        return {"authorization": f"Bearer {api_key}"} if api_key else {}
+
+    def body(self, model: str, request: ChatRequest, stream: bool) -> dict[str, Any]:
         messages = [{"role": "system", "content": request.system}]
         messages += [{"role": m.role, "content": m.content} for m in request.messages]
-        return {
-            "model": self.name,
+        body: dict[str, Any] = {
+            "model": model,
             "messages": messages,
             "max_tokens": request.max_tokens,
             "temperature": request.temperature,
         }
+        if stream:
+            body["stream"] = True
+            body["stream_options"] = {"include_usage": True}  # the usage comes in a last chunk
+        return body
 
-    async def complete(self, request: ChatRequest) -> Completion:
-        started = time.perf_counter()
-        try:
-            response = await self._client.post("chat/completions", json=self.body(request))
-        except httpx.TimeoutException:
-            raise Unreachable("the model server did not answer in time") from None
-        except httpx.TransportError as exc:
-            raise Unreachable(f"cannot reach the model server: {exc}") from None
-        raise_for_status(response)
-        return parse_chat_completion(response.content, time.perf_counter() - started)
+    def parse(self, body: bytes) -> Reply:
+        """{"choices": [{"message": {"content": "..."}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 9, "completion_tokens": 12}}"""
+        data = load_object(body)
+        if "error" in data:
+            raise BadStatus(f"model server error: {error_message(data)}", 200)
+        choices = data.get("choices")
+        if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+            raise BadReply("reply has no choices")
+        message = choices[0].get("message")
+        content = message.get("content") if isinstance(message, dict) else None
+        reply = Reply(complete=True)
+        if isinstance(content, str):
+            reply.add(content)
+        reply.stop = choices[0].get("finish_reason")
+        _usage(reply, data.get("usage"))
+        return reply
 
-    async def aclose(self) -> None:
-        await self._client.aclose()
+    def feed(self, reply: Reply, event: Event) -> None:
+        """data: {"choices": [{"index": 0, "delta": {"content": "..."}, "finish_reason": null}]}
+        ... data: {"choices": [], "usage": {...}}   data: [DONE]"""
+        if event.data.strip() == "[DONE]":
+            reply.complete = True
+            return
+        chunk = load_object(event.data, "a streamed chunk")
+        if "error" in chunk:
+            raise BadStatus(f"model server error mid-stream: {error_message(chunk)}", 200)
+        choices = chunk.get("choices") or []
+        for choice in choices[:1] if isinstance(choices, list) else ():
+            if not isinstance(choice, dict) or choice.get("index", 0) != 0:
+                continue
+            delta = choice.get("delta")
+            content = delta.get("content") if isinstance(delta, dict) else None
+            if isinstance(content, str):
+                reply.add(content)
+            if choice.get("finish_reason"):
+                reply.stop = choice["finish_reason"]
+        _usage(reply, chunk.get("usage"))
 
 
-def parse_chat_completion(body: bytes, seconds: float = 0.0) -> Completion:
-    """The first choice's text and the usage, from a chat.completion JSON body.
-
-    {"choices": [{"index": 0, "message": {"role": "assistant", "content": "..."},
-      "finish_reason": "stop"}], "usage": {"prompt_tokens": 9, "completion_tokens": 12}}
-    """
-    try:
-        data = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise BadReply(f"reply is not JSON: {exc}") from None
-    if not isinstance(data, dict):
-        raise BadReply("reply is not a JSON object")
-    if "error" in data:
-        raise BadStatus(f"model server error: {error_message(data)}", 200)
-    choices = data.get("choices")
-    if not isinstance(choices, list) or not choices:
-        raise BadReply("reply has no choices")
-    message = choices[0].get("message") if isinstance(choices[0], dict) else None
-    content = message.get("content") if isinstance(message, dict) else None
-    if not isinstance(content, str) or not content.strip():
-        raise BadReply("reply has no text")
-    usage = data.get("usage") if isinstance(data.get("usage"), dict) else {}
-    return Completion(
-        text=content,
-        input_tokens=int(usage.get("prompt_tokens") or 0),
-        output_tokens=int(usage.get("completion_tokens") or 0),
-        seconds=seconds,
-    )
+def _usage(reply: Reply, usage: object) -> None:
+    if isinstance(usage, dict):
+        reply.input_tokens = tokens(usage.get("prompt_tokens"))
+        reply.output_tokens = tokens(usage.get("completion_tokens"))

@@ -2,18 +2,35 @@
 
 Every directory is recreated and every file is a symlink to the real one,
 except the candidate's file, which is written for real. The copies live in a
-private directory (mode 0700) that is removed when the copy is done with.
+private directory (mode 0700, named after this process: see
+`fixloop.verifiers.private`) that is removed when the copy is done with, or at
+the next start if this process dies first.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
-SKIP = {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache",
-        ".pytest_cache", ".ruff_cache", ".tox", ".nox", "build", "dist"}
+from fixloop.verifiers.private import owner, private_dir
+
+SKIP = {
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".tox",
+    ".nox",
+    "build",
+    "dist",
+}
 MAX_FILES = 20_000
 
 
@@ -21,10 +38,20 @@ class ShadowError(Exception):
     """The workspace cannot be mirrored (too large, unreadable)."""
 
 
-def _mirror(root: Path, target: Path) -> None:
+def _mirror(root: Path, target: Path, base: Path) -> None:
     count = 0
+    # The temporary folder may sit inside the workspace (TMPDIR=./tmp, a workspace at ~ or /):
+    # the mirror must not walk into itself, nor into another fixloop's private folders.
+    own = os.path.realpath(base)
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if d not in SKIP and not d.endswith(".egg-info")]
+        dirs[:] = [
+            d
+            for d in dirs
+            if d not in SKIP
+            and not d.endswith(".egg-info")
+            and owner(d) is None
+            and os.path.realpath(os.path.join(folder, d)) != own
+        ]
         relative = Path(folder).relative_to(root)
         (target / relative).mkdir(exist_ok=True)
         for name in files:
@@ -40,11 +67,11 @@ def make_shadow_tree(root: Path, path: Path, text: str) -> Path:
     Blocking (it walks the tree): call it from a worker thread. Remove the
     mirror with `remove_shadow_tree`.
     """
-    base = Path(tempfile.mkdtemp(prefix="fixloop-shadow-"))  # mkdtemp makes it 0700
+    base = private_dir("shadow")
     try:
         mirror = base / (root.name or "root")
         mirror.mkdir()
-        _mirror(root, mirror)
+        _mirror(root, mirror, base)
         destination = mirror / path.relative_to(root)
         destination.parent.mkdir(parents=True, exist_ok=True)
         if destination.is_symlink() or destination.exists():

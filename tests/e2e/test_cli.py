@@ -94,15 +94,16 @@ def test_fix_apply_merges_fixes_for_several_diagnostics(tmp_path, model_server):
     assert (tmp_path / "app.py").read_text() == text.replace("import os\n", "import pathlib\n")
 
 
-def test_without_a_model_the_message_says_how_to_configure_one(tmp_path, monkeypatch):
-    # With fixloop[local] installed the local model would stand in: switch it off.
-    monkeypatch.setenv("FIXLOOP_LOCAL_MODEL", "off")
+@pytest.mark.badinput
+def test_without_a_model_the_message_says_how_to_configure_one(tmp_path):
+    # tests/conftest.py switches the local model off (FIXLOOP_LOCAL_MODEL=off) for this test.
     (tmp_path / "app.py").write_text(BROKEN)
     run = fixloop("fix", "app.py", cwd=tmp_path)
     assert run.returncode == 2 and "[models.fast]" in run.stderr
     assert 'pip install "fixloop[local]"' in run.stderr
 
 
+@pytest.mark.badinput
 def test_a_bad_config_key_names_the_key_and_the_file(tmp_path):
     (tmp_path / "app.py").write_text(BROKEN)
     (tmp_path / ".fixloop.toml").write_text("[budget]\nattempt = 3\n")

@@ -117,9 +117,20 @@ def test_stats_escalate_cancel_and_retry_commands(project, model_server):
     """:FixloopEscalate warns on a server without escalation, :FixloopStats shows the
     figures, :FixloopCancel stops a running loop (the server then offers a retry) and
     :FixloopRetry starts it again, up to a fix the user applies."""
-    model_server.script(Hang(), Text(FIX))
+    arrived = project / ".model-request-arrived"
+
+    def hang_the_first(request):
+        # The script cancels only once the request has really reached the model: a loop
+        # shows "attempt 1" before its reservation and request go out.
+        if not arrived.exists():
+            arrived.touch()
+            return Hang()
+        return None
+
+    model_server.responder = hang_the_first
+    model_server.script(Text(FIX))
     app = broken_file(project)
-    run = run_nvim("commands.lua", project, app)
+    run = run_nvim("commands.lua", project, app, FIXLOOP_TEST_ARRIVED=str(arrived))
     assert run.code == 0, run.log
     assert model_server.wait_for_disconnects(1) >= 1  # the hung request was abandoned
     assert len(model_server.requests) == 2

@@ -11,7 +11,7 @@ from fixloop.engine.checks import run_checks
 from fixloop.engine.loop import FixLoop, LoopLimits
 from fixloop.engine.values import LoopStatus, Outcome, Snapshot
 from fixloop.providers import make_provider
-from fixloop.shadow.edits import LineEdit
+from fixloop.shadow.edits import LineEdit, apply_line_edit
 from fixloop.verifiers import make_verifiers
 
 BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
@@ -83,7 +83,7 @@ async def test_verifier_failures_are_fed_back(tmp_path, model_server):
 async def test_unusable_replies_and_http_errors_are_failed_attempts(tmp_path, model_server):
     model_server.script(
         Raw(200, b"{not json"),
-        Error(500, message="upstream broke"),
+        Error(400, message="upstream broke"),  # not retried: a 5xx would be (tests/engine/test_faults.py)
         Text("I think you should import pathlib."),
         Text(REAL_FIX),
     )
@@ -132,3 +132,61 @@ async def test_the_prompt_carries_the_diagnostic_and_the_window(tmp_path, model_
     assert "F821" in request.prompt_text and "Undefined name `pathlib`" in request.prompt_text
     assert "return pathlib.Path('.')" in request.prompt_text
     assert request.body["model"] == "scripted"
+
+
+async def test_credentials_in_the_window_never_reach_the_model(tmp_path, model_server):
+    key = "sk-ant-api03-" + "Zx9" * 12
+    text = f'import sys\n\nCLIENT_KEY = "{key}"\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path(CLIENT_KEY)\n'
+    # The model echoes the masked line back in its SEARCH block: the fix must still apply.
+    model_server.responder = lambda request: Text(
+        search_replace("import sys", "import sys\nimport pathlib")
+        if "<fixloop-secret-1>" in request.prompt_text
+        else "the key leaked"
+    )
+    loop = await make_loop(tmp_path, model_server, text=text)
+    result = await loop.run()
+    assert result.status is LoopStatus.FIXED
+    assert all(key not in r.prompt_text for r in model_server.requests)
+
+
+async def test_a_reply_that_quotes_the_masked_secret_gets_it_back(tmp_path, model_server):
+    key = "ghp_" + "A1" * 18
+    text = f'import sys\n\n\ndef main():\n    token = "{key}" + sys.argv[0]\n    return pathlib.Path(token)\n'
+    model_server.script(Text(search_replace(
+        '    token = "<fixloop-secret-1>" + sys.argv[0]\n    return pathlib.Path(token)',
+        '    token = "<fixloop-secret-1>" + sys.argv[0]\n    import pathlib\n    return pathlib.Path(token)',
+    )))
+    result = await (await make_loop(tmp_path, model_server, text=text)).run()
+    assert result.status is LoopStatus.FIXED, result.attempts
+    (edit,) = result.fix.edits()
+    fixed = apply_line_edit(text, edit)
+    assert f'token = "{key}"' in fixed and "<fixloop-secret" not in fixed
+    assert "    import pathlib\n" in fixed
+
+
+async def test_a_candidate_differing_only_in_whitespace_is_judged_once(tmp_path, model_server):
+    wrong = search_replace("import sys", "import sys\nimport pathlb")
+    model_server.script(
+        Text(wrong),
+        Text(search_replace("import sys", "import  sys \nimport   pathlb")),  # the same, spaced
+        Text(REAL_FIX),
+    )
+    result = await (await make_loop(tmp_path, model_server)).run()
+    assert result.status is LoopStatus.FIXED
+    first, second, third = result.attempts
+    assert first.outcome is Outcome.FAILED and first.verify_seconds > 0
+    assert second.outcome is Outcome.DUPLICATE and "attempt 1" in second.reason
+    assert second.verify_seconds == 0  # no verifier ran for it
+    assert third.outcome is Outcome.VERIFIED
+    assert result.failures == {"ruff": 1, "duplicate": 1}
+
+
+async def test_losers_still_streaming_are_cut_off_when_one_verifies(tmp_path, model_server):
+    slow = Text(search_replace("import sys", "import sys\n" + "# thinking\n" * 200), tokens_per_second=20)
+    model_server.script(slow, slow, Text(REAL_FIX, delay=0.3))
+    loop = await make_loop(tmp_path, model_server, attempts=3, parallel=3)
+    assert loop.model.stream
+    with anyio.fail_after(15):
+        result = await loop.run()
+        assert result.status is LoopStatus.FIXED and len(result.attempts) == 1
+        await model_server.await_disconnects(2)  # both streams were dropped mid-way

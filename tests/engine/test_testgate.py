@@ -48,6 +48,7 @@ async def test_a_command_that_fails_on_the_original_cannot_judge(tmp_path):
     assert (await gate.check(snapshot, "x = 1\n")).passed
 
 
+@pytest.mark.fault
 async def test_a_hanging_test_command_is_a_failure_not_a_pass(tmp_path):
     snapshot = workspace(tmp_path)
     gate = TestGate((sys.executable, "-c", "import time, sys; time.sleep(0 if 'x = 1' in open('mod.py').read() else 30)"), timeout=2)
@@ -71,6 +72,7 @@ def test_junit_failures_are_read():
     assert failed_tests(xml) == {"tests.test_mod::test_b", "::tests.test_c"}
 
 
+@pytest.mark.trust
 @pytest.mark.e2e
 def test_fix_with_trust_runs_the_tests_and_refuses_a_behaviour_change(tmp_path, model_server):
     import subprocess

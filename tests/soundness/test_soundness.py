@@ -20,8 +20,7 @@ from fixloop.engine.checks import run_checks
 from fixloop.engine.gate import verify
 from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Snapshot
-from fixloop.engine.window import assemble, make_window
-from fixloop.shadow.edits import split_lines
+from fixloop.engine.window import make_window
 from fixloop.verifiers import Finding, Span, make_verifiers
 
 CORPUS = [json.loads(line) for line in (Path(__file__).parent / "corpus.jsonl").read_text().splitlines()]

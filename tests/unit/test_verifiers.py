@@ -30,6 +30,7 @@ def test_ruff_syntax_errors_keep_their_code():
     assert finding.span == Span(1, 0, 1, 0)
 
 
+@pytest.mark.fault
 def test_ruff_output_that_is_not_json_is_a_verifier_error():
     with pytest.raises(VerifierError, match="not JSON"):
         parse_ruff_json(b"error: something broke")
@@ -68,6 +69,7 @@ async def test_a_project_ruff_config_is_honoured(tmp_path):
     assert [f.code for f in findings] == ["E711"]
 
 
+@pytest.mark.fault
 async def test_a_missing_tool_is_a_clear_error(tmp_path):
     with pytest.raises(VerifierError, match="not found"):
         await Ruff(binary=str(tmp_path / "no-ruff")).check(CheckRequest("x = 1\n", tmp_path / "a.py", tmp_path))
@@ -81,6 +83,7 @@ def _alive(pid: int) -> bool:
     return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
 
 
+@pytest.mark.fault
 async def test_a_hanging_tool_is_killed_with_its_group(tmp_path):
     pidfile = tmp_path / "child.pid"
     with anyio.fail_after(10):
@@ -91,6 +94,7 @@ async def test_a_hanging_tool_is_killed_with_its_group(tmp_path):
             await anyio.sleep(0.01)
 
 
+@pytest.mark.fault
 async def test_a_flooding_tool_is_stopped():
     with anyio.fail_after(10):
         with pytest.raises(VerifierError, match="more than"):

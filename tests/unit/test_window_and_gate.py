@@ -1,7 +1,11 @@
 """Windows, candidate assembly and the gate's judgement, as pure functions."""
 
+from pathlib import Path
+
 from fixloop.engine.gate import judge
-from fixloop.engine.window import Region, assemble, make_window
+from fixloop.engine.prompt import ReplyFormat, build_request
+from fixloop.engine.values import Snapshot
+from fixloop.engine.window import Region, assemble, make_window, whole_file
 from fixloop.shadow.edits import apply_line_edit
 from fixloop.verifiers.base import Finding, Span
 
@@ -73,3 +77,18 @@ def test_after_a_syntax_error_hidden_findings_elsewhere_do_not_count():
     assert judge("python", (target,), (later,), target, ((3, 4),)) is None  # the next error
     nearby = Finding("python", "SyntaxError", "expected an indented block", Span(4, 0, 4, 1))
     assert "new diagnostic" in judge("python", (target,), (nearby,), target, ((3, 4),))
+
+
+def test_the_whole_file_format_asks_for_one_fenced_block_over_the_whole_file():
+    text = "import os\n\n\ndef f():\n    return pritn(1)\n"
+    window = whole_file(text)
+    assert [(r.start, r.end) for r in window.regions] == [(0, 5)]
+    snapshot = Snapshot("file:///a.py", 0, text, Path("/a.py"), Path("/"))
+    finding = Finding("ruff", "F821", "Undefined name `pritn`", Span(4, 11, 4, 16))
+    whole = build_request(snapshot, finding, window, [], max_tokens=4096, temperature=0.2,
+                          reply_format=ReplyFormat.WHOLE)
+    edits = build_request(snapshot, finding, window, [], max_tokens=1024, temperature=0.2)
+    assert "one fenced code block" in whole.system and "SEARCH" not in whole.system
+    assert "SEARCH/REPLACE" in edits.system  # the default is unchanged
+    assert "Editable region (lines 1-5;" in whole.messages[0].content
+    assert "Context" not in whole.messages[0].content

@@ -3,7 +3,8 @@
 `LocalModels` is what the toolbox holds: it says which local model stands in
 for a tier when no model is configured, makes the provider for a
 `protocol = "local"` model, and stops the children in `aclose()`. Requests go
-over HTTP through the ordinary OpenAI provider, pointed at the child.
+over HTTP through the ordinary provider (`HttpProvider`, OpenAI dialect), pointed
+at the child, without its retries and rests: the child's crashes are counted here.
 """
 
 from __future__ import annotations
@@ -14,7 +15,17 @@ from pathlib import Path
 
 import anyio
 from fixloop.config import ModelSettings
-from fixloop.providers.base import ChatRequest, Completion, FatalProviderError, Unreachable
+from fixloop.providers.base import (
+    ChatRequest,
+    Completion,
+    FatalProviderError,
+    Health,
+    HealthState,
+    Meter,
+    ProviderError,
+    Unreachable,
+)
+from fixloop.providers.client import HttpProvider
 from fixloop.providers.local.process import LocalProcess, describe_exit
 from fixloop.providers.local.weights import (
     BUILD_FLAGS,
@@ -27,10 +38,14 @@ from fixloop.providers.local.weights import (
     ensure_weights,
     part_paths,
 )
-from fixloop.providers.openai import OpenAIProvider
+from fixloop.providers.openai import OpenAIDialect
+from fixloop.providers.retry import RetryPolicy
 
 CACHE_ENV = "FIXLOOP_CACHE_DIR"  # where assembled models and the children's logs go
 SWITCH_ENV = "FIXLOOP_LOCAL_MODEL"  # "off": never stand in for a missing [models] table
+# No retries (a crashed child is restarted by the next attempt, not by the same one)
+# and no rests: a small model's bad replies say nothing about the child's health.
+POLICY = RetryPolicy(retries=0, failures_to_rest=1 << 30)
 INSTALL = f'CMAKE_ARGS="{BUILD_FLAGS}" python3 -m pip install "fixloop[local]"'
 
 
@@ -58,7 +73,8 @@ def local_settings(model: LocalModel) -> ModelSettings:
         max_tokens=256,  # a small region rewritten; bounds a rambling reply (4-14 tok/s here)
         temperature=0.7,  # attempts on one prompt should differ
         timeout=120.0,
-        reply_format="rewrite",  # the 0.5B model copes with a code block, not SEARCH/REPLACE
+        stream=False,  # the child answers in JSON; a client gone stops it at its next token
+        reply_format="whole",  # the 0.5B model copes with a code block, not SEARCH/REPLACE
     )
 
 
@@ -74,51 +90,64 @@ class LocalProvider:
         self.process = process
         self._settings = settings
         self._busy = busy
-        self._client: _ThreadedClient | None = None
+        self._dialect = _ThreadedDialect()
+        self._client: HttpProvider | None = None
+        self._closing: list[HttpProvider] = []  # clients of children gone, closed in aclose()
+        self._base_url = ""
 
-    async def _client_for(self, base_url: str) -> _ThreadedClient:
+    def health(self) -> Health:
+        return Health(HealthState.UP)  # a child that keeps crashing is a FatalProviderError
+
+    def _client_for(self, base_url: str) -> HttpProvider:
         """The HTTP client for the child at `base_url` (a restarted child has a new port)."""
-        if self._client is not None and self._client.base_url != base_url:
-            await self._client.aclose()
-            self._client = None
-        if self._client is None:
-            self._client = _ThreadedClient(
-                base_url=base_url, model=self.name, api_key=None, timeout=self._settings.timeout
+        if self._client is None or self._base_url != base_url:
+            old, self._client = self._client, None
+            if old is not None:
+                self._closing.append(old)
+            self._client = HttpProvider(
+                dialect=self._dialect,
+                base_url=base_url,
+                model=self.name,
+                api_key=None,
+                timeout=self._settings.timeout,
+                stream=self._settings.stream,
+                policy=POLICY,
             )
+            self._base_url = base_url
         return self._client
 
-    async def complete(self, request: ChatRequest) -> Completion:
+    async def complete(self, request: ChatRequest, meter: Meter | None = None) -> Completion:
         async with self.process.turn:
             base_url = await self.process.ensure()
-            client = await self._client_for(base_url)
+            client = self._client_for(base_url)
             # Fewer threads while verifiers run: they share the cores (see threads_for).
-            client.threads = max(1, self.process.threads - self._busy())
+            self._dialect.threads = max(1, self.process.threads - self._busy())
             try:
-                completion = await client.complete(request)
-            except Unreachable as exc:
+                completion = await client.complete(request, meter)
+            except FatalProviderError:
+                raise
+            except ProviderError as exc:
                 why = await self.process.after_failure()
                 if why:
-                    raise Unreachable(f"{why}; it is started again for the next attempt") from None
-                raise exc
+                    raise Unreachable(f"{why}; it is started again for the next attempt") from exc
+                raise
             self.process.answered()
             return completion
 
     async def aclose(self) -> None:
-        if self._client is not None:
-            await self._client.aclose()
+        clients = [*self._closing, *([self._client] if self._client is not None else [])]
+        self._closing, self._client = [], None
+        for client in clients:
+            await client.aclose()
 
 
-class _ThreadedClient(OpenAIProvider):
-    """The OpenAI provider, also telling the child how many threads to decode with."""
+class _ThreadedDialect(OpenAIDialect):
+    """OpenAI chat completions, also telling the child how many threads to decode with."""
 
     threads = 1
 
-    def __init__(self, *, base_url: str, **kwargs) -> None:
-        super().__init__(base_url=base_url, **kwargs)
-        self.base_url = base_url
-
-    def body(self, request: ChatRequest) -> dict:
-        return {**super().body(request), "n_threads": self.threads}
+    def body(self, model: str, request: ChatRequest, stream: bool) -> dict:
+        return {**super().body(model, request, stream), "n_threads": self.threads}
 
 
 class LocalModels:
@@ -138,6 +167,7 @@ class LocalModels:
         self.threads = threads_for(cores or _cores())
         self._processes: dict[str, LocalProcess] = {}
         self._providers: list[LocalProvider] = []
+        self._found: dict[str, bool] = {}
 
     @property
     def cache_dir(self) -> Path:
@@ -155,12 +185,18 @@ class LocalModels:
         """
         if self._env.get(SWITCH_ENV, "").lower() == "off":
             return None
-        small, large = self._installed(SMALL), self._installed(LARGE)
+        small, large = self._has(SMALL), self._has(LARGE)
         if tier == "fast" and (small or large):
             return local_settings(SMALL if small else LARGE)
         if tier == "frontier" and small and large:
             return local_settings(LARGE)
         return None
+
+    def _has(self, model: LocalModel) -> bool:
+        """Whether a model's parts are installed, looked up once (settings are read often)."""
+        if model.name not in self._found:
+            self._found[model.name] = self._installed(model)
+        return self._found[model.name]
 
     def provider(self, settings: ModelSettings) -> LocalProvider:
         """The provider for a `protocol = "local"` tier; FatalProviderError for an unknown model."""

@@ -115,7 +115,9 @@ class LocalProcess:
         process = self._process
         if process is None:
             return ""
-        with anyio.move_on_after(2):
+        if process.returncode is None and await self._healthy():
+            return ""  # the reply was bad, not the child: no waiting
+        with anyio.move_on_after(2):  # a killed child is reaped in a moment
             await process.wait()
         if process.returncode is not None:
             self._crashes += 1
@@ -125,14 +127,12 @@ class LocalProcess:
                 if self._process is process:
                     await self._stop()
             return f"the local model process {why}"
-        if not await self._healthy():
-            log.warning("the local model %s does not answer; restarting it", self.model.name)
-            async with self._lock:
-                if self._process is process:
-                    await self._stop()
-            self._crashes += 1
-            return "the local model process stopped answering"
-        return ""
+        log.warning("the local model %s does not answer; restarting it", self.model.name)
+        async with self._lock:
+            if self._process is process:
+                await self._stop()
+        self._crashes += 1
+        return "the local model process stopped answering"
 
     async def _healthy(self) -> bool:
         try:

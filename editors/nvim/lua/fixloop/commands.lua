@@ -108,7 +108,7 @@ end
 function M.escalate()
   on_finding('fixloop.escalate', function(ok, name)
     if ok == false then
-      return ('%s was not escalated (it is no longer tracked, or the budget is spent)'):format(name), WARN
+      return ('%s was not escalated (the server says why: no frontier model, the budget, or it is gone)'):format(name), WARN
     end
     return ('escalating %s to the frontier model'):format(name)
   end)

@@ -1,0 +1,13 @@
+"""From pydoc.py: allmethods."""
+import inspect
+
+
+def allmethods(cl):
+    methods = {}
+    for key, value in inspect.getmembers(cl, inspect.isroutine):
+        methods[key] = 1
+    for base in cl.__bases__:
+        methods.update(allmethods(base)) # all your base are belong to us
+    for key in methods.keys():
+        mehtods[key] = getattr(cl, key)
+    return methods

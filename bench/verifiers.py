@@ -1,0 +1,278 @@
+"""Verifier speed: fixloop's verifiers against the bare tools, side by side in one run.
+
+    .venv/bin/python bench/verifiers.py [--runs 15] [--only ruff,mypy,pyright]
+
+Each section runs the contenders in turn within every round (so load on the
+machine hits them alike), a fresh candidate text per run (no cache helps),
+and prints medians and the ratio to the bare tool.
+
+- ruff: `Ruff().check` (the buffer on stdin) vs bare `ruff check --stdin-filename F -`.
+- mypy: `Mypy().check` (warm worker, --shadow-file) vs bare `mypy --shadow-file` with a
+  warm cache; and cold: a new `Mypy()` vs bare mypy with an empty cache. Two projects:
+  a small generated one and fixloop's own `server/` (which imports pygls, lsprotocol, anyio, httpx).
+- pyright: `Pyright().check` (warm language server) vs the bare language server exchange
+  (didOpen, pull, didClose) vs the bare CLI `pyright --outputjson` on the file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import anyio
+
+from fixloop.verifiers.base import CheckRequest
+from fixloop.verifiers.mypy import Mypy
+from fixloop.verifiers.pyright import Pyright, find_pyright, virtual_path
+from fixloop.verifiers.ruff import Ruff, ruff_binary
+
+REPO = Path(__file__).resolve().parent.parent
+SMALL = {
+    "pkg/__init__.py": "",
+    "pkg/shapes.py": "from dataclasses import dataclass\n\n\n@dataclass\nclass Point:\n    x: int\n    y: int\n",
+    "pkg/geometry.py": "from pkg.shapes import Point\n\n\ndef norm(p: Point) -> int:\n    return abs(p.x) + abs(p.y)\n",
+    "pkg/io.py": "import json\n\nfrom pkg.shapes import Point\n\n\ndef load(text: str) -> list[Point]:\n"
+    "    return [Point(**item) for item in json.loads(text)]\n",
+    "pkg/app.py": "from pkg.geometry import norm\nfrom pkg.io import load\n\n\ndef total(text: str) -> int:\n"
+    "    return sum(norm(p) for p in load(text))\n\n\ndef label(text: str) -> str:\n    return total(text)\n",
+}
+
+
+def candidate(text: str, n: int) -> str:
+    """A different text each run, as a new candidate is."""
+    return text + f"\n\ndef _candidate_{n}() -> int:\n    return {n}\n"
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def report(title: str, rows: list[tuple[str, list[float]]], base: str) -> None:
+    base_median = median(dict(rows)[base])
+    print(f"\n{title}")
+    print(f"  {'':52} {'median':>9} {'ratio':>7}  runs")
+    for label, values in rows:
+        ratio = median(values) / base_median
+        print(f"  {label:52} {median(values) * 1000:7.1f} ms {ratio:6.2f}x  {len(values)}")
+
+
+def make_project(files: dict[str, str]) -> Path:
+    root = Path(tempfile.mkdtemp(prefix="fixloop-bench-"))
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def timed_run(argv: list[str], cwd: Path, stdin: bytes = b"") -> float:
+    started = time.perf_counter()
+    subprocess.run(argv, cwd=cwd, input=stdin, capture_output=True, check=False)
+    return time.perf_counter() - started
+
+
+async def timed_check(verifier, request: CheckRequest) -> float:
+    started = time.perf_counter()
+    await verifier.check(request)
+    return time.perf_counter() - started
+
+
+# -- ruff ----------------------------------------------------------------------------------
+
+
+async def bench_ruff(runs: int) -> None:
+    root = make_project({})
+    path = root / "scheduler.py"
+    text = (REPO / "server" / "engine" / "scheduler.py").read_text()
+    path.write_text(text)
+    ruff = Ruff()
+    bare, ours = [], []
+    for n in range(runs + 1):
+        source = candidate(text, n)
+        argv = [
+            ruff_binary(),
+            "check",
+            "--output-format",
+            "json",
+            "--stdin-filename",
+            str(path),
+            "-",
+        ]
+        b = await anyio.to_thread.run_sync(timed_run, argv, root, source.encode())
+        o = await timed_check(ruff, CheckRequest(source, path, root))
+        if n:  # the first round warms the file system cache
+            bare.append(b)
+            ours.append(o)
+    report(
+        f"ruff: one candidate of {path.name} ({len(text.splitlines())} lines)",
+        [("bare ruff check --stdin-filename (subprocess)", bare), ("fixloop Ruff().check", ours)],
+        "bare ruff check --stdin-filename (subprocess)",
+    )
+    shutil.rmtree(root)
+
+
+# -- mypy ----------------------------------------------------------------------------------
+
+
+def mypy_argv(cache: Path, real: Path, shadow: Path) -> list[str]:
+    mypy = str(Path(sys.executable).with_name("mypy"))
+    return [
+        mypy,
+        "-O",
+        "json",
+        "--cache-dir",
+        str(cache),
+        "--shadow-file",
+        str(real),
+        str(shadow),
+        str(real),
+    ]
+
+
+async def bench_mypy(runs: int, name: str, root: Path, target: Path, cold_runs: int) -> None:
+    text = target.read_text()
+    work = Path(tempfile.mkdtemp(prefix="fixloop-bench-mypy-"))
+    shadow = work / "shadow.py"
+    warm_cache = work / "warm"
+    shadow.write_text(text)
+    await anyio.to_thread.run_sync(
+        timed_run, mypy_argv(warm_cache, target, shadow), root
+    )  # warm it
+    mypy = Mypy(workers=1)
+    await mypy.check(CheckRequest(text, target, root))  # warm the worker and its cache
+    bare, ours = [], []
+    for n in range(runs):
+        source = candidate(text, n)
+        shadow.write_text(source)
+        bare.append(
+            await anyio.to_thread.run_sync(timed_run, mypy_argv(warm_cache, target, shadow), root)
+        )
+        ours.append(await timed_check(mypy, CheckRequest(source, target, root)))
+    await mypy.aclose()
+    bare_cold, ours_cold = [], []
+    for n in range(cold_runs):
+        source = candidate(text, 1000 + n)
+        shadow.write_text(source)
+        cache = work / f"cold-{n}"
+        bare_cold.append(
+            await anyio.to_thread.run_sync(timed_run, mypy_argv(cache, target, shadow), root)
+        )
+        fresh = Mypy(workers=1)
+        ours_cold.append(await timed_check(fresh, CheckRequest(source, target, root)))
+        await fresh.aclose()
+    report(
+        f"mypy, {name}: one candidate of {target.relative_to(root)}",
+        [
+            ("bare mypy --shadow-file, warm cache", bare),
+            ("fixloop Mypy().check, warm", ours),
+            ("bare mypy --shadow-file, empty cache (cold)", bare_cold),
+            ("fixloop Mypy().check, first check (cold)", ours_cold),
+        ],
+        "bare mypy --shadow-file, warm cache",
+    )
+    print(f"  cold ratio (fixloop / bare): {median(ours_cold) / median(bare_cold):.2f}x")
+    shutil.rmtree(work)
+
+
+# -- pyright -------------------------------------------------------------------------------
+
+
+async def bench_pyright(runs: int) -> None:
+    root = make_project(SMALL)
+    target = root / "pkg" / "app.py"
+    text = target.read_text()
+    install = find_pyright(root)
+    cli_root = make_project(SMALL)  # the CLI reads the file from disk: its own copy
+    cli_target = cli_root / "pkg" / "app.py"
+    cli = [
+        str(install.node),
+        str(install.script.with_name("index.js")),
+        "--outputjson",
+        str(cli_target),
+    ]
+    ours = Pyright()
+    await ours.check(CheckRequest(text, target, root))  # start and warm it
+    # The same server process driven without fixloop's layer (watch, parse): the bare exchange.
+    session = await ours._server(root).ensure(60)
+    uri = virtual_path(target).as_uri()
+
+    async def bare_exchange(source: str, version: int) -> float:
+        started = time.perf_counter()
+        async with session.lock:
+            await session.notify(
+                "textDocument/didOpen",
+                {
+                    "textDocument": {
+                        "uri": uri,
+                        "languageId": "python",
+                        "version": version,
+                        "text": source,
+                    }
+                },
+            )
+            await session.request("textDocument/diagnostic", {"textDocument": {"uri": uri}})
+            await session.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        return time.perf_counter() - started
+
+    await bare_exchange(text, 1)
+    bare_cli, bare_ls, mine = [], [], []
+    for n in range(runs):
+        source = candidate(text, n)
+        cli_target.write_text(source)
+        bare_cli.append(await anyio.to_thread.run_sync(timed_run, cli, cli_root))
+        if n % 2:  # alternate who goes first: the server may still be busy after the other
+            bare_ls.append(await bare_exchange(source, 1000 + n))
+            mine.append(await timed_check(ours, CheckRequest(source, target, root)))
+        else:
+            mine.append(await timed_check(ours, CheckRequest(source, target, root)))
+            bare_ls.append(await bare_exchange(source + "\n", 1000 + n))
+    await ours.aclose()
+    report(
+        f"pyright {install.version}: one candidate of pkg/app.py (small project)",
+        [
+            ("bare language server: didOpen + pull + didClose", bare_ls),
+            ("fixloop Pyright().check (warm language server)", mine),
+            ("bare CLI: pyright --outputjson FILE", bare_cli),
+        ],
+        "bare language server: didOpen + pull + didClose",
+    )
+    print(f"  fixloop / bare CLI: {median(mine) / median(bare_cli):.3f}x")
+    shutil.rmtree(root)
+    shutil.rmtree(cli_root)
+
+
+async def main(runs: int, only: set[str]) -> None:
+    print(f"python {sys.version.split()[0]}, {runs} runs per contender, rounds interleaved")
+    if "ruff" in only:
+        await bench_ruff(runs)
+    if "mypy" in only:
+        small = make_project(SMALL)
+        await bench_mypy(
+            runs, "small project (5 modules)", small, small / "pkg" / "app.py", cold_runs=3
+        )
+        shutil.rmtree(small)
+        own = make_project({})
+        shutil.copytree(REPO / "server", own / "fixloop")
+        await bench_mypy(
+            max(5, runs // 2),
+            "fixloop's server/ (+ pygls, lsprotocol, anyio, httpx)",
+            own,
+            own / "fixloop" / "engine" / "loop.py",
+            cold_runs=2,
+        )
+        shutil.rmtree(own)
+    if "pyright" in only:
+        await bench_pyright(runs)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--only", default="ruff,mypy,pyright")
+    args = parser.parse_args()
+    anyio.run(main, args.runs, set(args.only.split(",")))

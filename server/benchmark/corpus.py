@@ -1,0 +1,163 @@
+"""The loop corpus: one folder per case, checked on load.
+
+    017-misspell/
+      before/module.py   the file with the diagnostic
+      after/module.py    the ground truth
+      case.toml          file, verifier, code, line (1-based); kind, source (how it was made)
+
+A case is good when the verifiers report exactly that diagnostic on `before`
+(and nothing else), nothing on `after`, and the anti-cheat policy lets the
+ground truth through (a case no honest fix can pass measures nothing).
+"""
+
+from __future__ import annotations
+
+import random
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import anyio
+from fixloop.engine import anticheat
+from fixloop.engine.checks import run_checks
+from fixloop.engine.values import Snapshot
+from fixloop.engine.window import make_window
+from fixloop.verifiers import Verifier
+from fixloop.verifiers.base import Finding
+
+REQUIRED = {"file": str, "verifier": str, "code": str, "line": int}
+BASE_VERIFIERS = ("python", "ruff")  # every case's gate starts with these, cheapest first
+
+
+class CorpusError(Exception):
+    """A corpus that cannot be read at all."""
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    """One corpus case as written on disk."""
+
+    id: str  # the folder's name
+    file: str  # relative path of the file inside before/ and after/
+    verifier: str
+    code: str
+    line: int  # 1-based
+    kind: str
+    source: str
+    before: str
+    after: str
+
+    @property
+    def verifiers(self) -> tuple[str, ...]:
+        """The gate for this case: python and ruff, then the case's own verifier."""
+        extra = () if self.verifier in BASE_VERIFIERS else (self.verifier,)
+        return (*BASE_VERIFIERS, *extra)
+
+
+@dataclass(frozen=True, slots=True)
+class ReadyCase:
+    """A case that passed its check, placed in the benchmark's workspace."""
+
+    case: Case
+    snapshot: Snapshot  # `before`, written at snapshot.path
+    finding: Finding  # the diagnostic to fix
+    baseline: tuple[Finding, ...]  # everything the verifiers report on `before`
+
+
+def read_case(folder: Path) -> Case:
+    """One case folder; CorpusError saying what is wrong with it."""
+    meta = folder / "case.toml"
+    try:
+        table = tomllib.loads(meta.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise CorpusError(f"{meta}: cannot be read: {exc.strerror}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CorpusError(f"{meta}: not valid TOML: {exc}") from None
+    for key, kind in REQUIRED.items():
+        if not isinstance(table.get(key), kind) or isinstance(table.get(key), bool):
+            raise CorpusError(
+                f"{meta}: `{key}` must be {'an integer' if kind is int else 'a string'}"
+            )
+    texts = []
+    for side in ("before", "after"):
+        path = folder / side / table["file"]
+        try:
+            texts.append(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CorpusError(f"{path}: cannot be read: {exc}") from None
+    return Case(
+        id=folder.name,
+        file=table["file"],
+        verifier=table["verifier"],
+        code=table["code"],
+        line=table["line"],
+        kind=str(table.get("kind", "")),
+        source=str(table.get("source", "")),
+        before=texts[0],
+        after=texts[1],
+    )
+
+
+def read_corpus(corpus: Path) -> list[Case]:
+    """Every case folder under `corpus`, by name; CorpusError when one is unreadable."""
+    if not corpus.is_dir():
+        raise CorpusError(f"no corpus at {corpus}: pass --corpus DIR (a folder of case folders)")
+    folders = sorted(p for p in corpus.iterdir() if (p / "case.toml").is_file())
+    if not folders:
+        raise CorpusError(f"{corpus} has no case folders (each needs a case.toml)")
+    return [read_case(folder) for folder in folders]
+
+
+def sample(cases: list[Case], count: int | None, seed: int) -> list[Case]:
+    """`count` cases chosen by `seed`; a larger count keeps the smaller one's cases."""
+    if count is None or count >= len(cases):
+        return list(cases)
+    order = list(cases)
+    random.Random(seed).shuffle(order)
+    return sorted(order[:count], key=lambda c: c.id)
+
+
+def _describe(findings) -> str:
+    return ", ".join(f"{f.source} {f.code} at line {f.span.start_line + 1}" for f in findings)
+
+
+async def prepare(
+    case: Case, workspace: Path, verifiers: dict[str, Verifier], limiter: anyio.CapacityLimiter
+) -> ReadyCase | str:
+    """Write the case into the workspace and check it: a ReadyCase, or why it is bad."""
+    folder = workspace / "cases" / case.id
+    path = folder / case.file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(case.before, encoding="utf-8")
+    gate = tuple(verifiers[name] for name in case.verifiers)
+    before = Snapshot(path.as_uri(), 0, case.before, path, workspace)
+    checked = await run_checks(before, gate, limiter)
+    if checked.errors:  # a tool's hiccup under load is not the case's fault: once more
+        checked = await run_checks(before, gate, limiter)
+    if checked.errors:
+        return f"{case.id}: the verifiers failed on before: {'; '.join(checked.errors)}"
+    wanted = [
+        f
+        for f in checked.shown
+        if (f.source, f.code, f.span.start_line + 1) == (case.verifier, case.code, case.line)
+    ]
+    if len(wanted) != 1 or len(checked.shown) != 1:
+        said = _describe(checked.shown) or "nothing"
+        return (
+            f"{case.id}: before should raise exactly {case.verifier} {case.code} at line "
+            f"{case.line}, but the verifiers report {said}"
+        )
+    after_snapshot = Snapshot(path.as_uri(), 0, case.after, path, workspace)
+    after = await run_checks(after_snapshot, gate, limiter)
+    if after.errors:
+        after = await run_checks(after_snapshot, gate, limiter)
+    if after.errors:
+        return f"{case.id}: the verifiers failed on after: {'; '.join(after.errors)}"
+    if after.shown:
+        return f"{case.id}: after should raise nothing, but the verifiers report {_describe(after.shown)}"
+    refusal = anticheat.review(
+        case.before, case.after, wanted[0], make_window(case.before, wanted[0])
+    )
+    if refusal:
+        return f"{case.id}: the anti-cheat policy refuses the ground truth: {refusal}"
+    return ReadyCase(case, before, wanted[0], checked.findings)

@@ -1,0 +1,71 @@
+"""Escalation: when and at what estimated cost a diagnostic moves to the frontier tier."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fixloop.budget import round_up_cents, worst_case
+from fixloop.config import Settings
+from fixloop.engine.prompt import build_request, worth_telling
+from fixloop.engine.spending import prices, prompt_tokens
+from fixloop.engine.values import Attempt, LoopResult, LoopStatus, Snapshot
+from fixloop.engine.window import Window
+from fixloop.verifiers.base import Finding
+
+FRONTIER = "frontier"
+NO_FRONTIER = (
+    "fixloop has no frontier model configured: add a [models.frontier] table (protocol, "
+    "base_url, model, api_key_env) to .fixloop.toml or to [tool.fixloop] in pyproject.toml"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Offer:
+    """What escalating one diagnostic would use, and its worst-case cost."""
+
+    model: str
+    attempts: int
+    usd: float
+
+    @property
+    def title(self) -> str:
+        """`escalate to claude-sonnet-4-5 (≈ $0.05)`: rounded up, an estimate never promises less."""
+        return f"escalate to {self.model} (≈ ${round_up_cents(self.usd):.2f})"
+
+
+def offer(
+    settings: Settings,
+    snapshot: Snapshot,
+    finding: Finding,
+    window: Window,
+    failures: tuple[Attempt, ...],
+) -> Offer | None:
+    """The frontier tier's offer for a diagnostic, or None when there is no frontier model.
+
+    Its cost: the first frontier prompt's estimate × the input price plus
+    `max_tokens` × the output price, for each of `frontier_attempts`.
+    """
+    model = settings.models.get(FRONTIER)
+    if model is None:
+        return None
+    request = build_request(
+        snapshot,
+        finding,
+        window,
+        worth_telling(failures),
+        max_tokens=model.max_tokens,
+        temperature=model.temperature,
+    )
+    attempts = settings.budget.frontier_attempts
+    each = worst_case(prices(model), prompt_tokens(request), model.max_tokens)
+    return Offer(model.model, attempts, each * attempts)
+
+
+def auto_escalates(settings: Settings, tier: str, result: LoopResult) -> bool:
+    """Whether a loop's end escalates by itself: the workspace opted in and the fast tier gave up."""
+    return (
+        settings.budget.auto_escalate
+        and tier != FRONTIER
+        and FRONTIER in settings.models
+        and result.status in (LoopStatus.GAVE_UP, LoopStatus.TIMED_OUT)
+    )

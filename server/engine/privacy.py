@@ -1,0 +1,141 @@
+"""What may be sent to a model: never secret or ignored files, never a secret in a window.
+
+A file is kept from every model when its name looks like a secret (`.env`,
+keys, certificates), when `.gitignore` or the `files.exclude` setting matches
+it, or when it is larger than `files.max_bytes`. Inside a file that may be
+sent, strings that look like credentials are replaced by placeholders before
+the prompt leaves, and put back into the reply before it is applied.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from fixloop.config import FileSettings
+from fixloop.verifiers.base import VerifierError
+from fixloop.verifiers.run import run_tool
+
+SECRET_FILES = (
+    ".env", ".env.*", "*.env", ".envrc", ".netrc", ".pgpass", ".npmrc", ".pypirc",
+    "*.pem", "*.key", "*.p12", "*.pfx", "*.jks", "*.keystore", "*.crt", "*.cer", "*.der",
+    "id_rsa*", "id_dsa*", "id_ecdsa*", "id_ed25519*", "credentials", "credentials.*",
+    "secrets.*", "*.secret", "*.secrets",
+)
+SECRET_PATTERNS = tuple(
+    re.compile(pattern)
+    for pattern in (
+        r"sk-ant-[A-Za-z0-9_\-]{20,}",  # Anthropic
+        r"sk-(?:proj-)?[A-Za-z0-9_\-]{20,}",  # OpenAI and look-alikes
+        r"\bAKIA[0-9A-Z]{16}\b",  # AWS access key id
+        r"\bgh[pousr]_[A-Za-z0-9]{30,}\b",  # GitHub tokens
+        r"\bgithub_pat_[A-Za-z0-9_]{40,}\b",
+        r"\bxox[abposr]-[A-Za-z0-9\-]{10,}\b",  # Slack
+        r"\bAIza[0-9A-Za-z_\-]{35}\b",  # Google API key
+        r"\bglpat-[A-Za-z0-9_\-]{20,}\b",  # GitLab
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----",
+        # key = "long opaque value" where the name says it is a secret: the value only
+        r"(?i)(?:api[_-]?key|secret|token|password|passwd)[\"']?\s*[:=]\s*[\"']"
+        r"(?!<fixloop-secret-)(?P<secret>[^\"'\s]{12,})(?=[\"'])",
+    )
+)
+
+
+def is_secret_file(path: Path) -> bool:
+    return any(fnmatch.fnmatch(path.name, pattern) for pattern in SECRET_FILES)
+
+
+def excluded(path: Path, root: Path, patterns: tuple[str, ...]) -> str | None:
+    """The `files.exclude` pattern matching `path` (relative to `root`), if any."""
+    try:
+        relative = path.relative_to(root).as_posix()
+    except ValueError:
+        relative = path.as_posix()
+    for pattern in patterns:
+        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(path.name, pattern):
+            return pattern
+    return None
+
+
+async def git_ignored(path: Path, root: Path) -> bool:
+    """Whether git ignores `path` in the repository around `root` (False outside git)."""
+    if not any((folder / ".git").exists() for folder in [root, *root.parents]):
+        return False
+    try:
+        run = await run_tool(["git", "check-ignore", "-q", "--", str(path)], cwd=root, timeout=5)
+    except VerifierError:
+        return False  # no git: nothing is ignored by it
+    return run.returncode == 0
+
+
+def not_text(path: Path, text: str) -> str | None:
+    """Why a buffer is no text fixloop can work on (binary, or not UTF-8), or None.
+
+    Editors hand undecodable bytes over as lone surrogates, and a binary file
+    has NUL bytes: no tool can check either, and neither goes to a model.
+    """
+    if "\x00" in text:
+        return (
+            f"{path.name} contains NUL bytes, so it is not a text file: fixloop neither "
+            "checks it nor sends it to a model"
+        )
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = text.count("\n", 0, exc.start) + 1
+        return (
+            f"{path.name} is not valid UTF-8 (undecodable bytes on line {line}): fixloop neither "
+            "checks it nor sends it to a model"
+        )
+    return None
+
+
+async def refusal(path: Path, root: Path, text: str, settings: FileSettings) -> str | None:
+    """Why this file must not be sent to a model, or None."""
+    if reason := not_text(path, text):
+        return reason
+    if is_secret_file(path):
+        return f"{path.name} looks like a secret file; fixloop never sends it to a model"
+    pattern = excluded(path, root, settings.exclude)
+    if pattern:
+        return f"{path.name} matches files.exclude ({pattern!r}); not sent to a model"
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if size > settings.max_bytes:
+        return (
+            f"{path.name} is {size} bytes, over files.max_bytes ({settings.max_bytes}); "
+            "not sent to a model"
+        )
+    if await git_ignored(path, root):
+        return f"{path.name} is ignored by git; fixloop never sends it to a model"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Masked:
+    """A text with its secrets replaced, and how to put them back."""
+
+    text: str
+    secrets: tuple[tuple[str, str], ...]  # (placeholder, secret)
+
+    def unmask(self, text: str) -> str:
+        for placeholder, secret in self.secrets:
+            text = text.replace(placeholder, secret)
+        return text
+
+
+def mask(text: str) -> Masked:
+    """Replace every credential-looking string by a placeholder unique to it."""
+    found: dict[str, str] = {}
+
+    def replace(match: re.Match[str]) -> str:
+        whole = match.group(0)
+        secret = match.groupdict().get("secret") or whole
+        if secret not in found:
+            found[secret] = f"<fixloop-secret-{len(found) + 1}>"
+        return whole.replace(secret, found[secret])
+
+    for pattern in SECRET_PATTERNS:
+        text = pattern.sub(replace, text)
+    return Masked(text, tuple((placeholder, secret) for secret, placeholder in found.items()))
