@@ -40,13 +40,21 @@ def python_files(paths: list[str]) -> list[Path]:
     return found
 
 
+TRUST_HELP = (
+    "let the workspace run its own programs: the tools in its virtual environment, "
+    "mypy plugins, commands its config names (the [gate] tests); only for code you trust"
+)
+
+
 def load_settings(root: Path) -> Settings:
     layer, path = load_workspace_layer(root)
     return build_settings(merge_layers({}, layer), str(path or root))
 
 
-def _snapshot(path: Path):
-    """The file as a snapshot, or None (said on stderr) when it is not UTF-8 text."""
+def _snapshot(path: Path, trusted: bool):
+    """The file as a snapshot, or None (said on stderr) when it is not UTF-8 text.
+
+    `trusted`: the user said `--trust`, so the workspace may run its own programs."""
     from fixloop.engine.values import Snapshot
 
     try:
@@ -60,7 +68,7 @@ def _snapshot(path: Path):
     except OSError as exc:
         print(f"fixloop: {_display(path)}: cannot be read ({exc.strerror}); skipped", file=sys.stderr)
         return None
-    return Snapshot(path.as_uri(), 0, text, path, find_root(path))
+    return Snapshot(path.as_uri(), 0, text, path, find_root(path), trusted=trusted)
 
 
 def _finding_json(finding) -> dict:
@@ -82,7 +90,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-async def _check(files: list[Path], as_json: bool) -> int:
+async def _check(files: list[Path], as_json: bool, trusted: bool) -> int:
     from fixloop.engine.checks import run_checks
     from fixloop.engine.toolbox import Toolbox
 
@@ -90,7 +98,7 @@ async def _check(files: list[Path], as_json: bool) -> int:
     report, total = [], 0
     try:
         for path in files:
-            snapshot = _snapshot(path)
+            snapshot = _snapshot(path, trusted)
             if snapshot is None:
                 total += 1
                 continue
@@ -147,7 +155,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
 
     try:
         for path in files:
-            snapshot = _snapshot(path)
+            snapshot = _snapshot(path, trusted)
             if snapshot is None:
                 everything_fixed = False
                 continue
@@ -342,15 +350,12 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="run the verifiers and print diagnostics")
     check.add_argument("paths", nargs="+")
     check.add_argument("--json", action="store_true")
+    check.add_argument("--trust", action="store_true", help=TRUST_HELP)
     fix = commands.add_parser("fix", help="run the fix loops and print verified fixes as diffs")
     fix.add_argument("paths", nargs="+")
     fix.add_argument("--apply", action="store_true", help="write the verified fixes")
     fix.add_argument("--json", action="store_true")
-    fix.add_argument(
-        "--trust",
-        action="store_true",
-        help="run commands the workspace configures (the [gate] tests); only for code you trust",
-    )
+    fix.add_argument("--trust", action="store_true", help=TRUST_HELP)
     from fixloop.benchmark.command import add_arguments as bench_arguments
 
     bench = commands.add_parser(
@@ -379,7 +384,7 @@ def main(argv: list[str] | None = None) -> int:
 
         sweep()  # shadows of a fixloop that crashed or was killed
         if args.command == "check":
-            return anyio.run(_check, files, args.json)
+            return anyio.run(_check, files, args.json, args.trust)
         return anyio.run(_fix, files, args.apply, args.json, args.trust)
     except (ConfigError, FileNotFoundError) as exc:
         print(f"fixloop: {exc}", file=sys.stderr)

@@ -139,3 +139,19 @@ async def test_mypy_plugins_of_the_workspace_load_only_when_trusted(
         assert str(tmp_path / "mypy.ini") in refusal and "trust" in refusal
         assert not marker.exists()
     assert await wire.shutdown() == 0
+
+
+@pytest.mark.parametrize("trusted", [False, True], ids=["untrusted", "trusted"])
+def test_the_cli_runs_the_workspace_venv_tools_only_with_trust(tmp_path, trusted):
+    import subprocess
+
+    marker = tmp_path.parent / f"{tmp_path.name}-cli-venv-ruff-ran"
+    workspace_venv(tmp_path, marker)
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'w'\n")
+    (tmp_path / "app.py").write_text(BROKEN)
+    argv = [sys.executable, "-m", "fixloop", "check", "app.py"] + (["--trust"] if trusted else [])
+    run = subprocess.run(
+        argv, cwd=tmp_path, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
+    assert "F821" in run.stdout, run.stderr  # ruff ran either way: fixloop's own, or the venv's
+    assert marker.exists() is trusted
