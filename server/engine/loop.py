@@ -188,7 +188,13 @@ class FixLoop:
         for m in masked:
             reply_text = m.unmask(reply_text)
         try:
-            new_texts = apply_reply(self.snapshot.text, self.window, parse_reply(reply_text))
+            span = self.finding.span
+            new_texts = apply_reply(
+                self.snapshot.text,
+                self.window,
+                parse_reply(reply_text),
+                (span.start_line, span.end_line),
+            )
         except ReplyError as exc:
             return record(Outcome.PARSE_ERROR, str(exc), **figures), None, 0.0
         candidate = assemble(self.snapshot.text, self.window, new_texts)

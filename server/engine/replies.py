@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fixloop.engine.keeplines import keep_dropped_lines
 from fixloop.engine.window import Window
 from fixloop.shadow.edits import split_lines
 
@@ -108,15 +109,29 @@ def _as_lines(block: str, newline: str, ends_with_newline: bool) -> str:
     return text + newline if ends_with_newline else text
 
 
-def apply_reply(text: str, window: Window, reply: Reply) -> tuple[str, ...]:
-    """The window's region texts after the reply; ReplyError if it cannot apply."""
+def apply_reply(
+    text: str, window: Window, reply: Reply, diagnostic: tuple[int, int] | None = None
+) -> tuple[str, ...]:
+    """The window's region texts after the reply; ReplyError if it cannot apply.
+
+    `diagnostic`: its first and last line (0-based, in `text`); a whole-region
+    rewrite then keeps the blank lines, comments and docstrings it dropped away
+    from those lines (engine/keeplines.py).
+    """
     lines = split_lines(text)
     regions = list(window.texts(lines))
     newline = _newline(text)
     if reply.whole is not None:
         old = regions[window.main]
         ends = old.endswith(("\n", "\r"))
-        regions[window.main] = _as_lines(reply.whole.rstrip("\n"), newline, ends)
+        new = _as_lines(reply.whole.rstrip("\n"), newline, ends)
+        if diagnostic is not None and new:
+            start = window.main_region.start
+            kept = keep_dropped_lines(
+                split_lines(old), split_lines(new), diagnostic[0] - start, diagnostic[1] - start
+            )
+            new = _joined(kept, newline, ends)
+        regions[window.main] = new
         return tuple(regions)
     if not reply.replacements:
         raise ReplyError("the reply has no SEARCH/REPLACE block")
@@ -135,6 +150,14 @@ def apply_reply(text: str, window: Window, reply: Reply) -> tuple[str, ...]:
                 )
             raise ReplyError(f"SEARCH block {number} does not match the window")
     return tuple(regions)
+
+
+def _joined(lines: list[str], newline: str, ends_with_newline: bool) -> str:
+    """Lines, some of them moved, as one text: every line ended but maybe the last."""
+    if not lines:
+        return ""
+    text = newline.join(line.rstrip("\r\n") for line in lines)
+    return text + newline if ends_with_newline else text
 
 
 def _find_lines(haystack: list[str], needle: list[str]) -> int | None:
