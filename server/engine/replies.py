@@ -26,6 +26,7 @@ SEARCH = re.compile(r"^\s*<{5,}\s*SEARCH\s*$", re.IGNORECASE)
 DIVIDER = re.compile(r"^\s*={5,}\s*$")
 REPLACE = re.compile(r"^\s*>{5,}\s*REPLACE\s*$", re.IGNORECASE)
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})\s*([\w+.-]*)\s*$")
+LANGUAGE = re.compile(r"^\s*(python3?|py)\s*$", re.IGNORECASE)
 
 
 class ReplyError(Exception):
@@ -93,7 +94,10 @@ def _first_fenced_block(lines: list[str]) -> str | None:
             closing = FENCE.match(lines[end])
             if closing and closing.group(1).startswith(fence[0]) and not closing.group(2):
                 if len(closing.group(1)) >= len(fence):
-                    return "\n".join(lines[index + 1 : end])
+                    body = lines[index + 1 : end]
+                    if not opening.group(2) and body and LANGUAGE.match(body[0]):
+                        body = body[1:]  # "```" then "python" on a line of its own (small models)
+                    return "\n".join(body)
         raise ReplyError("the reply's code block is not closed")
     return None
 

@@ -47,6 +47,14 @@ def test_fenced_block_without_language_tag_replaces_the_window():
     assert region == "def f(x):\n    y = x + 1\n    return print(y)\n"
 
 
+def test_a_language_tag_on_the_line_after_the_fence_is_not_code():
+    # What Qwen2.5-Coder-0.5B writes half the time: "```", then "python" on a line of its own.
+    reply = parse_reply("```\npython\ndef f(x):\n    y = x + 1\n    return print(y)\n```")
+    assert reply.whole == "def f(x):\n    y = x + 1\n    return print(y)"
+    # With a tag on the fence, a line `python` would be code (a name): it stays.
+    assert parse_reply("```python\npython\n```").whole == "python"
+
+
 def test_fragment_of_one_line_is_replaced_when_unique():
     reply = parse_reply("<<<<<<< SEARCH\npritn\n=======\nprint\n>>>>>>> REPLACE")
     (region,) = apply_reply(TEXT, WINDOW, reply)

@@ -88,7 +88,7 @@ def test_the_whole_file_format_asks_for_one_fenced_block_over_the_whole_file():
     whole = build_request(snapshot, finding, window, [], max_tokens=4096, temperature=0.2,
                           reply_format=ReplyFormat.WHOLE)
     edits = build_request(snapshot, finding, window, [], max_tokens=1024, temperature=0.2)
-    assert "one fenced code block" in whole.system and "SEARCH" not in whole.system
+    assert "one ```python code block" in whole.system and "SEARCH" not in whole.system
     assert "SEARCH/REPLACE" in edits.system  # the default is unchanged
     assert "Editable region (lines 1-5;" in whole.messages[0].content
     assert "Context" not in whole.messages[0].content
