@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from fixloop.budget import round_up_cents, worst_case
 from fixloop.config import Settings
-from fixloop.engine.prompt import build_request, worth_telling
+from fixloop.engine.prompt import ReplyFormat, build_request, worth_telling
 from fixloop.engine.spending import prices, prompt_tokens
 from fixloop.engine.values import Attempt, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window
@@ -55,6 +55,7 @@ def offer(
         worth_telling(failures),
         max_tokens=model.max_tokens,
         temperature=model.temperature,
+        reply_format=ReplyFormat(model.reply_format),
     )
     attempts = settings.budget.frontier_attempts
     each = worst_case(prices(model), prompt_tokens(request), model.max_tokens)

@@ -201,3 +201,21 @@ def test_local_tiers_ask_for_the_region_in_a_code_block(tmp_path):
     assert loop.reply_format is ReplyFormat.EDITS
     with pytest.raises(ConfigError, match="`models.fast.reply_format` must be one of"):
         validate_layer({"models": {"fast": {"reply_format": "diff"}}}, "t")
+
+
+def test_the_embedded_frontier_tier_is_offered_for_escalation_at_no_cost(tmp_path):
+    from fixloop.engine.escalation import offer
+    from fixloop.engine.values import Snapshot
+    from fixloop.engine.window import make_window
+    from fixloop.verifiers.base import Finding, Span
+
+    toolbox = Toolbox(env={})
+    toolbox.local = LocalModels({}, installed=lambda model: True)
+    text = "def f(x)\n    return x\n"
+    finding = Finding("python", "SyntaxError", "expected ':'", Span(0, 8, 0, 9))
+    snapshot = Snapshot("file:///a.py", 1, text, tmp_path / "a.py", tmp_path)
+    proposal = offer(
+        toolbox.effective(Settings()), snapshot, finding, make_window(text, finding), ()
+    )
+    assert proposal is not None and proposal.model == LARGE.name and proposal.usd == 0
+    assert offer(Settings(), snapshot, finding, make_window(text, finding), ()) is None
