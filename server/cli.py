@@ -58,12 +58,6 @@ def _snapshot(path: Path, trusted: bool):
     from fixloop.engine.values import Snapshot
     from fixloop.verifiers import languages
 
-    language = languages.detect(None, path)
-    if language is None:
-        known = ", ".join(lang.name for lang in languages.LANGUAGES)
-        print(f"fixloop: {_display(path)}: not a file fixloop checks ({known}); skipped", file=sys.stderr)
-        return None
-
     try:
         data = path.read_bytes()
         if b"\0" in data:
@@ -74,6 +68,14 @@ def _snapshot(path: Path, trusted: bool):
         return None
     except OSError as exc:
         print(f"fixloop: {_display(path)}: cannot be read ({exc.strerror}); skipped", file=sys.stderr)
+        return None
+    language = languages.detect(None, path, text[:200].partition("\n")[0])
+    if language is None:
+        known = ", ".join(lang.name for lang in languages.LANGUAGES)
+        print(
+            f"fixloop: {_display(path)}: not a file of a language fixloop checks ({known}); skipped",
+            file=sys.stderr,
+        )
         return None
     return Snapshot(path.as_uri(), 0, text, path, find_root(path), trusted, language.key)
 

@@ -132,6 +132,8 @@ INSTALL: dict[str, str] = {
     "go": "install Go (https://go.dev/doc/install) or apt-get install golang-go",
 }
 
+SHEBANGS = (("python", "python"), ("node", "javascript"), ("deno", "typescript"))
+
 _BY_KEY = {language.key: language for language in LANGUAGES}
 _BY_ID = {language_id: language for language in LANGUAGES for language_id in language.ids}
 _BY_EXTENSION = {ext: language for language in LANGUAGES for ext in language.extensions}
@@ -147,8 +149,11 @@ def by_key(key: str) -> Language:
     return _BY_KEY[key]
 
 
-def detect(language_id: str | None, path: str | PurePath | None) -> Language | None:
-    """The language of a document: its LSP languageId, else its extension; None if not routed.
+def detect(
+    language_id: str | None, path: str | PurePath | None, first_line: str = ""
+) -> Language | None:
+    """The language of a document: its LSP languageId, else its extension, else the
+    interpreter its `#!` line names (a script without an extension); None if not routed.
 
     A languageId fixloop does not know (`plaintext`, `markdown`) falls back to the
     extension, so a `.c` file opened as plain text is still C.
@@ -159,6 +164,13 @@ def detect(language_id: str | None, path: str | PurePath | None) -> Language | N
         suffix = PurePath(path).suffix.lower()
         if suffix in _BY_EXTENSION:
             return _BY_EXTENSION[suffix]
+    if first_line.startswith("#!"):
+        words = first_line[2:].split()
+        program = PurePath(words[1] if words and words[0].endswith("/env") and len(words) > 1
+                           else words[0] if words else "").name
+        for prefix, key in SHEBANGS:
+            if program.startswith(prefix):
+                return _BY_KEY[key]
     return None
 
 

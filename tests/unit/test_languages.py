@@ -149,3 +149,15 @@ def test_c_comment_lines_do_not_count_as_code_and_preprocessor_lines_do():
     # commenting the flagged line out is deleting it
     commented = original.replace("    return y;\n", "    // return y;\n")
     assert "deletes code" in (anticheat.review(original, commented, finding, None, "c") or "")
+
+
+def test_an_undeclared_name_in_c_may_get_an_include_at_the_top():
+    text = "#include <stdlib.h>\n// a tool\n\n" + "".join(f"int f{n}(void);\n" for n in range(10)) + (
+        "int main(void) {\n    printf(\"hi\");\n    return 0;\n}\n"
+    )
+    finding = Finding("gcc", "-Wimplicit-function-declaration",
+                      "implicit declaration of function ‘printf’", Span(14, 4, 14, 10))
+    window = make_window(text, finding)
+    assert [(r.start, r.end) for r in window.regions] == [(0, 1), (11, 17)]
+    other = Finding("gcc", "error", "expected ‘;’ before ‘return’", Span(14, 17, 14, 18))
+    assert len(make_window(text, other).regions) == 1
