@@ -107,3 +107,17 @@ async def test_a_file_of_a_language_fixloop_does_not_route_is_left_alone(client:
     c_uri = await client.open("ok.c", "int ok(void) { return 0; }\n", language_id="c")
     assert list(await client.wait_diagnostics(c_uri, 1)) == []
     assert not [p for p in client.published if p.uri == uri]
+
+
+async def test_gcc_s_fix_it_hint_is_offered_without_a_model(client: Client):
+    text = "struct point { int x; };\n\nint get(struct point *p) {\n    return p.x;\n}\n"
+    uri = await client.open("point.c", text, language_id="c")
+    (target,) = await client.wait_diagnostics(uri, 1)
+    assert "did you mean to use ‘->’?" in target.message
+    await client.wait_status(lambda s: s["fixes"] >= 1)
+    (action,) = await client.actions(uri, target)
+    if action.edit is None:
+        action = await client.lsp.code_action_resolve_async(action)
+    fixed = apply_text_edits(text, edits_of(action.edit, uri, 1), client.encoding)
+    assert fixed == text.replace("p.x", "p->x")
+    assert client.model.requests == []  # tier 0: gcc's own fix, verified by gcc

@@ -161,3 +161,13 @@ def test_an_undeclared_name_in_c_may_get_an_include_at_the_top():
     assert [(r.start, r.end) for r in window.regions] == [(0, 1), (11, 17)]
     other = Finding("gcc", "error", "expected ‘;’ before ‘return’", Span(14, 17, 14, 18))
     assert len(make_window(text, other).regions) == 1
+
+
+def test_neovim_attaches_to_every_routed_language():
+    import re
+
+    config = (Path(__file__).parents[2] / "editors" / "nvim" / "lua" / "fixloop" / "config.lua").read_text()
+    block = re.search(r"filetypes = \{(.*?)\}", config, re.S)
+    assert block is not None
+    filetypes = re.findall(r"'([\w-]+)'", block.group(1))
+    assert filetypes == [i for language in languages.LANGUAGES for i in language.ids]
