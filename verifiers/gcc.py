@@ -214,7 +214,56 @@ def flags_from_entry(entry: dict, path: Path, trusted: bool) -> CompileFlags:
     return CompileFlags(tuple(flags), directory, compiler, tuple(dropped))
 
 
-def compile_flags(path: Path, root: Path, trusted: bool) -> CompileFlags:
+@dataclass(frozen=True, slots=True)
+class _Index:
+    stamp: tuple[int, int]
+    files: dict[Path, dict]  # resolved file -> its entry
+    folders: dict[Path, dict]  # resolved folder -> its first entry
+
+
+class Databases:
+    """compile_commands.json files, read once and indexed until they change on disk
+    (a large project's database is megabytes: not to be parsed per candidate)."""
+
+    def __init__(self) -> None:
+        self._indexes: dict[Path, _Index] = {}
+
+    def entry(self, database: Path, path: Path) -> dict | None:
+        """`path`'s own entry, else the first in its folder, else None."""
+        index = self._index(database)
+        target = path.resolve()
+        return index.files.get(target) or index.folders.get(target.parent)
+
+    def _index(self, database: Path) -> _Index:
+        try:
+            info = database.stat()
+        except OSError as exc:
+            raise VerifierError(f"{database} cannot be read: {exc.strerror}") from None
+        stamp = (info.st_mtime_ns, info.st_size)
+        cached = self._indexes.get(database)
+        if cached is not None and cached.stamp == stamp:
+            return cached
+        try:
+            entries = json.loads(database.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise VerifierError(f"{database} cannot be read: {exc}") from None
+        if not isinstance(entries, list):
+            raise VerifierError(f"{database} is not a list of compile commands")
+        files: dict[Path, dict] = {}
+        folders: dict[Path, dict] = {}
+        for entry in entries:
+            if not isinstance(entry, dict) or "file" not in entry:
+                continue
+            file = Path(str(entry.get("directory", database.parent)), str(entry["file"])).resolve()
+            files.setdefault(file, entry)
+            folders.setdefault(file.parent, entry)
+        index = self._indexes[database] = _Index(stamp, files, folders)
+        return index
+
+
+def compile_flags(
+    path: Path, root: Path, trusted: bool, databases: Databases | None = None
+) -> CompileFlags:
     """The flags for `path` from the workspace's compilation database, if it has one.
 
     The file's own entry, else the first entry in the same folder (a new file,
@@ -223,22 +272,8 @@ def compile_flags(path: Path, root: Path, trusted: bool) -> CompileFlags:
     database = find_database(path, root)
     if database is None:
         return CompileFlags()
-    try:
-        entries = json.loads(database.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise VerifierError(f"{database} cannot be read: {exc}") from None
-    if not isinstance(entries, list):
-        raise VerifierError(f"{database} is not a list of compile commands")
-    near = None
-    for entry in entries:
-        if not isinstance(entry, dict) or "file" not in entry:
-            continue
-        file = Path(str(entry.get("directory", database.parent)), str(entry["file"]))
-        if file.resolve() == path.resolve():
-            return flags_from_entry(entry, path, trusted)
-        if near is None and file.parent.resolve() == path.parent.resolve():
-            near = entry
-    return flags_from_entry(near, path, trusted) if near is not None else CompileFlags()
+    entry = (databases or Databases()).entry(database, path)
+    return flags_from_entry(entry, path, trusted) if entry is not None else CompileFlags()
 
 
 class Gcc:
@@ -251,6 +286,7 @@ class Gcc:
         self.timeout = timeout
         self._notices: list[str] = []
         self._said: set[str] = set()
+        self._databases = Databases()
 
     def take_notices(self) -> tuple[str, ...]:
         notices, self._notices = tuple(self._notices), []
@@ -271,7 +307,7 @@ class Gcc:
         ]
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
-        flags = compile_flags(request.path, request.root, request.trusted)
+        flags = compile_flags(request.path, request.root, request.trusted, self._databases)
         if flags.dropped:
             notice = (
                 f"{self.name}: the folder is not trusted, so these flags of its "

@@ -164,3 +164,16 @@ async def test_a_missing_compiler_is_no_verdict_and_says_how_to_install(tmp_path
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(VerifierError, match="not found.*apt-get install gcc"):
         await Gcc("gcc").check(CheckRequest("int x;\n", tmp_path / "a.c", tmp_path))
+
+
+def test_the_database_is_read_again_only_when_it_changes(tmp_path):
+    from fixloop.verifiers.gcc import Databases
+
+    database = tmp_path / "compile_commands.json"
+    database.write_text(json.dumps([{"directory": str(tmp_path), "file": "a.c", "arguments": ["gcc", "-DA", "a.c"]}]))
+    databases = Databases()
+    assert compile_flags(tmp_path / "a.c", tmp_path, True, databases).flags == ("-DA",)
+    index = databases._index(database)
+    assert databases._index(database) is index  # unchanged: not parsed again
+    database.write_text(json.dumps([{"directory": str(tmp_path), "file": "a.c", "arguments": ["gcc", "-DBB", "a.c"]}]))
+    assert compile_flags(tmp_path / "a.c", tmp_path, True, databases).flags == ("-DBB",)
