@@ -73,7 +73,8 @@ def _snapshot(path: Path, trusted: bool):
     if language is None:
         known = ", ".join(lang.name for lang in languages.LANGUAGES)
         print(
-            f"fixloop: {_display(path)}: not a file of a language fixloop checks ({known}); skipped",
+            f"fixloop: {_display(path)}: not a file of a language fixloop checks ({known}); "
+            "skipped",
             file=sys.stderr,
         )
         return None
@@ -364,7 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument(
         "--trust",
         action="store_true",
-        help="run commands the workspace configures (its command verifiers); only for code you trust",
+        help="run commands the workspace configures (its command verifiers); "
+        "only for code you trust",
     )
     fix = commands.add_parser("fix", help="run the fix loops and print verified fixes as diffs")
     fix.add_argument("paths", nargs="+")

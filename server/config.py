@@ -62,7 +62,8 @@ class CommandSettings:
     argv: tuple[str, ...]  # placeholders: {file} (the shadow file), {real_file}, {root}
     files: tuple[str, ...]  # globs (relative to the root, or a bare file name) it checks
     format: str = "regex"  # regex | jsonl | sarif
-    pattern: str = ""  # regex: named groups line, col, message; code, severity, end_line, end_col, file
+    # regex: named groups line, message; col, code, severity, end_line, end_col, file optional
+    pattern: str = ""
     fields: tuple[tuple[str, str], ...] = ()  # jsonl: our field -> its (dotted) key
     stdin: bool = False  # the candidate on stdin as well
     output: str = "stdout"  # stdout | stderr | both: where the diagnostics are printed
@@ -176,7 +177,10 @@ def _verifier_list(language: str, commands: Mapping[str, Any]):
                 f"names unknown verifier(s) {', '.join(unknown)} "
                 f"(known: {', '.join(known)})"
             )
-        foreign = [name for name in value if name not in commands and not languages.applies(name, language)]
+        foreign = [
+            name for name in value
+            if name not in commands and not languages.applies(name, language)
+        ]
         if foreign:
             return (
                 f"names {', '.join(foreign)}, which cannot check {language} files "
@@ -305,7 +309,8 @@ def _check_command(name: str, table: Any, source: str) -> dict:
         unknown = [key for key in fields if key not in JSONL_FIELDS]
         if unknown:
             raise ConfigError(
-                f"{source}: unknown key `{where}.fields.{unknown[0]}` (known: {', '.join(JSONL_FIELDS)})"
+                f"{source}: unknown key `{where}.fields.{unknown[0]}` "
+                f"(known: {', '.join(JSONL_FIELDS)})"
             )
     if name in KNOWN_VERIFIERS or any(name in lang.tools for lang in languages.LANGUAGES):
         raise ConfigError(f"{source}: `{where}` has the name of fixloop's own verifier {name}")

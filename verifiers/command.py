@@ -90,7 +90,9 @@ class CommandVerifier:
         try:
             shadow = folder / request.path.name
             shadow.write_text(request.text, encoding="utf-8", newline="")
-            argv = command_argv(settings.argv, file=shadow, real_file=request.path, root=request.root)
+            argv = command_argv(
+                settings.argv, file=shadow, real_file=request.path, root=request.root
+            )
             run = await run_tool(
                 argv,
                 stdin=request.text.encode("utf-8") if settings.stdin else b"",

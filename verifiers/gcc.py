@@ -53,6 +53,7 @@ SAFE_PREFIXES = ("-I", "-isystem", "-iquote", "-idirafter", "-D", "-U", "-std=",
                  "-w", "--std=")
 UNSAFE = re.compile(r"^(-Wl,|-Wa,|-Wp,|-fplugin|-specs|--specs|-B|-wrapper|-fdump|-save-temps"
                     r"|-fprofile|-fdiagnostics-format|-fcompare-debug)")
+INCLUDE_DIRS = ("-isystem", "-iquote", "-idirafter", "-I")  # longest first
 COMPILER_NAME = re.compile(r"^([\w.-]+-)?(gcc|g\+\+|cc|c\+\+)(-\d+(\.\d+)*)?$")
 TAIL = 400
 
@@ -109,7 +110,8 @@ def parse_gcc_json(output: str, text: str, source: str = "gcc") -> tuple[Finding
             end_col += 1
         else:
             end_line, end_col = start_line, start_col + 1
-        end_col = min(end_col, len(_line_text(lines, end_line))) if end_line < len(lines) else end_col
+        if end_line < len(lines):
+            end_col = min(end_col, len(_line_text(lines, end_line)))
         if (end_line, end_col) <= (start_line, start_col):
             end_line, end_col = start_line, start_col
         kind = str(item.get("kind", "error"))
@@ -154,7 +156,8 @@ def _json_items(output: str) -> list[dict]:
 
 
 def find_database(path: Path, root: Path) -> Path | None:
-    """The compile_commands.json for a file: in the root (or its build folders), else above the file."""
+    """The compile_commands.json for a file: in the root (or its build folders), else
+    in a folder above the file."""
     for name in DATABASE_DIRS:
         candidate = root / name / DATABASE
         if candidate.is_file():
@@ -203,12 +206,12 @@ def flags_from_entry(entry: dict, path: Path, trusted: bool) -> CompileFlags:
         if not trusted and (UNSAFE.match(arg) or not arg.startswith(SAFE_PREFIXES)):
             dropped.append(arg if value is None else f"{arg} {value}")
             continue
-        if trusted and UNSAFE.match(arg) and arg.startswith(("-fdiagnostics-format", "-save-temps", "-fdump")):
+        if trusted and arg.startswith(("-fdiagnostics-format", "-save-temps", "-fdump")):
             continue  # would change the output fixloop reads, or write files
         if arg in ("-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros") and value:
             value = str(Path(directory, value))
-        elif arg.startswith(("-I", "-isystem", "-iquote", "-idirafter")) and not arg.startswith("-isysroot"):
-            prefix = next(p for p in ("-isystem", "-iquote", "-idirafter", "-I") if arg.startswith(p))
+        elif arg.startswith(INCLUDE_DIRS) and not arg.startswith("-isysroot"):
+            prefix = next(p for p in INCLUDE_DIRS if arg.startswith(p))
             arg = prefix + str(Path(directory, arg[len(prefix):]))
         flags += [arg] if value is None else [arg, value]
     return CompileFlags(tuple(flags), directory, compiler, tuple(dropped))
@@ -317,7 +320,8 @@ class Gcc:
                 self._said.add(notice)
                 self._notices.append(notice)
         argv = self.argv(request, flags)
-        cwd = flags.directory if flags.directory and flags.directory.is_dir() else request.path.parent
+        cwd = flags.directory if flags.directory and flags.directory.is_dir() else None
+        cwd = cwd or request.path.parent
         try:
             run = await run_tool(
                 argv, stdin=request.text.encode("utf-8"), cwd=cwd if cwd.is_dir() else None,

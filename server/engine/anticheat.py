@@ -66,7 +66,9 @@ def suppressions(language: str | None) -> tuple[tuple[str, re.Pattern[str]], ...
     """The suppressions that silence a checker in `language` (all of them for None)."""
     if language is None:
         return SUPPRESSIONS
-    chosen = tuple((label, pattern) for label, langs, pattern in SUPPRESSION_RULES if language in langs)
+    chosen = tuple(
+        (label, pattern) for label, langs, pattern in SUPPRESSION_RULES if language in langs
+    )
     return chosen or SUPPRESSIONS
 
 

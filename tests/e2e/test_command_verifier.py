@@ -7,17 +7,14 @@ its path in the workspace's config: it runs only with `--trust`.
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
-from fakes.model_server import Text
-from helpers import search_replace
-
 from conftest import write_config
-from test_cli import fixloop
-
+from fakes.model_server import Text
 from fixloop.verifiers.ruff import ruff_binary
+from helpers import search_replace
+from test_cli import fixloop
 
 pytestmark = pytest.mark.e2e
 

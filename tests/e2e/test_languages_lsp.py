@@ -11,12 +11,11 @@ from typing import Union
 
 import pytest
 import pytest_lsp
+from conftest import write_config
 from fakes.model_server import Text
 from helpers import search_replace
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-
-from conftest import write_config
 from test_lsp import Client, apply_text_edits, edits_of  # the client wrapper of the LSP tests
 
 pytestmark = pytest.mark.e2e
