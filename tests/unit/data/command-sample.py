@@ -1,0 +1,2 @@
+s = "é😀"; print(undefined_name)
+x = 1;  y = 2
