@@ -21,17 +21,24 @@ from fixloop.config import (
     merge_layers,
 )
 
-SKIP_DIRS = {".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".tox"}
+SKIP_DIRS = {
+    ".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".tox",
+    "target", "build", "dist",
+}
 
 
-def python_files(paths: list[str]) -> list[Path]:
-    """The files named, and the .py files under the folders named."""
+def source_files(paths: list[str]) -> list[Path]:
+    """The files named, and the files of every routed language under the folders named."""
+    from fixloop.verifiers import languages
+
     found: list[Path] = []
     for name in paths:
         path = Path(name).resolve()
         if path.is_dir():
             found += sorted(
-                p for p in path.rglob("*.py") if not SKIP_DIRS.intersection(p.relative_to(path).parts)
+                p for p in path.rglob("*")
+                if languages.detect(None, p) is not None and p.is_file()
+                and not SKIP_DIRS.intersection(p.relative_to(path).parts)
             )
         elif path.is_file():
             found.append(path)
@@ -42,7 +49,7 @@ def python_files(paths: list[str]) -> list[Path]:
 
 TRUST_HELP = (
     "let the workspace run its own programs: the tools in its virtual environment, "
-    "mypy plugins, commands its config names (the [gate] tests); only for code you trust"
+    "mypy plugins, commands its config names (the [gate] tests, command verifiers); only for code you trust"
 )
 
 
@@ -52,10 +59,12 @@ def load_settings(root: Path) -> Settings:
 
 
 def _snapshot(path: Path, trusted: bool):
-    """The file as a snapshot, or None (said on stderr) when it is not UTF-8 text.
+    """The file as a snapshot, or None (said on stderr) when it is not UTF-8 text or of a
+    language fixloop does not route.
 
     `trusted`: the user said `--trust`, so the workspace may run its own programs."""
     from fixloop.engine.values import Snapshot
+    from fixloop.verifiers import languages
 
     try:
         data = path.read_bytes()
@@ -68,7 +77,16 @@ def _snapshot(path: Path, trusted: bool):
     except OSError as exc:
         print(f"fixloop: {_display(path)}: cannot be read ({exc.strerror}); skipped", file=sys.stderr)
         return None
-    return Snapshot(path.as_uri(), 0, text, path, find_root(path), trusted=trusted)
+    language = languages.detect(None, path, text[:200].partition("\n")[0])
+    if language is None:
+        known = ", ".join(lang.name for lang in languages.LANGUAGES)
+        print(
+            f"fixloop: {_display(path)}: not a file of a language fixloop checks ({known}); "
+            "skipped",
+            file=sys.stderr,
+        )
+        return None
+    return Snapshot(path.as_uri(), 0, text, path, find_root(path), trusted, language.key)
 
 
 def _finding_json(finding) -> dict:
@@ -103,7 +121,9 @@ async def _check(files: list[Path], as_json: bool, trusted: bool) -> int:
                 total += 1
                 continue
             settings = load_settings(snapshot.root)
-            result = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
+            result = await run_checks(
+                snapshot, toolbox.verifiers(settings, snapshot=snapshot), toolbox.verify_limiter
+            )
             for error in result.errors:
                 print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
             for notice in result.notices:
@@ -379,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "stats":
             return _stats(args.path, args.json)
-        files = python_files(args.paths)
+        files = source_files(args.paths)
         from fixloop.verifiers.private import sweep
 
         sweep()  # shadows of a fixloop that crashed or was killed

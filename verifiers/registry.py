@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from fixloop.verifiers.base import Verifier, VerifierError
 from fixloop.verifiers.cache import CachedVerifier
+from fixloop.verifiers.gcc import make_gcc, make_gxx
 from fixloop.verifiers.mypy import Mypy
 from fixloop.verifiers.pyright import Pyright, find_pyright
 from fixloop.verifiers.python import PythonCompile
@@ -17,9 +19,11 @@ KNOWN: dict[str, Callable[..., Verifier]] = {
     "ruff": Ruff,
     "mypy": Mypy,
     "pyright": Pyright,
+    "gcc": make_gcc,
+    "g++": make_gxx,
 }
 # Tools that run outside the process: their verdicts are worth remembering by content.
-CACHED = {"ruff", "mypy", "pyright"}
+CACHED = {"ruff", "mypy", "pyright", "gcc", "g++"}
 
 
 def make_verifier(name: str, timeout: float | None = None) -> Verifier:
@@ -46,6 +50,8 @@ def available(name: str, root: Path) -> bool:
     """Whether a verifier can run for this workspace without asking the user to install anything."""
     if name not in KNOWN:
         return False
+    if name in ("gcc", "g++"):
+        return shutil.which(name) is not None
     if name == "pyright":
         try:
             find_pyright(root)

@@ -5,7 +5,7 @@ lines it had no reason to touch: blank lines, a comment, the module docstring
 (a 0.5B model put `from pathlib import Path` in the docstring's place). Every
 checker passes such a candidate, and the user would be offered a fix that
 deletes unrelated lines. So a rewrite keeps, from the old region, each dropped
-line that does nothing (blank, a comment, a docstring) unless it is one of the
+line that does nothing (blank, a comment, a Python docstring) unless it is one of the
 diagnostic's lines or in a run of such lines touching them (too many blank lines
 before a `def` is fixed by deleting them). Lines the model changed (rather than
 dropped) stay changed, and lines it dropped that do something stay dropped:
@@ -22,19 +22,29 @@ SIMILAR = 0.6  # a dropped line this similar to a new one was edited, not droppe
 TRIPLE = re.compile(r"""^[rRuUbB]{0,2}("{3}|'{3})""")
 
 
-def filler(lines: list[str]) -> list[bool]:
-    """For each line: whether it does nothing (blank, comment-only, part of a docstring).
+def filler(
+    lines: list[str], comments: tuple[str, ...] = ("#",), docstrings: bool = True
+) -> list[bool]:
+    """For each line: whether it does nothing (blank, a comment, part of a docstring).
 
-    A docstring is a line starting with triple quotes, to the line closing
-    them; a region that starts inside one does not see it (nothing is put back then).
+    `comments`: what starts a comment line (`/*` runs to the line closing it);
+    `docstrings`: Python's, a line starting with triple quotes to the line
+    closing them. A region that starts inside either does not see it (nothing
+    is put back then).
     """
     marks = [False] * len(lines)
     index = 0
     while index < len(lines):
         stripped = lines[index].strip()
-        opening = TRIPLE.match(stripped)
-        if not stripped or stripped.startswith("#"):
+        opening = TRIPLE.match(stripped) if docstrings else None
+        if not stripped or (stripped.startswith(tuple(c for c in comments if c != "/*"))):
             marks[index] = True
+        elif "/*" in comments and stripped.startswith("/*"):
+            end = next((i for i in range(index, len(lines)) if "*/" in lines[i]), -1)
+            if end >= 0 and lines[end].rstrip().endswith("*/"):
+                for i in range(index, end + 1):
+                    marks[i] = True
+                index = end
         elif opening:
             quote = opening.group(1)
             rest = stripped[opening.end() :]
@@ -75,13 +85,22 @@ def _edited(line: str, new: list[str]) -> bool:
     )
 
 
-def keep_dropped_lines(old: list[str], new: list[str], first: int, last: int) -> list[str]:
+def keep_dropped_lines(
+    old: list[str],
+    new: list[str],
+    first: int,
+    last: int,
+    *,
+    comments: tuple[str, ...] = ("#",),
+    docstrings: bool = True,
+) -> list[str]:
     """`new`, with the lines of `old` it dropped for no reason put back where they were.
 
     `old` and `new` are a region's lines (with their line ends); `first` and `last`
-    the diagnostic's lines as indexes into `old` (outside it when it is elsewhere).
+    the diagnostic's lines as indexes into `old` (outside it when it is elsewhere);
+    `comments` and `docstrings` as for `filler` (the file's language).
     """
-    marks = filler(old)
+    marks = filler(old, comments, docstrings)
     protected = _protected(marks, first, last)
     matcher = difflib.SequenceMatcher(
         None, [line.rstrip() for line in old], [line.rstrip() for line in new], False

@@ -194,6 +194,7 @@ class FixLoop:
                 self.window,
                 parse_reply(reply_text),
                 (span.start_line, span.end_line),
+                self.snapshot.language,
             )
         except ReplyError as exc:
             return record(Outcome.PARSE_ERROR, str(exc), **figures), None, 0.0

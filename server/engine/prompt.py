@@ -8,15 +8,16 @@ from fixloop.engine.values import Attempt, Outcome, Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers.base import ChatRequest, Message
 from fixloop.shadow.edits import split_lines
+from fixloop.verifiers import languages
 from fixloop.verifiers.base import Finding
 
 CONTEXT_LINES = 30
 FAILURES_SHOWN = 3
 
 SYSTEM = """\
-You fix one diagnostic in a Python file. Change as little as possible.
+You fix one diagnostic in a {language} file. Change as little as possible.
 Edit only the lines shown in the editable region(s). Never silence the checker
-(no `# noqa`, no `# type: ignore`, no disabling rules) and never delete the
+({silencers}, no disabling rules) and never delete the
 code the diagnostic is about unless the diagnostic says it is unused.
 
 Reply with one or more SEARCH/REPLACE blocks and nothing else:
@@ -36,12 +37,12 @@ The SEARCH lines must match the file exactly, including indentation."""
 # fixed with this, 3 of 6 with SYSTEM. Naming blank lines, comments and
 # docstrings cut down, but did not end, its dropping them.
 SYSTEM_WHOLE = """\
-You fix one diagnostic in a Python file. Change as little as possible.
-Never silence the checker (no `# noqa`, no `# type: ignore`, no disabling rules)
+You fix one diagnostic in a {language} file. Change as little as possible.
+Never silence the checker ({silencers}, no disabling rules)
 and never delete the code the diagnostic is about unless the diagnostic says it
 is unused.
 
-Reply with the whole editable region, rewritten, in one ```python code block
+Reply with the whole editable region, rewritten, in one ```{fence} code block
 and nothing else. Copy every line you do not need to change exactly as it is:
 blank lines, comments and docstrings included."""
 
@@ -51,6 +52,13 @@ class ReplyFormat(enum.Enum):
 
     EDITS = "search-replace"  # SEARCH/REPLACE blocks: a one-line fix costs a one-line reply
     WHOLE = "whole"  # the whole window in one fenced block (small models, the bench's baseline)
+
+
+def system_prompt(language: str, reply_format: ReplyFormat) -> str:
+    """The system prompt for a language key (see fixloop.verifiers.languages)."""
+    lang = languages.by_key(language)
+    template = SYSTEM if reply_format is ReplyFormat.EDITS else SYSTEM_WHOLE
+    return template.format(language=lang.name, silencers=lang.silencers, fence=lang.fence)
 
 
 def worth_telling(attempts) -> list[Attempt]:
@@ -119,12 +127,13 @@ def build_request(
         # Said again last, where a small model still reads it: Qwen2.5-Coder-0.5B on
         # examples/undefined_name.py, at 0.7: 9 of 28 replies imported pathlib with this, 3 of
         # 26 without (it mostly copied the region back unchanged).
+        fence = languages.by_key(snapshot.language).fence
         parts.append(
             f"Fix it: {finding.message}. Reply with the whole editable region, fixed, "
-            "in one ```python code block."
+            f"in one ```{fence} code block."
         )
     return ChatRequest(
-        system=SYSTEM if reply_format is ReplyFormat.EDITS else SYSTEM_WHOLE,
+        system=system_prompt(snapshot.language, reply_format),
         messages=(Message("user", "\n\n".join(parts)),),
         max_tokens=max_tokens,
         temperature=temperature,

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from fixloop.engine.keeplines import keep_dropped_lines
 from fixloop.engine.window import Window
 from fixloop.shadow.edits import split_lines
+from fixloop.verifiers import languages
 
 SEARCH = re.compile(r"^\s*<{5,}\s*SEARCH\s*$", re.IGNORECASE)
 DIVIDER = re.compile(r"^\s*={5,}\s*$")
@@ -114,13 +115,17 @@ def _as_lines(block: str, newline: str, ends_with_newline: bool) -> str:
 
 
 def apply_reply(
-    text: str, window: Window, reply: Reply, diagnostic: tuple[int, int] | None = None
+    text: str,
+    window: Window,
+    reply: Reply,
+    diagnostic: tuple[int, int] | None = None,
+    language: str = "python",
 ) -> tuple[str, ...]:
     """The window's region texts after the reply; ReplyError if it cannot apply.
 
     `diagnostic`: its first and last line (0-based, in `text`); a whole-region
     rewrite then keeps the blank lines, comments and docstrings it dropped away
-    from those lines (engine/keeplines.py).
+    from those lines (engine/keeplines.py), as `language` (a languages key) writes them.
     """
     lines = split_lines(text)
     regions = list(window.texts(lines))
@@ -131,8 +136,14 @@ def apply_reply(
         new = _as_lines(reply.whole.rstrip("\n"), newline, ends)
         if diagnostic is not None and new:
             start = window.main_region.start
+            lang = languages.by_key(language)
             kept = keep_dropped_lines(
-                split_lines(old), split_lines(new), diagnostic[0] - start, diagnostic[1] - start
+                split_lines(old),
+                split_lines(new),
+                diagnostic[0] - start,
+                diagnostic[1] - start,
+                comments=lang.comments,
+                docstrings=lang.key == "python",
             )
             new = _joined(kept, newline, ends)
         regions[window.main] = new
@@ -149,9 +160,7 @@ def apply_reply(
                 break
         else:
             if _find_lines(lines, block.search.split("\n")) is not None:
-                raise ReplyError(
-                    f"SEARCH block {number} matches code outside the editable window"
-                )
+                raise ReplyError(f"SEARCH block {number} matches code outside the editable window")
             raise ReplyError(f"SEARCH block {number} does not match the window")
     return tuple(regions)
 

@@ -3,10 +3,8 @@ the queue and progress, against `fixloop serve`, real ruff (and pyright), a scri
 
 from __future__ import annotations
 
-import asyncio
 import sys
 from pathlib import Path
-from typing import Union
 
 import pytest
 import pytest_lsp
@@ -14,7 +12,7 @@ from fakes.model_server import Hang, Text
 from helpers import HeldReply, search_replace
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-from test_lsp import Client, apply_text_edits, edits_of
+from lspclient import Client, start
 
 pytestmark = pytest.mark.e2e
 
@@ -66,43 +64,6 @@ publish_diagnostics = {str(publish).lower()}
     )
 
 
-class SpeedClient(Client):
-    """The test_lsp client, plus waiting on $/progress."""
-
-    def __init__(self, lsp: LanguageClient, server, root: Path) -> None:
-        super().__init__(lsp, server, root)
-        self._progress_event = asyncio.Event()
-
-    def on_progress(self) -> None:
-        self._progress_event.set()
-
-    async def wait_progress(self, predicate, timeout: float = 30.0):
-        """The first (token, reports) for which predicate(reports) holds."""
-        async with asyncio.timeout(timeout):
-            while True:
-                for token, reports in self.lsp.progress_reports.items():
-                    if predicate(reports):
-                        return token, reports
-                self._progress_event.clear()
-                await self._progress_event.wait()
-
-    def change(self, uri: str, version: int, text: str) -> None:
-        self.lsp.text_document_did_change(
-            T.DidChangeTextDocumentParams(
-                text_document=T.VersionedTextDocumentIdentifier(uri=uri, version=version),
-                content_changes=[T.TextDocumentContentChangeWholeDocument(text=text)],
-            )
-        )
-
-    async def fix_text(self, uri: str, diagnostic: T.Diagnostic, text: str, version: int) -> str:
-        """Apply the one verified fix offered for `diagnostic` to `text`."""
-        (action,) = await self.actions(uri, diagnostic)
-        assert action.title.startswith("fixloop: fix") and action.disabled is None, action.title
-        if action.edit is None:
-            action = await self.lsp.code_action_resolve_async(action)
-        return apply_text_edits(text, edits_of(action.edit, uri, version), self.encoding)
-
-
 def capabilities(name: str) -> T.ClientCapabilities:
     if name == "no-progress":
         caps = client_capabilities("visual-studio-code")
@@ -116,54 +77,23 @@ def capabilities(name: str) -> T.ClientCapabilities:
     params=["visual-studio-code"],
 )
 async def lsp(lsp_client: LanguageClient, request, tmp_path, model_server):
-    wrapper = SpeedClient(lsp_client, model_server, tmp_path)
-    lsp_client.feature("fixloop/status")(lambda params: wrapper.on_status(params))
-    features = lsp_client.protocol.fm.features
-    keep_latest, keep_progress = features[T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS], features[T.PROGRESS]
-
-    def publish(params: T.PublishDiagnosticsParams) -> None:
-        keep_latest(params)
-        wrapper.on_publish(params)
-
-    def progress(params: T.ProgressParams) -> None:
-        keep_progress(params)
-        wrapper.on_progress()
-
-    features[T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
-    features[T.PROGRESS] = progress
-    converter = lsp_client.protocol._converter
-
-    def command_or_action(obj, _):
-        return converter.structure(
-            obj, T.Command if isinstance(obj.get("command"), str) else T.CodeAction
-        )
-
-    converter.register_structure_hook(Union[T.Command, T.CodeAction], command_or_action)
-    result = await lsp_client.initialize_session(
-        T.InitializeParams(
-            capabilities=capabilities(request.param),
-            root_uri=tmp_path.as_uri(),
-            workspace_folders=[T.WorkspaceFolder(tmp_path.as_uri(), "ws")],
-        )
-    )
-    wrapper.encoding = str(result.capabilities.position_encoding or "utf-16")
-    lsp_client.fixloop = wrapper
+    client = await start(lsp_client, model_server, tmp_path, capabilities(request.param))
     yield
-    await lsp_client.shutdown_session()
+    await client.close()
 
 
 @pytest.fixture
-def client(lsp) -> SpeedClient:
+def client(lsp) -> Client:
     return lsp.fixloop
 
 
-async def only(client: SpeedClient, uri: str, version: int, code: str) -> T.Diagnostic:
+async def only(client: Client, uri: str, version: int, code: str) -> T.Diagnostic:
     (diagnostic,) = [d for d in await client.wait_diagnostics(uri, version) if d.code == code]
     return diagnostic
 
 
 async def test_an_edit_outside_the_window_keeps_the_loop_and_its_fix_lands_on_the_moved_lines(
-    client: SpeedClient,
+    client: Client,
 ):
     configure(client.root, client.model)
     held = HeldReply(Text(TYPO_FIX))
@@ -187,7 +117,7 @@ async def test_an_edit_outside_the_window_keeps_the_loop_and_its_fix_lands_on_th
 
 
 async def test_an_edit_inside_the_window_drops_the_stale_loop_and_fixes_the_new_text(
-    client: SpeedClient,
+    client: Client,
 ):
     configure(client.root, client.model)
     client.model.script(Hang(), Text(TYPO_FIX))
@@ -206,7 +136,7 @@ async def test_an_edit_inside_the_window_drops_the_stale_loop_and_fixes_the_new_
     assert 'print("start")' in first.prompt_text and 'print("begin")' in second.prompt_text
 
 
-async def test_the_tools_own_fix_is_offered_with_no_model_request(client: SpeedClient):
+async def test_the_tools_own_fix_is_offered_with_no_model_request(client: Client):
     configure(client.root, client.model)
     uri = await client.open("unused.py", UNUSED)
     target = await only(client, uri, 1, "F401")
@@ -222,7 +152,7 @@ async def test_the_tools_own_fix_is_offered_with_no_model_request(client: SpeedC
     assert workspace["today"]["tool"]["requests"] == 0
 
 
-async def test_a_remembered_fix_is_offered_again_without_a_model_request(client: SpeedClient):
+async def test_a_remembered_fix_is_offered_again_without_a_model_request(client: Client):
     configure(client.root, client.model)
     client.model.script(Text(TYPO_FIX))
     uri = await client.open("one.py", REBASE)
@@ -253,7 +183,7 @@ async def test_a_remembered_fix_is_offered_again_without_a_model_request(client:
 
 
 async def test_a_pylance_diagnostic_is_fixed_on_demand_and_verified_by_pyright(
-    client: SpeedClient,
+    client: Client,
 ):
     configure(client.root, client.model, verifiers=("python",))  # nothing of ours flags it
     client.model.script(Text(IMPORT_FIX))
@@ -285,7 +215,7 @@ async def test_a_pylance_diagnostic_is_fixed_on_demand_and_verified_by_pyright(
     assert await client.actions(uri, unknown) == []
 
 
-async def test_ruffs_own_diagnostic_gets_the_fix_when_fixloop_publishes_none(client: SpeedClient):
+async def test_ruffs_own_diagnostic_gets_the_fix_when_fixloop_publishes_none(client: Client):
     configure(client.root, client.model, publish=False)
     uri = await client.open("quiet.py", UNUSED)
     await client.wait_status(lambda s: s["fixes"] >= 1)
@@ -309,7 +239,7 @@ async def test_ruffs_own_diagnostic_gets_the_fix_when_fixloop_publishes_none(cli
     assert client.model.requests == []
 
 
-async def test_a_code_action_on_a_queued_diagnostic_moves_it_ahead(client: SpeedClient):
+async def test_a_code_action_on_a_queued_diagnostic_moves_it_ahead(client: Client):
     configure(client.root, client.model, loops=1, attempts=1)
     held = HeldReply(Text("no idea"))
     client.model.responder = held
@@ -329,7 +259,7 @@ async def test_a_code_action_on_a_queued_diagnostic_moves_it_ahead(client: Speed
     await client.wait_status(lambda s: s["running"] == 0 and s["queued"] == 0)
 
 
-async def test_progress_per_loop_and_a_cancel_from_the_editor_stops_it(client: SpeedClient):
+async def test_progress_per_loop_and_a_cancel_from_the_editor_stops_it(client: Client):
     configure(client.root, client.model)
     client.model.script(Hang())
     uri = await client.open("slow.py", REBASE)
@@ -352,7 +282,7 @@ async def test_progress_per_loop_and_a_cancel_from_the_editor_stops_it(client: S
 
 
 @pytest.mark.parametrize("lsp", ["no-progress"], indirect=True)
-async def test_no_progress_for_a_client_that_does_not_support_it(client: SpeedClient):
+async def test_no_progress_for_a_client_that_does_not_support_it(client: Client):
     configure(client.root, client.model)
     client.model.script(Text(TYPO_FIX))
     uri = await client.open("quiet.py", REBASE)

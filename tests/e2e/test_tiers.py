@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Union
 
 import pytest
 import pytest_lsp
-from fakes.model_server import Error, Hang, Raw, ScriptedModelServer, Text
+from fakes.model_server import Error, Hang, Raw, Text
 from helpers import search_replace
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
-from test_lsp import Client, apply_text_edits, edits_of
+from lspclient import Client, apply_text_edits, edits_of, start
 from tiers import FRONTIER_KEY, FRONTIER_KEY_ENV, FRONTIER_MODEL, write_tier_config
 
 pytestmark = pytest.mark.e2e
@@ -26,43 +24,6 @@ FIX = search_replace("import sys", "import sys\nimport pathlib")
 OTHER = "import os\n\n\ndef other():\n    return collections.OrderedDict()\n"
 FAST_KEY_ENV = "FIXLOOP_TEST_FAST_KEY"
 FAST_KEY = "sk-fast-test-1b2c3d4e5f60718293a4-SECRET"
-
-
-class TierClient(Client):
-    """The test_lsp client plus every log and shown message, with events to wait on."""
-
-    def __init__(self, lsp: LanguageClient, server: ScriptedModelServer, root: Path) -> None:
-        super().__init__(lsp, server, root)
-        self.logs: list[str] = []
-        self.shown: list[str] = []
-        self._message_event = asyncio.Event()
-        self.closed = False
-
-    def on_message(self, kind: str, params) -> None:
-        (self.logs if kind == "log" else self.shown).append(params.message)
-        self._message_event.set()
-
-    async def wait_log(self, pattern: str, count: int = 1, timeout: float = 30.0) -> list[str]:
-        async with asyncio.timeout(timeout):
-            while True:
-                found = [m for m in self.logs if re.search(pattern, m)]
-                if len(found) >= count:
-                    return found
-                self._message_event.clear()
-                await self._message_event.wait()
-
-    async def execute(self, command: T.Command):
-        return await self.lsp.workspace_execute_command_async(
-            T.ExecuteCommandParams(command=command.command, arguments=command.arguments)
-        )
-
-    async def shutdown(self) -> None:
-        """Stop the server and wait until all it wrote to stderr has been passed on to ours."""
-        self.closed = True
-        await self.lsp.shutdown_session()
-        forwarder = self.lsp._stderr_forwarder
-        if forwarder is not None:
-            await asyncio.wait_for(forwarder, 10)
 
 
 @pytest.fixture(autouse=True)
@@ -77,57 +38,13 @@ def keys(monkeypatch):
     params=["visual-studio-code"],
 )
 async def lsp(lsp_client: LanguageClient, request, tmp_path, model_server):
-    wrapper = TierClient(lsp_client, model_server, tmp_path)
-    lsp_client.feature("fixloop/status")(lambda params: wrapper.on_status(params))
-    features = lsp_client.protocol.fm.features
-    originals = {
-        method: features[method]
-        for method in (
-            T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS,
-            T.WINDOW_LOG_MESSAGE,
-            T.WINDOW_SHOW_MESSAGE,
-        )
-    }
-
-    def publish(params):
-        originals[T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS](params)
-        wrapper.on_publish(params)
-
-    def log(params):
-        originals[T.WINDOW_LOG_MESSAGE](params)
-        wrapper.on_message("log", params)
-
-    def show(params):
-        originals[T.WINDOW_SHOW_MESSAGE](params)
-        wrapper.on_message("show", params)
-
-    features[T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
-    features[T.WINDOW_LOG_MESSAGE] = log
-    features[T.WINDOW_SHOW_MESSAGE] = show
-    converter = lsp_client.protocol._converter
-
-    def command_or_action(obj, _):
-        return converter.structure(
-            obj, T.Command if isinstance(obj.get("command"), str) else T.CodeAction
-        )
-
-    converter.register_structure_hook(Union[T.Command, T.CodeAction], command_or_action)
-    result = await lsp_client.initialize_session(
-        T.InitializeParams(
-            capabilities=client_capabilities(request.param),
-            root_uri=tmp_path.as_uri(),
-            workspace_folders=[T.WorkspaceFolder(tmp_path.as_uri(), "ws")],
-        )
-    )
-    wrapper.encoding = str(result.capabilities.position_encoding or "utf-16")
-    lsp_client.fixloop = wrapper
+    client = await start(lsp_client, model_server, tmp_path, client_capabilities(request.param))
     yield
-    if not wrapper.closed:
-        await lsp_client.shutdown_session()
+    await client.close()
 
 
 @pytest.fixture
-def client(lsp) -> TierClient:
+def client(lsp) -> Client:
     return lsp.fixloop
 
 
@@ -135,7 +52,7 @@ def by_protocol(fast, frontier):
     return lambda request: fast if request.protocol == "openai" else frontier
 
 
-async def target(client: TierClient, uri: str, code: str = "F821") -> T.Diagnostic:
+async def target(client: Client, uri: str, code: str = "F821") -> T.Diagnostic:
     (diagnostic,) = [d for d in await client.wait_diagnostics(uri, 1) if d.code == code]
     return diagnostic
 
@@ -145,7 +62,7 @@ def ledger_rows(state_dir: Path, sql: str) -> list[tuple]:
         return db.execute(sql).fetchall()
 
 
-async def test_escalation_end_to_end(client: TierClient, state_dir):
+async def test_escalation_end_to_end(client: Client, state_dir):
     write_tier_config(client.root, client.model, attempts=2)
     client.model.responder = by_protocol(Text("I cannot fix this."), Text(FIX))
     uri = await client.open("app.py", BROKEN)
@@ -196,7 +113,7 @@ async def test_escalation_end_to_end(client: TierClient, state_dir):
     assert stats["usd_spent"] == pytest.approx(spent) and spent > 0
 
 
-async def test_escalation_on_request_drops_the_running_fast_attempt(client: TierClient):
+async def test_escalation_on_request_drops_the_running_fast_attempt(client: Client):
     write_tier_config(client.root, client.model, attempts=4)
     client.model.responder = by_protocol(Hang(), Text(FIX, delay=0.1))
     uri = await client.open("app.py", BROKEN)
@@ -216,7 +133,7 @@ async def test_escalation_on_request_drops_the_running_fast_attempt(client: Tier
     assert [r.protocol for r in client.model.requests] == ["openai", "anthropic"]
 
 
-async def test_auto_escalate_needs_no_click(client: TierClient):
+async def test_auto_escalate_needs_no_click(client: Client):
     write_tier_config(client.root, client.model, attempts=1, budget="auto_escalate = true")
     client.model.responder = by_protocol(Text("no idea"), Text(FIX))
     uri = await client.open("app.py", BROKEN)
@@ -225,7 +142,7 @@ async def test_auto_escalate_needs_no_click(client: TierClient):
     assert [r.protocol for r in client.model.requests] == ["openai", "anthropic"]
 
 
-async def test_the_budget_stop(client: TierClient, state_dir):
+async def test_the_budget_stop(client: Client, state_dir):
     cap = 0.5
     # $1000 per million tokens both ways: each request reserves tenths of a dollar.
     write_tier_config(
@@ -263,7 +180,7 @@ async def test_the_budget_stop(client: TierClient, state_dir):
 
 
 @pytest.mark.fault
-async def test_a_failing_provider_shows_as_down(client: TierClient):
+async def test_a_failing_provider_shows_as_down(client: Client):
     write_tier_config(client.root, client.model, attempts=8, seconds=4, frontier=False)
     client.model.default = Raw(200, b"{not json")
     uri = await client.open("app.py", BROKEN)
@@ -276,7 +193,7 @@ async def test_a_failing_provider_shows_as_down(client: TierClient):
 
 @pytest.mark.trust
 async def test_keys_never_reach_logs_messages_stderr_or_the_ledger(
-    client: TierClient, state_dir, capfd
+    client: Client, state_dir, capfd
 ):
     write_tier_config(client.root, client.model, attempts=3, fast_key_env=FAST_KEY_ENV)
     client.model.script(
@@ -304,7 +221,7 @@ async def test_keys_never_reach_logs_messages_stderr_or_the_ledger(
             assert not path.exists() or key.encode() not in path.read_bytes()
 
 
-async def test_cancel_and_retry_keep_working(client: TierClient):
+async def test_cancel_and_retry_keep_working(client: Client):
     write_tier_config(client.root, client.model, attempts=3)
     client.model.responder = by_protocol(Hang(), Text(FIX))
     uri = await client.open("app.py", BROKEN)
@@ -334,7 +251,7 @@ async def test_cancel_and_retry_keep_working(client: TierClient):
 
 
 @pytest.mark.fault
-async def test_shutting_down_with_requests_in_flight_is_clean(client: TierClient, capfd):
+async def test_shutting_down_with_requests_in_flight_is_clean(client: Client, capfd):
     write_tier_config(client.root, client.model, attempts=3, parallel=2)
     client.model.default = Hang()
     uri = await client.open("app.py", BROKEN)

@@ -7,7 +7,6 @@ and the real type checkers, configured in the workspace's `.fixloop.toml`.
 from __future__ import annotations
 
 import sys
-from typing import Union
 
 import pytest
 import pytest_lsp
@@ -17,7 +16,7 @@ from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from conftest import write_config
-from test_lsp import Client, apply_text_edits, edits_of  # the client wrapper of the LSP tests
+from lspclient import Client, apply_text_edits, edits_of, start
 
 pytestmark = pytest.mark.e2e
 
@@ -46,36 +45,10 @@ async def lsp(lsp_client: LanguageClient, request, tmp_path, model_server):
     editor, checker = request.param
     verifiers = f'\n[verifiers]\npython = ["python", "ruff", "{checker}"]\n'
     write_config(tmp_path, model_server.openai_base_url, attempts=4, parallel=1, extra=verifiers)
-    wrapper = Client(lsp_client, model_server, tmp_path)
-    wrapper.checker = checker
-    lsp_client.feature("fixloop/status")(lambda params: wrapper.on_status(params))
-    features = lsp_client.protocol.fm.features
-    keep_latest = features[T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
-
-    def publish(params: T.PublishDiagnosticsParams) -> None:
-        keep_latest(params)
-        wrapper.on_publish(params)
-
-    features[T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
-    converter = lsp_client.protocol._converter
-
-    def command_or_action(obj, _):  # lsprotocol cannot tell these apart by itself
-        return converter.structure(
-            obj, T.Command if isinstance(obj.get("command"), str) else T.CodeAction
-        )
-
-    converter.register_structure_hook(Union[T.Command, T.CodeAction], command_or_action)
-    result = await lsp_client.initialize_session(
-        T.InitializeParams(
-            capabilities=client_capabilities(editor),
-            root_uri=tmp_path.as_uri(),
-            workspace_folders=[T.WorkspaceFolder(tmp_path.as_uri(), "ws")],
-        )
-    )
-    wrapper.encoding = str(result.capabilities.position_encoding or "utf-16")
-    lsp_client.fixloop = wrapper
+    client = await start(lsp_client, model_server, tmp_path, client_capabilities(editor))
+    client.checker = checker
     yield
-    await lsp_client.shutdown_session()
+    await client.close()
 
 
 @pytest.fixture

@@ -88,3 +88,13 @@ def test_a_whole_reply_keeps_the_examples_docstring_and_blank_lines(newline):
     # Without the diagnostic's lines, the reply is taken as it is (the benchmark's oracle).
     (region,) = apply_reply(text, window, reply)
     assert region == reply.whole.replace("\n", newline) + newline
+
+
+def test_in_c_a_directive_is_code_and_a_block_comment_comes_back_whole():
+    c = {"comments": ("//", "/*"), "docstrings": False}
+    old = '#include <stdio.h>\n\n/*\n * Say hello.\n */\nint main(void) {\n    printf("hi")\n}\n'
+    new = 'int main(void) {\n    printf("hi");\n}\n'
+    lines = keep_dropped_lines(split_lines(old), split_lines(new), 6, 6, **c)
+    # The block comment and the blank line come back; the #include is code, left to the gate.
+    assert "".join(lines) == '\n/*\n * Say hello.\n */\nint main(void) {\n    printf("hi");\n}\n'
+    assert filler(split_lines('/* one */\n"""not a docstring in C"""\n'), **c) == [True, False]

@@ -1,4 +1,5 @@
---- fixloop: a Python language server that turns diagnostics into verified fixes.
+--- fixloop: a language server that turns diagnostics into verified fixes (Python,
+--- TypeScript/JavaScript, C/C++, Rust, Go).
 ---
 --- Install the server (`pip install fixloop`; `fixloop` must be on $PATH, or override `cmd`),
 --- configure a model in `.fixloop.toml` (or `[tool.fixloop]` in pyproject.toml), put this
