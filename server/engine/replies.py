@@ -160,7 +160,9 @@ def apply_reply(
                 break
         else:
             if _find_lines(lines, block.search.split("\n")) is not None:
-                raise ReplyError(f"SEARCH block {number} matches code outside the editable window")
+                raise ReplyError(
+                    f"SEARCH block {number} matches code outside the editable window"
+                )
             raise ReplyError(f"SEARCH block {number} does not match the window")
     return tuple(regions)
 
