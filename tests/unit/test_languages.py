@@ -112,7 +112,7 @@ def test_the_prompt_names_the_language_and_its_suppressions():
         snapshot, finding, window, [], max_tokens=100, temperature=0,
         reply_format=ReplyFormat.WHOLE,
     )
-    assert "```c ..." in whole.system
+    assert "```c code block" in whole.system
     python = build_request(
         _snapshot("a.py", "x = 1\n", "python"), finding, make_window("x = 1\n", finding), [],
         max_tokens=100, temperature=0,

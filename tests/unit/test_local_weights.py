@@ -174,7 +174,7 @@ def test_the_cache_folder_can_be_chosen(tmp_path):
 
 def test_local_tiers_ask_for_the_region_in_a_code_block(tmp_path):
     from fixloop.config import REPLY_FORMATS, ConfigError
-    from fixloop.engine.prompt import SYSTEM, SYSTEM_WHOLE, ReplyFormat, build_request
+    from fixloop.engine.prompt import ReplyFormat, build_request, system_prompt
     from fixloop.engine.values import Snapshot
     from fixloop.engine.window import make_window
     from fixloop.providers.local import local_settings
@@ -187,9 +187,12 @@ def test_local_tiers_ask_for_the_region_in_a_code_block(tmp_path):
     snapshot = Snapshot("file:///a.py", 1, text, tmp_path / "a.py", tmp_path)
     window = make_window(text, finding)
     kwargs = {"max_tokens": 64, "temperature": 0.7}
-    assert build_request(snapshot, finding, window, [], **kwargs).system == SYSTEM
+    edits = build_request(snapshot, finding, window, [], **kwargs)
+    assert edits.system == system_prompt("python", ReplyFormat.EDITS)
     whole = build_request(snapshot, finding, window, [], reply_format=ReplyFormat.WHOLE, **kwargs)
-    assert whole.system == SYSTEM_WHOLE and "docstrings included" in whole.system
+    assert whole.system == system_prompt("python", ReplyFormat.WHOLE)
+    assert "```python code block" in whole.system and "docstrings included" in whole.system
+    assert whole.messages[0].content.endswith("in one ```python code block.")
     # A loop asks in its tier's format unless the caller (the benchmark) says otherwise.
     toolbox = Toolbox(env={})
     toolbox.local = LocalModels({}, installed=lambda model: model is SMALL)
