@@ -54,6 +54,67 @@ class DocumentView:
     settings: Settings
 
 
+def _signature(tracked: Tracked) -> tuple:
+    """Everything a TrackedView copies, cheaply compared (a tuple compares its items by
+    identity first; the attempts of a running loop by their count: they are only appended)."""
+    loop = tracked.loop
+    return (
+        tracked.finding,
+        tracked.window,
+        tracked.state,
+        tracked.tier,
+        tracked.attempt,
+        tracked.result,
+        tracked.history,
+        loop,
+        len(loop.attempts) if loop is not None else -1,
+    )
+
+
+class ViewCache:
+    """Makes views anew, reusing those of findings and documents that did not change: with a
+    hundred loops the engine's host remakes them many times a second."""
+
+    def __init__(self) -> None:
+        self._tracked: dict[int, tuple[Tracked, tuple, TrackedView]] = {}
+        self._documents: dict[str, DocumentView] = {}
+
+    def tracked(self, tracked: Tracked) -> TrackedView:
+        signature = _signature(tracked)
+        cached = self._tracked.get(id(tracked))
+        if cached is not None and cached[0] is tracked and cached[1] == signature:
+            return cached[2]
+        view = tracked_view(tracked)
+        self._tracked[id(tracked)] = (tracked, signature, view)
+        return view
+
+    def document(self, doc: Document, settings: Settings) -> DocumentView | None:
+        if doc.checked is None or doc.latest.version != doc.checked.version:
+            return None
+        tracked = {t.id: self.tracked(t) for t in doc.tracked.values()}
+        old = self._documents.get(doc.uri)
+        if (
+            old is not None
+            and old.checked is doc.checked
+            and old.settings is settings
+            and old.checked_with == doc.checked_with
+            and old.tracked.keys() == tracked.keys()
+            and all(old.tracked[key] is view for key, view in tracked.items())
+        ):
+            return old
+        view = self._documents[doc.uri] = DocumentView(
+            doc.uri, doc.checked, tracked, doc.checked_with, settings
+        )
+        return view
+
+    def keep(self, uris: set[str], tracked: set[int]) -> None:
+        """Forget what is gone (closed documents, findings no longer tracked)."""
+        for uri in [uri for uri in self._documents if uri not in uris]:
+            del self._documents[uri]
+        for key in [key for key in self._tracked if key not in tracked]:
+            del self._tracked[key]
+
+
 def tracked_view(tracked: Tracked) -> TrackedView:
     loop = tracked.loop
     return TrackedView(
@@ -66,19 +127,6 @@ def tracked_view(tracked: Tracked) -> TrackedView:
         tracked.result,
         tracked.attempts_so_far,
         loop.provider.name if loop is not None else None,
-    )
-
-
-def document_view(doc: Document, settings: Settings) -> DocumentView | None:
-    """A copy of what code actions need of `doc`; None until it has been checked."""
-    if doc.checked is None or doc.latest.version != doc.checked.version:
-        return None  # a newer version is waiting for its check: nothing to offer yet
-    return DocumentView(
-        doc.uri,
-        doc.checked,
-        {t.id: tracked_view(t) for t in doc.tracked.values()},
-        doc.checked_with,
-        settings,
     )
 
 

@@ -40,11 +40,10 @@ from typing import Any, Protocol
 import anyio
 import anyio.abc
 import sniffio
-
 from fixloop.config import Settings
 from fixloop.engine.scheduler import Engine, Listener, Progress, Status
 from fixloop.engine.values import Snapshot
-from fixloop.engine.views import DocumentView, document_view
+from fixloop.engine.views import DocumentView, ViewCache
 from fixloop.verifiers.base import Finding
 
 log = logging.getLogger("fixloop")
@@ -79,6 +78,7 @@ class EngineHost:
         self._server = server
         self._settings_for = settings_for
         self.views: Mapping[str, DocumentView] = {}  # replaced whole, never changed in place
+        self._cache = ViewCache()  # the engine's loop's own
         self.engine: Engine | None = None
         self._thread: threading.Thread | None = None
         self._ready = threading.Event()
@@ -200,16 +200,19 @@ class EngineHost:
             return
         views: dict[str, DocumentView] = {}
         settings: dict[Path, Settings] = {}
+        alive: set[int] = set()
         for uri in engine.uris():
             doc = engine.document(uri)
             if doc is None or doc.checked is None:
                 continue
+            alive.update(id(tracked) for tracked in doc.tracked.values())
             root = doc.checked.root
             if root not in settings:
                 settings[root] = self._settings_for(root)
-            view = document_view(doc, settings[root])
+            view = self._cache.document(doc, settings[root])
             if view is not None:
                 views[uri] = view
+        self._cache.keep(set(views), alive)
         self.views = views
 
     async def _report_status(self) -> None:

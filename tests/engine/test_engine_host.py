@@ -12,12 +12,11 @@ from pathlib import Path
 
 import anyio
 from fakes.model_server import Text
-from helpers import search_replace
-
 from fixloop.config import BudgetSettings, EditorSettings, ModelSettings, Settings
 from fixloop.engine.scheduler import Engine, State
 from fixloop.engine.values import Snapshot
 from fixloop.lsp.engine_host import EngineHost
+from helpers import search_replace
 
 TEXT = 'import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path(".")\n'
 FIX = search_replace("import sys", "import sys\nimport pathlib")
