@@ -7,19 +7,30 @@ from pathlib import Path
 
 from fixloop.verifiers.base import Verifier, VerifierError
 from fixloop.verifiers.cache import CachedVerifier
+from fixloop.verifiers.cargo import Cargo, find_cargo
+from fixloop.verifiers.eslint import Eslint
+from fixloop.verifiers.eslint import INSTALL_HINT as ESLINT_HINT
+from fixloop.verifiers.go import Go, find_go
+from fixloop.verifiers.locate import find_node_tool
 from fixloop.verifiers.mypy import Mypy
 from fixloop.verifiers.pyright import Pyright, find_pyright
 from fixloop.verifiers.python import PythonCompile
 from fixloop.verifiers.ruff import Ruff
+from fixloop.verifiers.tsc import INSTALL_HINT as TSC_HINT
+from fixloop.verifiers.tsc import Tsc
 
 KNOWN: dict[str, Callable[..., Verifier]] = {
     "python": PythonCompile,
     "ruff": Ruff,
     "mypy": Mypy,
     "pyright": Pyright,
+    "tsc": Tsc,
+    "eslint": Eslint,
+    "cargo": Cargo,
+    "go": Go,
 }
 # Tools that run outside the process: their verdicts are worth remembering by content.
-CACHED = {"ruff", "mypy", "pyright"}
+CACHED = {"ruff", "mypy", "pyright", "tsc", "eslint", "cargo", "go"}
 
 
 def make_verifier(name: str, timeout: float | None = None) -> Verifier:
@@ -46,9 +57,17 @@ def available(name: str, root: Path) -> bool:
     """Whether a verifier can run for this workspace without asking the user to install anything."""
     if name not in KNOWN:
         return False
-    if name == "pyright":
-        try:
+    try:
+        if name == "pyright":
             find_pyright(root)
-        except VerifierError:
-            return False
+        elif name in ("tsc", "eslint"):
+            # The workspace's own copy counts: the routing asks before trust is known.
+            hint = TSC_HINT if name == "tsc" else ESLINT_HINT
+            find_node_tool(name, root / "_", root, True, hint)
+        elif name == "cargo":
+            find_cargo()
+        elif name == "go":
+            find_go()
+    except VerifierError:
+        return False
     return True

@@ -1,0 +1,217 @@
+"""go as a verifier: `go build` then `go vet` on the candidate in a warm mirror of the
+module, source `go`.
+
+    go build -o /dev/null ./<package>     (compile errors, code `compile`)
+    go vet -json ./<package>              (once it compiles; code = the analyzer, `printf`)
+
+The text is written where the real file sits in the workspace's mirror
+(`mirror.Mirror`; go.mod and go.sum are copies there, so go never writes the
+real ones). Nothing is downloaded and no other toolchain is fetched:
+GOTOOLCHAIN=local, GOPROXY=off, GOFLAGS=-mod=mod (-mod=vendor with a vendor
+folder), GOWORK=off; go's own build cache keeps it warm. A `_test.go` file is
+not part of `go build`: it gets `go vet` alone (which type-checks tests too).
+Building Go runs none of the module's code (no build scripts; cgo's flags are
+vetted by go itself), so go runs in untrusted workspaces too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import anyio
+
+from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
+from fixloop.verifiers.columns import lines_of, point, word_span
+from fixloop.verifiers.locate import find_program, nearest, tool_env
+from fixloop.verifiers.mirror import MirrorError, Mirrors
+from fixloop.verifiers.run import run_tool
+from fixloop.verifiers.tools import ToolLog
+
+INSTALL_HINT = "install Go (Debian: apt-get install golang-go)"
+_POSITION = re.compile(
+    r"^(?:vet: )?(?P<file>[^\s:][^:]*?):(?P<line>\d+):(?P<col>\d+): (?P<message>.*)$"
+)
+DETAIL_LIMIT = 300
+# What go says when a dependency is not in the module cache (nothing is downloaded):
+# no verdict on the file, whatever line the message points at.
+OFFLINE = ("module lookup disabled", "missing go.sum entry", "no required module provides")
+
+
+def _finding(lines: list[str], line: int, col: int, code: str, message: str) -> Finding:
+    line, col = point(lines, line - 1, col - 1, "utf8")
+    return Finding(
+        source="go",
+        code=code,
+        message=message,
+        span=Span(*word_span(lines, line, col)),
+        severity=Severity.ERROR if code == "compile" else Severity.WARNING,
+    )
+
+
+def _same(reported: str, cwd: Path, target: Path) -> bool:
+    file = Path(reported)
+    file = file if file.is_absolute() else cwd / file
+    return os.path.normpath(file) == os.path.normpath(target)
+
+
+def parse_go_errors(
+    output: str, target: Path, cwd: Path, text: str
+) -> tuple[tuple[Finding, ...], int]:
+    """(findings in `target`, positions reported in all files) from `go build` or
+    `go vet` text output, run in `cwd`.
+
+    go 1.19 prints the package as a header, then one line per error (at most 10):
+        # example.com/demo/pkg
+        pkg/a.go:6:29: cannot use "x" (untyped string constant) as int value in ...
+    `go vet` prefixes a type error with "vet: ". Lines and columns are 1-based,
+    columns in UTF-8 bytes; only the start is given, so the span covers the word there.
+    """
+    lines = lines_of(text)
+    findings = []
+    seen = 0
+    for raw in output.splitlines():
+        match = _POSITION.match(raw.strip())
+        if not match:
+            continue
+        seen += 1
+        if _same(match["file"], cwd, target):
+            findings.append(
+                _finding(lines, int(match["line"]), int(match["col"]), "compile", match["message"])
+            )
+    return tuple(findings), seen
+
+
+def parse_go_vet_json(output: str, target: Path, cwd: Path, text: str) -> tuple[Finding, ...]:
+    """Findings in `target` from `go vet -json` (on stderr, between package headers):
+
+        # example.com/demo/pkg
+        {
+            "example.com/demo/pkg": {
+                "printf": [{"posn": "/abs/pkg/a.go:7:2",
+                            "message": "fmt.Printf format %d has arg s of wrong type string"}]
+            }
+        }
+    Type errors still come as text ("vet: pkg/a.go:6:29: ..."), also parsed here.
+    """
+    lines = lines_of(text)
+    findings: list[Finding] = list(parse_go_errors(output, target, cwd, text)[0])
+    decoder = json.JSONDecoder()
+    index = 0
+    while (start := output.find("{", index)) != -1:
+        try:
+            report, index = decoder.raw_decode(output, start)
+        except json.JSONDecodeError:
+            index = start + 1
+            continue
+        for analyzers in report.values() if isinstance(report, dict) else ():
+            for analyzer, items in analyzers.items() if isinstance(analyzers, dict) else ():
+                if not isinstance(items, list):
+                    continue  # {"error": "..."} for a package vet could not load
+                for item in items:
+                    match = re.match(r"^(.*):(\d+):(\d+)$", str(item.get("posn", "")))
+                    if match and _same(match[1], cwd, target):
+                        findings.append(
+                            _finding(
+                                lines,
+                                int(match[2]),
+                                int(match[3]),
+                                str(analyzer),
+                                str(item.get("message", "")),
+                            )
+                        )
+    unique = {(f.code, f.message, f.span): f for f in findings}
+    return tuple(unique.values())
+
+
+def go_failure(what: str, returncode: int, output: str) -> str:
+    lines = [
+        line.strip()
+        for line in output.splitlines()
+        if line.strip() and not line.startswith(("#", "go: downloading"))
+    ]
+    lines = [line for line in lines if any(w in line for w in OFFLINE)] or lines
+    detail = lines[0] if lines else "no message"
+    if len(detail) > DETAIL_LIMIT:
+        detail = detail[: DETAIL_LIMIT - 1] + "…"
+    return f"{what} failed (exit {returncode}): {detail}"
+
+
+def find_go() -> Path:
+    return find_program(
+        "go", INSTALL_HINT, (Path("/usr/local/go/bin/go"), Path("/usr/lib/go/bin/go"))
+    )
+
+
+class Go:
+    """go build and go vet on the text in a mirror of the module."""
+
+    name = "go"
+
+    def __init__(self, *, timeout: float = 120.0, binary: str | None = None) -> None:
+        self.timeout = timeout
+        self.binary = binary
+        self._mirrors = Mirrors()
+        self._log = ToolLog()
+
+    async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
+        binary = Path(self.binary) if self.binary else find_go()
+        module = nearest(request.path, request.root, ("go.mod",))
+        if module is None:
+            raise VerifierError(
+                f"go: no go.mod above {request.path.relative_to(request.root)} in the workspace"
+            )
+        self._log.using("go", request.root, str(binary))
+        package = "./" + request.path.parent.relative_to(module.parent).as_posix()
+        vendored = (module.parent / "vendor" / "modules.txt").is_file()
+        env = tool_env(
+            GOTOOLCHAIN="local",
+            GOPROXY="off",
+            GOFLAGS="-mod=vendor" if vendored else "-mod=mod",
+            GOWORK="off",
+            GOTELEMETRY="off",
+        )
+        async with self._mirrors.use(request.root) as mirror:
+            try:
+                shadow = await anyio.to_thread.run_sync(
+                    self._prepare, mirror, module, request.path, request.text
+                )
+            except (MirrorError, OSError) as exc:
+                raise VerifierError(f"go: cannot mirror the workspace: {exc}") from None
+            cwd = mirror.shadow_of(module).parent
+            if not request.path.name.endswith("_test.go"):
+                build = await run_tool(
+                    [str(binary), "build", "-o", os.devnull, package],
+                    cwd=cwd,
+                    timeout=self.timeout,
+                    env=env,
+                )
+                output = (build.stderr + build.stdout).decode("utf-8", "replace")
+                if build.returncode != 0:
+                    findings, seen = parse_go_errors(output, shadow, cwd, request.text)
+                    if not seen or any(words in output for words in OFFLINE):
+                        raise VerifierError(go_failure("go build", build.returncode, output))
+                    return findings
+            vet = await run_tool(
+                [str(binary), "vet", "-json", package], cwd=cwd, timeout=self.timeout, env=env
+            )
+        output = (vet.stderr + vet.stdout).decode("utf-8", "replace")
+        findings = parse_go_vet_json(output, shadow, cwd, request.text)
+        if (
+            vet.returncode != 0
+            and not findings
+            and not parse_go_errors(output, shadow, cwd, request.text)[1]
+        ):
+            raise VerifierError(go_failure("go vet", vet.returncode, output))
+        return findings
+
+    @staticmethod
+    def _prepare(mirror, module: Path, path: Path, text: str) -> Path:
+        for name in ("go.mod", "go.sum"):  # go may rewrite them: copies, never links
+            mirror.keep_copy(module.parent / name)
+        return mirror.place(path, text)
+
+    async def aclose(self) -> None:
+        self._mirrors.close()
