@@ -140,9 +140,7 @@ def go_failure(what: str, returncode: int, output: str) -> str:
 
 
 def find_go() -> Path:
-    return find_program(
-        "go", INSTALL_HINT, (Path("/usr/local/go/bin/go"), Path("/usr/lib/go/bin/go"))
-    )
+    return find_program("go", INSTALL_HINT, (Path("/usr/local/go/bin/go"),))
 
 
 class Go:
