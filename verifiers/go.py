@@ -1,15 +1,16 @@
-"""go as a verifier: `go build` then `go vet` on the candidate in a warm mirror of the
-module, source `go`.
+"""go as a verifier: `go vet`, and `go build` where it fails to compile, on the candidate
+in a warm mirror of the module, source `go`.
 
-    go build -o /dev/null ./<package>     (compile errors, code `compile`)
-    go vet -json ./<package>              (once it compiles; code = the analyzer, `printf`)
+    go vet -json ./<package>              (code = the analyzer, `printf`)
+    go build -o /dev/null ./<package>     (only when vet met a type error, which it reports
+                                           alone: the compiler lists them all; code `compile`)
 
 The text is written where the real file sits in the workspace's mirror
 (`mirror.Mirror`; go.mod and go.sum are copies there, so go never writes the
 real ones). Nothing is downloaded and no other toolchain is fetched:
 GOTOOLCHAIN=local, GOPROXY=off, GOFLAGS=-mod=mod (-mod=vendor with a vendor
 folder), GOWORK=off; go's own build cache keeps it warm. A `_test.go` file is
-not part of `go build`: it gets `go vet` alone (which type-checks tests too).
+not part of `go build`: its type errors are vet's.
 Building Go runs none of the module's code (no build scripts; cgo's flags are
 vetted by go itself), so go runs in untrusted workspaces too.
 """
@@ -179,29 +180,29 @@ class Go:
             except (MirrorError, OSError) as exc:
                 raise VerifierError(f"go: cannot mirror the workspace: {exc}") from None
             cwd = mirror.shadow_of(module).parent
-            if not request.path.name.endswith("_test.go"):
+            vet = await run_tool(
+                [str(binary), "vet", "-json", package], cwd=cwd, timeout=self.timeout, env=env
+            )
+            output = (vet.stderr + vet.stdout).decode("utf-8", "replace")
+            if any(words in output for words in OFFLINE):
+                raise VerifierError(go_failure("go vet", vet.returncode, output))
+            typed, seen = parse_go_errors(output, shadow, cwd, request.text)
+            if seen and not request.path.name.endswith("_test.go"):
+                # vet stops at the first type error: the compiler lists them all
                 build = await run_tool(
                     [str(binary), "build", "-o", os.devnull, package],
                     cwd=cwd,
                     timeout=self.timeout,
                     env=env,
                 )
-                output = (build.stderr + build.stdout).decode("utf-8", "replace")
-                if build.returncode != 0:
-                    findings, seen = parse_go_errors(output, shadow, cwd, request.text)
-                    if not seen or any(words in output for words in OFFLINE):
-                        raise VerifierError(go_failure("go build", build.returncode, output))
+                built = (build.stderr + build.stdout).decode("utf-8", "replace")
+                if any(words in built for words in OFFLINE):
+                    raise VerifierError(go_failure("go build", build.returncode, built))
+                findings, listed = parse_go_errors(built, shadow, cwd, request.text)
+                if build.returncode != 0 and listed:
                     return findings
-            vet = await run_tool(
-                [str(binary), "vet", "-json", package], cwd=cwd, timeout=self.timeout, env=env
-            )
-        output = (vet.stderr + vet.stdout).decode("utf-8", "replace")
         findings = parse_go_vet_json(output, shadow, cwd, request.text)
-        if (
-            vet.returncode != 0
-            and not findings
-            and not parse_go_errors(output, shadow, cwd, request.text)[1]
-        ):
+        if vet.returncode != 0 and not findings and not seen:
             raise VerifierError(go_failure("go vet", vet.returncode, output))
         return findings
 

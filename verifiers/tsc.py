@@ -4,12 +4,13 @@ tsc has no stdin mode. Each check writes the text where the real file sits in
 the workspace's mirror (`mirror.Mirror`: everything else symlinks to the real
 project, node_modules included) and runs
 
-    tsc --noEmit --pretty false --listFiles -p <mirror>/<tsconfig> \\
+    tsc --noEmit --pretty false [--listFiles] -p <mirror>/<tsconfig> \\
         --incremental --tsBuildInfoFile <private>/<n>.tsbuildinfo
 
 so a candidate costs an incremental check. Only the file's own errors count;
-`--listFiles` tells whether the file is part of the project at all (if not,
-tsc would pass anything, so that is an error, not a pass). A file with no
+`--listFiles` (on a file's first check, and again when its tsconfig changes)
+tells whether the file is part of the project at all (if not, tsc would pass
+anything, so that is an error, not a pass). A file with no
 tsconfig.json above it (up to the workspace root) is checked alone with tsc's
 defaults. tsc runs none of the workspace's code, so it runs in untrusted
 workspaces too, though only fixloop's own tsc (or one on PATH) does there.
@@ -41,6 +42,7 @@ _LINE = re.compile(
     r"(?P<code>TS\d+): (?P<message>.*)$"
 )
 _GLOBAL = re.compile(r"^(?P<category>error|warning) (?P<code>TS\d+): (?P<message>.*)$")
+_ANY = re.compile(r"\): (?:error|warning) TS\d+: ")
 SEVERITY = {"error": Severity.ERROR, "warning": Severity.WARNING, "message": Severity.INFORMATION}
 DETAIL_LIMIT = 300
 
@@ -128,7 +130,8 @@ class Tsc:
         self.timeout = timeout
         self.binary = binary
         self._mirrors = Mirrors()
-        self._builds = 0
+        # (tsconfig, its size and mtime, file): tsc said the file is part of that project
+        self._members: set[tuple[Path, tuple[int, int] | None, Path]] = set()
         self._log = ToolLog()
 
     def executable(self, request: CheckRequest) -> Path:
@@ -152,8 +155,12 @@ class Tsc:
             except (MirrorError, OSError) as exc:
                 raise VerifierError(f"tsc: cannot mirror the workspace: {exc}") from None
             argv = [str(binary), "--noEmit", "--pretty", "false"]
+            member = None
             if config is not None:
-                argv += ["--listFiles", "-p", str(mirror.shadow_of(config))]
+                member = (config, _stamp(config), request.path)
+                if member not in self._members:  # ask tsc once whether the file is its
+                    argv.append("--listFiles")
+                argv += ["-p", str(mirror.shadow_of(config))]
                 argv += ["--incremental", "--tsBuildInfoFile", str(self._buildinfo(mirror, config))]
             else:
                 argv.append(str(shadow))
@@ -164,13 +171,16 @@ class Tsc:
         findings, general, listed = parse_tsc(output, shadow, request.text, mirror.path)
         if general:
             raise VerifierError(f"tsc stopped at an error of the project: {_cut(general[0])}")
-        if config is not None and not any(_same(p, shadow) for p in listed):
+        if member is not None and member not in self._members:
+            if any(_same(p, shadow) for p in listed):
+                self._members.add(member)
+        if member is not None and member not in self._members:
             rel = request.path.relative_to(request.root)
             raise VerifierError(
                 f"tsc does not check {rel}: it is not part of the project in "
                 f"{config.relative_to(request.root)} (its files/include)"
             )
-        if run.returncode != 0 and not findings and not listed:
+        if run.returncode != 0 and not _ANY.search(output):  # failed, and said nothing of why
             raise VerifierError(_failure(run.returncode, output, run.stderr))
         return findings
 
@@ -180,6 +190,14 @@ class Tsc:
 
     async def aclose(self) -> None:
         self._mirrors.close()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
 
 
 def _same(a: Path, b: Path) -> bool:

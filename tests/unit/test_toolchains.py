@@ -108,6 +108,18 @@ async def test_tsc_refuses_a_file_outside_its_project(ts_root, tsc):
         await tsc.check(request(ts_root, "scripts/loose.ts", TS["scripts/loose.ts"]))
 
 
+async def test_errors_in_other_files_are_not_this_ones(tmp_path):
+    root = make_tree(tmp_path / "ws", {**TS, "src/other.ts": 'export const n: number = "x";\n'})
+    verifier = Tsc()
+    try:  # the second check no longer lists the project's files: same verdict
+        for _ in range(2):
+            assert await verifier.check(request(root, "src/app.ts", TS["src/app.ts"])) == ()
+        (finding,) = await verifier.check(request(root, "src/app.ts", TS_BROKEN))
+        assert finding.code == "TS2322"
+    finally:
+        await verifier.aclose()
+
+
 async def test_a_broken_tsconfig_is_no_verdict(tmp_path):
     root = make_tree(tmp_path / "ws", {**TS, "tsconfig.json": '{"compilerOptions": {"bogus": 1}}'})
     verifier = Tsc()
