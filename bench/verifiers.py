@@ -452,6 +452,7 @@ async def bench_toolchains(runs: int, only: set[str]) -> None:
             "go",
             Go(),
             {
+                "bare go vet -json ./p9": ([go, "vet", "-json", "./p9"], go_env),
                 "bare go build -o /dev/null ./p9 && go vet -json ./p9": (
                     [
                         "sh",
@@ -460,7 +461,6 @@ async def bench_toolchains(runs: int, only: set[str]) -> None:
                     ],
                     go_env,
                 ),
-                "bare go vet -json ./p9": ([go, "vet", "-json", "./p9"], go_env),
                 "bare go build -o /dev/null ./p9": (
                     [go, "build", "-o", "/dev/null", "./p9"],
                     go_env,
