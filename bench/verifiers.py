@@ -1,6 +1,6 @@
 """Verifier speed: fixloop's verifiers against the bare tools, side by side in one run.
 
-    .venv/bin/python bench/verifiers.py [--runs 15] [--only ruff,mypy,pyright]
+    .venv/bin/python bench/verifiers.py [--runs 15] [--only ruff,mypy,pyright,gcc]
 
 Each section runs the contenders in turn within every round (so load on the
 machine hits them alike), a fresh candidate text per run (no cache helps),
@@ -18,6 +18,9 @@ and prints medians and the ratio to the bare tool.
   tsbuildinfo, cargo with its own warm target folder, go with its build cache), generated
   projects of 40 TypeScript modules, a 400-line JavaScript file, a crate of 20 modules and a
   Go module of 10 packages.
+- gcc: `Gcc("gcc").check` (the candidate on stdin, JSON diagnostics, flags from the
+  project's compile_commands.json) vs bare `gcc -fsyntax-only` on the same file with the
+  same flags (and the bare stdin + JSON command line, to show what the parsing costs).
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ from fixloop.verifiers.cargo import Cargo, find_cargo
 from fixloop.verifiers.eslint import Eslint
 from fixloop.verifiers.go import Go, find_go
 from fixloop.verifiers.locate import find_node_tool
+from fixloop.verifiers.gcc import Gcc
 from fixloop.verifiers.mypy import Mypy
 from fixloop.verifiers.pyright import Pyright, find_pyright, virtual_path
 from fixloop.verifiers.ruff import Ruff, ruff_binary
@@ -467,6 +471,72 @@ async def bench_toolchains(runs: int, only: set[str]) -> None:
                 ),
             },
         )
+# -- gcc -----------------------------------------------------------------------------------
+
+
+def c_source(functions: int = 120) -> str:
+    """A C file of a few hundred lines that includes the standard headers a real one does."""
+    parts = ['#include <stdio.h>\n#include <stdlib.h>\n#include <string.h>\n#include "config.h"\n\n',
+             "struct item { int id; double weight; const char *name; };\n\n"]
+    for n in range(functions):
+        parts.append(
+            f"static double weigh_{n}(const struct item *items, size_t count) {{\n"
+            f"    double total = {n}.0 * SCALE;\n"
+            "    for (size_t i = 0; i < count; i++) {\n"
+            "        if (items[i].name && strlen(items[i].name) > 3) total += items[i].weight;\n"
+            "    }\n"
+            "    return total;\n}\n\n"
+        )
+    parts.append("int main(void) {\n    struct item items[2] = {{1, 2.0, \"four\"}, {2, 3.0, NULL}};\n")
+    parts += [f"    printf(\"%f\\n\", weigh_{n}(items, 2));\n" for n in range(functions)]
+    parts.append("    return EXIT_SUCCESS;\n}\n")
+    return "".join(parts)
+
+
+async def bench_gcc(runs: int) -> None:
+    import json
+
+    root = make_project({"include/config.h": "#define SCALE 2\n"})
+    path = root / "src" / "main.c"
+    path.parent.mkdir()
+    text = c_source()
+    path.write_text(text)
+    flags = ["-Iinclude", "-std=c11", "-Wall", "-Wextra"]
+    (root / "compile_commands.json").write_text(json.dumps([{
+        "directory": str(root), "file": "src/main.c",
+        "arguments": ["gcc", *flags, "-c", "src/main.c", "-o", "main.o"],
+    }]))
+    gcc = Gcc("gcc")  # not the cached one: every candidate is new anyway
+    bare_file, bare_stdin, ours = [], [], []
+    for n in range(runs + 1):
+        source = text + f"\nint candidate_{n}(void) {{ return {n}; }}\n"
+        path.write_text(source)  # the bare tool reads the file: give it the same text
+        b = await anyio.to_thread.run_sync(
+            timed_run, ["gcc", "-fsyntax-only", *flags, "src/main.c"], root
+        )
+        s = await anyio.to_thread.run_sync(
+            timed_run,
+            ["gcc", "-fsyntax-only", "-fdiagnostics-format=json", *flags, "-iquote",
+             str(path.parent), "-x", "c", "-"],
+            root,
+            source.encode(),
+        )
+        o = await timed_check(gcc, CheckRequest(source, path, root))
+        if n:
+            bare_file.append(b)
+            bare_stdin.append(s)
+            ours.append(o)
+    base = "bare gcc -fsyntax-only src/main.c (subprocess)"
+    report(
+        f"gcc: one candidate of a {len(text.splitlines())}-line C file (stdio, stdlib, string)",
+        [
+            (base, bare_file),
+            ("bare gcc -fsyntax-only -fdiagnostics-format=json -x c -", bare_stdin),
+            ('fixloop Gcc("gcc").check (+ compile_commands.json)', ours),
+        ],
+        base,
+    )
+    shutil.rmtree(root)
 
 
 async def main(runs: int, only: set[str]) -> None:
@@ -493,11 +563,13 @@ async def main(runs: int, only: set[str]) -> None:
         await bench_pyright(runs)
     if only & {"tsc", "eslint", "cargo", "go"}:
         await bench_toolchains(runs, only)
+    if "gcc" in only and shutil.which("gcc"):
+        await bench_gcc(runs)
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--only", default="ruff,mypy,pyright")
+    parser.add_argument("--only", default="ruff,mypy,pyright,gcc,tsc,eslint,cargo,go")
     args = parser.parse_args()
     anyio.run(main, args.runs, set(args.only.split(",")))

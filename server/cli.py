@@ -21,17 +21,24 @@ from fixloop.config import (
     merge_layers,
 )
 
-SKIP_DIRS = {".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".tox"}
+SKIP_DIRS = {
+    ".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".tox",
+    "target", "build", "dist",
+}
 
 
-def python_files(paths: list[str]) -> list[Path]:
-    """The files named, and the .py files under the folders named."""
+def source_files(paths: list[str]) -> list[Path]:
+    """The files named, and the files of every routed language under the folders named."""
+    from fixloop.verifiers import languages
+
     found: list[Path] = []
     for name in paths:
         path = Path(name).resolve()
         if path.is_dir():
             found += sorted(
-                p for p in path.rglob("*.py") if not SKIP_DIRS.intersection(p.relative_to(path).parts)
+                p for p in path.rglob("*")
+                if languages.detect(None, p) is not None and p.is_file()
+                and not SKIP_DIRS.intersection(p.relative_to(path).parts)
             )
         elif path.is_file():
             found.append(path)
@@ -45,9 +52,11 @@ def load_settings(root: Path) -> Settings:
     return build_settings(merge_layers({}, layer), str(path or root))
 
 
-def _snapshot(path: Path):
-    """The file as a snapshot, or None (said on stderr) when it is not UTF-8 text."""
+def _snapshot(path: Path, trusted: bool):
+    """The file as a snapshot, or None (said on stderr) when it is not UTF-8 text or of a
+    language fixloop does not route."""
     from fixloop.engine.values import Snapshot
+    from fixloop.verifiers import languages
 
     try:
         data = path.read_bytes()
@@ -60,7 +69,15 @@ def _snapshot(path: Path):
     except OSError as exc:
         print(f"fixloop: {_display(path)}: cannot be read ({exc.strerror}); skipped", file=sys.stderr)
         return None
-    return Snapshot(path.as_uri(), 0, text, path, find_root(path))
+    language = languages.detect(None, path, text[:200].partition("\n")[0])
+    if language is None:
+        known = ", ".join(lang.name for lang in languages.LANGUAGES)
+        print(
+            f"fixloop: {_display(path)}: not a file of a language fixloop checks ({known}); skipped",
+            file=sys.stderr,
+        )
+        return None
+    return Snapshot(path.as_uri(), 0, text, path, find_root(path), trusted, language.key)
 
 
 def _finding_json(finding) -> dict:
@@ -82,7 +99,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-async def _check(files: list[Path], as_json: bool) -> int:
+async def _check(files: list[Path], as_json: bool, trusted: bool) -> int:
     from fixloop.engine.checks import run_checks
     from fixloop.engine.toolbox import Toolbox
 
@@ -90,12 +107,14 @@ async def _check(files: list[Path], as_json: bool) -> int:
     report, total = [], 0
     try:
         for path in files:
-            snapshot = _snapshot(path)
+            snapshot = _snapshot(path, trusted)
             if snapshot is None:
                 total += 1
                 continue
             settings = load_settings(snapshot.root)
-            result = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
+            result = await run_checks(
+                snapshot, toolbox.verifiers(settings, snapshot=snapshot), toolbox.verify_limiter
+            )
             for error in result.errors:
                 print(f"fixloop: {_display(path)}: {error}", file=sys.stderr)
             for notice in result.notices:
@@ -147,7 +166,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
 
     try:
         for path in files:
-            snapshot = _snapshot(path)
+            snapshot = _snapshot(path, trusted)
             if snapshot is None:
                 everything_fixed = False
                 continue
@@ -342,6 +361,11 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check", help="run the verifiers and print diagnostics")
     check.add_argument("paths", nargs="+")
     check.add_argument("--json", action="store_true")
+    check.add_argument(
+        "--trust",
+        action="store_true",
+        help="run commands the workspace configures (its command verifiers); only for code you trust",
+    )
     fix = commands.add_parser("fix", help="run the fix loops and print verified fixes as diffs")
     fix.add_argument("paths", nargs="+")
     fix.add_argument("--apply", action="store_true", help="write the verified fixes")
@@ -349,7 +373,8 @@ def main(argv: list[str] | None = None) -> int:
     fix.add_argument(
         "--trust",
         action="store_true",
-        help="run commands the workspace configures (the [gate] tests); only for code you trust",
+        help="run commands the workspace configures (the [gate] tests, its command verifiers); "
+        "only for code you trust",
     )
     from fixloop.benchmark.command import add_arguments as bench_arguments
 
@@ -374,12 +399,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "stats":
             return _stats(args.path, args.json)
-        files = python_files(args.paths)
+        files = source_files(args.paths)
         from fixloop.verifiers.private import sweep
 
         sweep()  # shadows of a fixloop that crashed or was killed
         if args.command == "check":
-            return anyio.run(_check, files, args.json)
+            return anyio.run(_check, files, args.json, args.trust)
         return anyio.run(_fix, files, args.apply, args.json, args.trust)
     except (ConfigError, FileNotFoundError) as exc:
         print(f"fixloop: {exc}", file=sys.stderr)

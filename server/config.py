@@ -9,17 +9,20 @@ key and where it came from, and that layer keeps its last good value.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fixloop.verifiers import languages
 from fixloop.verifiers.registry import KNOWN as KNOWN_VERIFIERS
 
 WORKSPACE_FILE = ".fixloop.toml"
 TIERS = ("fast", "frontier")
 PROTOCOLS = ("openai", "anthropic")
+COMMAND_FORMATS = ("regex", "jsonl", "sarif")
 CAPS = ("usd_per_day", "attempts", "parallel", "loops", "seconds", "frontier_attempts")
 
 
@@ -53,11 +56,43 @@ class BudgetSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
-class VerifierSettings:
-    """Gate order per language, cheapest first."""
+class CommandSettings:
+    """A workspace's own verifier: a command and how to read what it prints (trusted only)."""
 
-    python: tuple[str, ...] = ("python", "ruff")
+    argv: tuple[str, ...]  # placeholders: {file} (the shadow file), {real_file}, {root}
+    files: tuple[str, ...]  # globs (relative to the root, or a bare file name) it checks
+    format: str = "regex"  # regex | jsonl | sarif
+    pattern: str = ""  # regex: named groups line, col, message; code, severity, end_line, end_col, file
+    fields: tuple[tuple[str, str], ...] = ()  # jsonl: our field -> its (dotted) key
+    stdin: bool = False  # the candidate on stdin as well
+    output: str = "stdout"  # stdout | stderr | both: where the diagnostics are printed
+    columns: str = "auto"  # what its columns count: characters | bytes | utf-16 | auto
+    # (auto: characters, except SARIF's own columnKind, utf-16 unless the run says otherwise)
+    base: int = 1  # 1: lines and columns start at 1; 0: at 0
+    timeout: float = 30.0
+
+
+def _language_field(key: str):
+    return field(default=languages.by_key(key).defaults)
+
+
+@dataclass(frozen=True, kw_only=True)
+class VerifierSettings:
+    """Gate order per language, cheapest first, and the workspace's own command verifiers."""
+
+    python: tuple[str, ...] = _language_field("python")
+    typescript: tuple[str, ...] = _language_field("typescript")
+    javascript: tuple[str, ...] = _language_field("javascript")
+    c: tuple[str, ...] = _language_field("c")
+    cpp: tuple[str, ...] = _language_field("cpp")
+    rust: tuple[str, ...] = _language_field("rust")
+    go: tuple[str, ...] = _language_field("go")
     timeout: float | None = None  # seconds one run of a tool may take; None: each tool's own
+    command: Mapping[str, CommandSettings] = field(default_factory=dict)
+
+    def for_language(self, language: str) -> tuple[str, ...]:
+        """The gate for one language key (see fixloop.verifiers.languages)."""
+        return getattr(self, language)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -126,13 +161,32 @@ def _one_of(options: tuple[str, ...]):
     return check
 
 
-def _known_verifiers(value: list[str]) -> str | None:
-    unknown = [name for name in value if name not in KNOWN_VERIFIERS]
-    if unknown:
-        return f"names unknown verifier(s) {', '.join(unknown)} (known: {', '.join(KNOWN_VERIFIERS)})"
-    if len(set(value)) != len(value):
-        return "names a verifier twice"
-    return None
+def _verifier_list(language: str, commands: Mapping[str, Any]):
+    """The check for `verifiers.<language>`: known names, applicable to the language, once each."""
+
+    def check(value: list[str]) -> str | None:
+        known = [*languages.by_key(language).tools, *commands]
+        unknown = [
+            name for name in value
+            if name not in commands and name not in KNOWN_VERIFIERS
+            and not any(name in lang.tools for lang in languages.LANGUAGES)
+        ]
+        if unknown:
+            return (
+                f"names unknown verifier(s) {', '.join(unknown)} "
+                f"(known: {', '.join(known)})"
+            )
+        foreign = [name for name in value if name not in commands and not languages.applies(name, language)]
+        if foreign:
+            return (
+                f"names {', '.join(foreign)}, which cannot check {language} files "
+                f"(known for {language}: {', '.join(known)})"
+            )
+        if len(set(value)) != len(value):
+            return "names a verifier twice"
+        return None
+
+    return check
 
 
 def _argv(value: list[str]) -> str | None:
@@ -162,12 +216,27 @@ SCHEMA: dict[str, dict[str, _Rule]] = {
         "frontier_attempts": _Rule(int, _at_least_one),
         "auto_escalate": _Rule(bool),
     },
-    "verifiers": {"python": _Rule(list, _known_verifiers), "timeout": _Rule(NUMBER, _positive)},
+    "verifiers": {"timeout": _Rule(NUMBER, _positive)},  # + one list per language, `command`
+    "command": {
+        "argv": _Rule(list, _argv),
+        "files": _Rule(list, lambda v: None if v else "must name at least one glob"),
+        "format": _Rule(str, _one_of(COMMAND_FORMATS)),
+        "pattern": _Rule(str),
+        "fields": _Rule(dict),
+        "stdin": _Rule(bool),
+        "output": _Rule(str, _one_of(("stdout", "stderr", "both"))),
+        "columns": _Rule(str, _one_of(("auto", "characters", "bytes", "utf-16"))),
+        "base": _Rule(int, lambda v: None if v in (0, 1) else "must be 0 or 1"),
+        "timeout": _Rule(NUMBER, _positive),
+    },
     "gate": {"tests": _Rule(list, _argv), "timeout": _Rule(NUMBER, _positive)},
     "files": {"exclude": _Rule(list), "max_bytes": _Rule(int, _at_least_one)},
     "editor": {"publish_diagnostics": _Rule(bool), "debounce": _Rule(NUMBER, _not_negative)},
 }
-TYPE_NAMES = {str: "a string", bool: "true or false", int: "an integer", list: "a list of strings"}
+TYPE_NAMES = {
+    str: "a string", bool: "true or false", int: "an integer", list: "a list of strings",
+    dict: "a table of strings",
+}
 
 
 def _type_ok(value: Any, kind: type | tuple[type, ...]) -> bool:
@@ -176,6 +245,8 @@ def _type_ok(value: Any, kind: type | tuple[type, ...]) -> bool:
         return False  # true is not a number here
     if kind is list:
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind is dict:
+        return isinstance(value, Mapping) and all(isinstance(v, str) for v in value.values())
     if isinstance(value, float) and not math.isfinite(value):
         return False  # nan and inf (TOML allows both) are no limit, delay or price
     return isinstance(value, kinds)
@@ -204,6 +275,61 @@ def _check_table(table: Any, rules: dict[str, _Rule], where: str, source: str) -
     return out
 
 
+INNER = ("model", "command")  # tables inside other sections
+JSONL_FIELDS = ("line", "col", "message", "code", "severity", "end_line", "end_col", "file")
+
+
+def _check_command(name: str, table: Any, source: str) -> dict:
+    where = f"verifiers.command.{name}"
+    command = _check_table(table, SCHEMA["command"], where, source)
+    for required in ("argv", "files"):
+        if required not in command:
+            raise ConfigError(f"{source}: `{where}.{required}` is required")
+    form = command.get("format", "regex")
+    if form == "regex":
+        pattern = command.get("pattern")
+        if not pattern:
+            raise ConfigError(f"{source}: `{where}.pattern` is required with format = \"regex\"")
+        try:
+            groups = re.compile(pattern).groupindex
+        except re.error as exc:
+            raise ConfigError(f"{source}: `{where}.pattern` is not a valid regex: {exc}") from None
+        missing = [g for g in ("line", "message") if g not in groups]
+        if missing:
+            raise ConfigError(
+                f"{source}: `{where}.pattern` needs the named group(s) {', '.join(missing)} "
+                "(e.g. (?P<line>\\d+)); col, code, severity, end_line, end_col, file are optional"
+            )
+    if form == "jsonl":
+        fields = command.get("fields", {})
+        unknown = [key for key in fields if key not in JSONL_FIELDS]
+        if unknown:
+            raise ConfigError(
+                f"{source}: unknown key `{where}.fields.{unknown[0]}` (known: {', '.join(JSONL_FIELDS)})"
+            )
+    if name in KNOWN_VERIFIERS or any(name in lang.tools for lang in languages.LANGUAGES):
+        raise ConfigError(f"{source}: `{where}` has the name of fixloop's own verifier {name}")
+    return command
+
+
+def _check_verifiers(table: Any, source: str) -> dict:
+    """`[verifiers]`: one gate per language, the timeout, and the `command` verifiers."""
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{source}: `verifiers` must be a table")
+    table = dict(table)
+    commands_raw = table.pop("command", {})
+    if not isinstance(commands_raw, Mapping):
+        raise ConfigError(f"{source}: `verifiers.command` must be a table of commands")
+    commands = {name: _check_command(name, spec, source) for name, spec in commands_raw.items()}
+    rules = dict(SCHEMA["verifiers"])
+    for key in languages.keys():
+        rules[key] = _Rule(list, _verifier_list(key, commands))
+    out = _check_table(table, rules | {"command": _Rule(dict)}, "verifiers", source)
+    if commands:
+        out["command"] = commands
+    return out
+
+
 def validate_layer(raw: Any, source: str) -> dict:
     """Check one layer (a TOML table or editor settings); return it as plain dicts."""
     if raw is None:
@@ -223,10 +349,12 @@ def validate_layer(raw: Any, source: str) -> dict:
                     )
                 models[tier] = _check_table(model, SCHEMA["model"], f"models.{tier}", source)
             layer["models"] = models
-        elif section in SCHEMA and section != "model":
+        elif section == "verifiers":
+            layer[section] = _check_verifiers(table, source)
+        elif section in SCHEMA and section not in INNER:
             layer[section] = _check_table(table, SCHEMA[section], section, source)
         else:
-            known = ", ".join(["models", *[s for s in SCHEMA if s != "model"]])
+            known = ", ".join(["models", *[s for s in SCHEMA if s not in INNER]])
             raise ConfigError(f"{source}: unknown section `{section}` (known: {known})")
     return layer
 
@@ -242,6 +370,8 @@ def merge_layers(editor: dict, workspace: dict) -> dict:
             }
             continue
         table = {**a, **b}
+        if section == "verifiers" and ("command" in a or "command" in b):
+            table["command"] = {**a.get("command", {}), **b.get("command", {})}
         if section == "budget":
             for cap in CAPS:
                 if cap in a and cap in b:
@@ -265,6 +395,10 @@ def build_settings(layer: dict, source: str = "settings") -> Settings:
         for key, value in values.items():
             if isinstance(value, list):
                 values[key] = tuple(value)
+        if name == "verifiers" and "command" in values:
+            values["command"] = {
+                command: _command_settings(spec) for command, spec in values["command"].items()
+            }
         return cls(**values)
 
     return Settings(
@@ -275,6 +409,14 @@ def build_settings(layer: dict, source: str = "settings") -> Settings:
         files=section(FileSettings, "files"),
         editor=section(EditorSettings, "editor"),
     )
+
+
+def _command_settings(spec: Mapping[str, Any]) -> CommandSettings:
+    values = dict(spec)
+    for key in ("argv", "files"):
+        values[key] = tuple(values[key])
+    values["fields"] = tuple(sorted(values.get("fields", {}).items()))
+    return CommandSettings(**values)
 
 
 def read_workspace_file(root: Path) -> tuple[dict, Path | None]:

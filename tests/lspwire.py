@@ -95,14 +95,14 @@ class Wire:
         self.notify("initialized", {})
         return result
 
-    def open(self, path: Path, text: str, version: int = 1) -> str:
+    def open(self, path: Path, text: str, version: int = 1, language_id: str = "python") -> str:
         uri = path.as_uri()
         self.notify(
             "textDocument/didOpen",
             {
                 "textDocument": {
                     "uri": uri,
-                    "languageId": "python",
+                    "languageId": language_id,
                     "version": version,
                     "text": text,
                 }

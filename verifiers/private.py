@@ -17,7 +17,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-KINDS = ("shadow", "mypy", "pyright")
+KINDS = ("shadow", "mypy", "pyright", "command", "cc")
 _OWNED = re.compile(rf"^fixloop-(?:{'|'.join(KINDS)})-(\d+)-")
 
 

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 from fixloop.verifiers.base import Verifier, VerifierError
 from fixloop.verifiers.cache import CachedVerifier
 from fixloop.verifiers.cargo import Cargo, find_cargo
-from fixloop.verifiers.eslint import Eslint
 from fixloop.verifiers.eslint import INSTALL_HINT as ESLINT_HINT
+from fixloop.verifiers.eslint import Eslint
+from fixloop.verifiers.gcc import make_gcc, make_gxx
 from fixloop.verifiers.go import Go, find_go
 from fixloop.verifiers.locate import find_node_tool
 from fixloop.verifiers.mypy import Mypy
@@ -24,13 +26,15 @@ KNOWN: dict[str, Callable[..., Verifier]] = {
     "ruff": Ruff,
     "mypy": Mypy,
     "pyright": Pyright,
+    "gcc": make_gcc,
+    "g++": make_gxx,
     "tsc": Tsc,
     "eslint": Eslint,
     "cargo": Cargo,
     "go": Go,
 }
 # Tools that run outside the process: their verdicts are worth remembering by content.
-CACHED = {"ruff", "mypy", "pyright", "tsc", "eslint", "cargo", "go"}
+CACHED = {"ruff", "mypy", "pyright", "gcc", "g++", "tsc", "eslint", "cargo", "go"}
 
 
 def make_verifier(name: str, timeout: float | None = None) -> Verifier:
@@ -57,11 +61,13 @@ def available(name: str, root: Path) -> bool:
     """Whether a verifier can run for this workspace without asking the user to install anything."""
     if name not in KNOWN:
         return False
+    if name in ("gcc", "g++"):
+        return shutil.which(name) is not None
     try:
         if name == "pyright":
             find_pyright(root)
         elif name in ("tsc", "eslint"):
-            # The workspace's own copy counts: the routing asks before trust is known.
+            # The workspace's own copy counts: this is asked before trust is known.
             hint = TSC_HINT if name == "tsc" else ESLINT_HINT
             find_node_tool(name, root / "_", root, True, hint)
         elif name == "cargo":

@@ -21,33 +21,55 @@ from collections import Counter
 
 from fixloop.engine.window import Window
 from fixloop.shadow.edits import changed_lines, split_lines
+from fixloop.verifiers import languages
 from fixloop.verifiers.base import Finding
 
-# Comments and attributes that silence a checker instead of satisfying it.
-SUPPRESSIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (label, re.compile(pattern, re.IGNORECASE))
-    for label, pattern in (
-        ("# noqa", r"#\s*noqa\b"),
-        ("# ruff: noqa", r"#\s*ruff\s*:\s*noqa"),
-        ("# flake8: noqa", r"#\s*flake8\s*:\s*noqa"),
-        ("# type: ignore", r"#\s*type\s*:\s*ignore"),
-        ("# pyright: ignore", r"#\s*pyright\s*:\s*(ignore|basic|strict|report\w+\s*=\s*false)"),
-        ("# mypy: ignore-errors", r"#\s*mypy\s*:\s*(ignore-errors|disable-error-code|allow-)"),
-        ("# pylint: disable", r"#\s*pylint\s*:\s*disable"),
-        ("# pyre-ignore", r"#\s*pyre-(ignore|fixme|unsafe)"),
-        ("# fmt: off", r"#\s*fmt\s*:\s*(off|skip)"),
-        ("@no_type_check", r"@\s*(typing\.)?no_type_check\b"),
-        ("eslint-disable", r"eslint-disable"),
-        ("@ts-ignore", r"@ts-ignore"),
-        ("@ts-expect-error", r"@ts-expect-error"),
-        ("@ts-nocheck", r"@ts-nocheck"),
-        ("NOLINT", r"\bNOLINT"),
-        ("//nolint", r"//\s*nolint"),
-        ("#[allow(...)]", r"#!?\[\s*allow\s*\("),
-        ("#pragma diagnostic ignored", r"#\s*pragma\s+\w+\s+diagnostic\s+ignored"),
-        ("#pragma warning disable", r"#\s*pragma\s+warning\s*\(?\s*disable"),
+# Comments and attributes that silence a checker instead of satisfying it, and the
+# languages where they do (a `#` line in C is the preprocessor, not a noqa).
+PY = frozenset({"python"})
+JS = frozenset({"typescript", "javascript"})
+CC = frozenset({"c", "cpp"})
+RUST = frozenset({"rust"})
+GO = frozenset({"go"})
+SUPPRESSION_RULES: tuple[tuple[str, frozenset[str], re.Pattern[str]], ...] = tuple(
+    (label, langs, re.compile(pattern, re.IGNORECASE))
+    for label, langs, pattern in (
+        ("# noqa", PY, r"#\s*noqa\b"),
+        ("# ruff: noqa", PY, r"#\s*ruff\s*:\s*noqa"),
+        ("# flake8: noqa", PY, r"#\s*flake8\s*:\s*noqa"),
+        ("# type: ignore", PY, r"#\s*type\s*:\s*ignore"),
+        ("# pyright: ignore", PY, r"#\s*pyright\s*:\s*(ignore|basic|strict|report\w+\s*=\s*false)"),
+        ("# mypy: ignore-errors", PY, r"#\s*mypy\s*:\s*(ignore-errors|disable-error-code|allow-)"),
+        ("# pylint: disable", PY, r"#\s*pylint\s*:\s*disable"),
+        ("# pyre-ignore", PY, r"#\s*pyre-(ignore|fixme|unsafe)"),
+        ("# fmt: off", PY, r"#\s*fmt\s*:\s*(off|skip)"),
+        ("@no_type_check", PY, r"@\s*(typing\.)?no_type_check\b"),
+        ("eslint-disable", JS, r"eslint-disable"),
+        ("@ts-ignore", JS, r"@ts-ignore"),
+        ("@ts-expect-error", JS, r"@ts-expect-error"),
+        ("@ts-nocheck", JS, r"@ts-nocheck"),
+        ("NOLINT", CC | GO | RUST, r"\bNOLINT"),
+        ("//nolint", GO | CC, r"//\s*nolint"),
+        ("#[allow(...)]", RUST, r"#!?\[\s*allow\s*\("),
+        ("#pragma diagnostic ignored", CC, r"#\s*pragma\s+\w+\s+diagnostic\s+ignored"),
+        ("#pragma warning disable", CC, r"#\s*pragma\s+warning\s*\(?\s*disable"),
+        ("#pragma system_header", CC, r"#\s*pragma\s+(GCC\s+)?system_header"),
     )
 )
+# Every rule, whatever the language (a file fixloop cannot place).
+SUPPRESSIONS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (label, pattern) for label, _, pattern in SUPPRESSION_RULES
+)
+
+
+def suppressions(language: str | None) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """The suppressions that silence a checker in `language` (all of them for None)."""
+    if language is None:
+        return SUPPRESSIONS
+    chosen = tuple((label, pattern) for label, langs, pattern in SUPPRESSION_RULES if language in langs)
+    return chosen or SUPPRESSIONS
+
+
 # Escape hatches that silence a type checker at the flagged spot.
 TYPE_ESCAPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("cast(Any, ...)", re.compile(r"\bcast\(\s*(typing\.)?Any\s*,")),
@@ -110,16 +132,22 @@ def _count(patterns, text: str) -> Counter[str]:
     return Counter({label: len(pattern.findall(text)) for label, pattern in patterns})
 
 
-def _code(line: str) -> str | None:
-    """The line's code without its comment, or None when it does nothing."""
+def _comments(language: str | None) -> tuple[str, ...]:
+    if language is None or language not in languages.keys():
+        return ("#",)
+    return languages.by_key(language).comments
+
+
+def _code(line: str, comments: tuple[str, ...] = ("#",)) -> str | None:
+    """The line's code, or None when it does nothing (blank, a comment, a placeholder)."""
     stripped = line.strip()
-    if not stripped or stripped.startswith("#") or stripped in PLACEHOLDERS:
+    if not stripped or stripped.startswith(comments) or stripped in PLACEHOLDERS:
         return None
     return stripped
 
 
-def _code_lines(lines: list[str]) -> int:
-    return sum(1 for line in lines if _code(line) is not None)
+def _code_lines(lines: list[str], comments: tuple[str, ...] = ("#",)) -> int:
+    return sum(1 for line in lines if _code(line, comments) is not None)
 
 
 def _is_type_checker(finding: Finding) -> bool:
@@ -148,16 +176,25 @@ def _outside(original: str, candidate: str, window: Window) -> bool:
 
 
 def review(
-    original: str, candidate: str, finding: Finding, window: Window | None = None
+    original: str,
+    candidate: str,
+    finding: Finding,
+    window: Window | None = None,
+    language: str | None = None,
 ) -> str | None:
-    """Why `candidate` must be rejected for `finding`, or None if it may be verified."""
+    """Why `candidate` must be rejected for `finding`, or None if it may be verified.
+
+    `language` (a key of fixloop.verifiers.languages) chooses the suppressions
+    and comment syntax; None applies every language's suppressions.
+    """
     if candidate == original:
         return "the candidate changes nothing"
     if window is not None and _outside(original, candidate, window):
         return "the candidate edits lines outside its window"
     removed, added = changed_lines(original, candidate)
     old, new = "".join(removed), "".join(added)
-    before, after = _count(SUPPRESSIONS, old), _count(SUPPRESSIONS, new)
+    rules = suppressions(language)
+    before, after = _count(rules, old), _count(rules, new)
     for label, count in after.items():
         if count > before[label]:
             return f"the candidate adds a suppression ({label}) instead of fixing the code"
@@ -166,7 +203,8 @@ def review(
         for label, count in after.items():
             if count > before[label]:
                 return f"the candidate silences the type checker with {label} instead of fixing the types"
-    if not _removable(finding) and _code_lines(added) < _code_lines(removed):
+    comments = _comments(language)
+    if not _removable(finding) and _code_lines(added, comments) < _code_lines(removed, comments):
         return (
             "the candidate deletes code instead of fixing it "
             f"({finding.source} {finding.code} is not about code that should go)"
@@ -179,7 +217,7 @@ def review(
         if reason:
             return reason
     if window is not None and not _removable(finding):
-        return _rewrites_too_much(original, window, finding, removed, added)
+        return _rewrites_too_much(original, window, finding, removed, added, comments)
     return None
 
 
@@ -255,11 +293,11 @@ def _syntax_fix_changes_meaning(removed: list[str], added: list[str]) -> str | N
     return None
 
 
-def _rewrites_too_much(original, window, finding, removed, added) -> str | None:
+def _rewrites_too_much(original, window, finding, removed, added, comments) -> str | None:
     lines = split_lines(original)
-    window_code = sum(_code_lines(lines[r.start : r.end]) for r in window.regions)
+    window_code = sum(_code_lines(lines[r.start : r.end], comments) for r in window.regions)
     span = finding.span.end_line - finding.span.start_line + 1
-    changed = _code_lines(removed)
+    changed = _code_lines(removed, comments)
     allowed = max(REWRITE_FLOOR + span, int(window_code * REWRITE_SHARE))
     if changed > allowed:
         return (

@@ -103,7 +103,9 @@ async def fix_file(
 ) -> FileReport:
     """Check one file and run a loop for each finding, `loops` at a time; escalate the
     ones the fast tier gives up on when the workspace has `auto_escalate`."""
-    check = await run_checks(snapshot, toolbox.verifiers(settings), toolbox.verify_limiter)
+    check = await run_checks(
+        snapshot, toolbox.verifiers(settings, snapshot=snapshot), toolbox.verify_limiter
+    )
     results: dict[int, tuple[Finding, LoopResult]] = {}
     refused = await privacy.refusal(snapshot.path, snapshot.root, snapshot.text, settings.files)
     if not refused and check.errors:  # a gate whose tools cannot run would fail every candidate
@@ -178,7 +180,7 @@ async def merge_fixes(
     applied_edits: list[LineEdit] = []
     applied: list[Fix] = []
     skipped: list[Fix] = []
-    verifiers = toolbox.verifiers(settings)
+    verifiers = toolbox.verifiers(settings, snapshot=snapshot)
     for fix in fixes:
         edits = list(fix.edits())
         if any(_overlaps(edit, applied_edits) for edit in edits):

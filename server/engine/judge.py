@@ -69,7 +69,9 @@ class Judge:
         self._seen: dict[str, int] = {}
 
     async def __call__(self, candidate: Assembled, number: int) -> Judgement:
-        rejection = anticheat.review(self.snapshot.text, candidate.text, self.finding, self.window)
+        rejection = anticheat.review(
+            self.snapshot.text, candidate.text, self.finding, self.window, self.snapshot.language
+        )
         if rejection:
             return Judgement(Outcome.REJECTED, rejection)
         key = normalised(candidate.text)

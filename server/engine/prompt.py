@@ -8,15 +8,16 @@ from fixloop.engine.values import Attempt, Outcome, Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers.base import ChatRequest, Message
 from fixloop.shadow.edits import split_lines
+from fixloop.verifiers import languages
 from fixloop.verifiers.base import Finding
 
 CONTEXT_LINES = 30
 FAILURES_SHOWN = 3
 
 SYSTEM = """\
-You fix one diagnostic in a Python file. Change as little as possible.
+You fix one diagnostic in a {language} file. Change as little as possible.
 Edit only the lines shown in the editable region(s). Never silence the checker
-(no `# noqa`, no `# type: ignore`, no disabling rules) and never delete the
+({silencers}, no disabling rules) and never delete the
 code the diagnostic is about unless the diagnostic says it is unused.
 
 Reply with one or more SEARCH/REPLACE blocks and nothing else:
@@ -32,13 +33,13 @@ The SEARCH lines must match the file exactly, including indentation."""
 # The whole-file format (aider's "whole" edit format): the benchmark's serial
 # baseline asks for it over a window that covers the file.
 SYSTEM_WHOLE = """\
-You fix one diagnostic in a Python file. Change as little as possible.
-Never silence the checker (no `# noqa`, no `# type: ignore`, no disabling rules)
+You fix one diagnostic in a {language} file. Change as little as possible.
+Never silence the checker ({silencers}, no disabling rules)
 and never delete the code the diagnostic is about unless the diagnostic says it
 is unused.
 
 Reply with the whole editable region, rewritten, in one fenced code block
-(```python ... ```) and nothing else. Keep every line you do not change exactly
+(```{fence} ... ```) and nothing else. Keep every line you do not change exactly
 as it is."""
 
 
@@ -47,6 +48,13 @@ class ReplyFormat(enum.Enum):
 
     EDITS = "search-replace"  # SEARCH/REPLACE blocks: a one-line fix costs a one-line reply
     WHOLE = "whole"  # the whole window in one fenced block
+
+
+def system_prompt(language: str, reply_format: ReplyFormat) -> str:
+    """The system prompt for a language key (see fixloop.verifiers.languages)."""
+    lang = languages.by_key(language)
+    template = SYSTEM if reply_format is ReplyFormat.EDITS else SYSTEM_WHOLE
+    return template.format(language=lang.name, silencers=lang.silencers, fence=lang.fence)
 
 
 def worth_telling(attempts) -> list[Attempt]:
@@ -112,7 +120,7 @@ def build_request(
             + "\n".join(f"- {_who(a, tiers)}: {a.outcome.value}: {a.reason}" for a in shown)
         )
     return ChatRequest(
-        system=SYSTEM if reply_format is ReplyFormat.EDITS else SYSTEM_WHOLE,
+        system=system_prompt(snapshot.language, reply_format),
         messages=(Message("user", "\n\n".join(parts)),),
         max_tokens=max_tokens,
         temperature=temperature,

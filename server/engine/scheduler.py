@@ -40,7 +40,7 @@ from fixloop.engine.shortcuts import Shortcut, shortcuts, try_shortcuts
 from fixloop.engine.spending import TierMeter
 from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window, make_window
-from fixloop.engine.toolbox import UNTRUSTED_GATE, Toolbox
+from fixloop.engine.toolbox import UNTRUSTED_GATE, Toolbox, gate_names
 from fixloop.providers import FatalProviderError, HealthState
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers.base import Finding
@@ -258,10 +258,10 @@ class Engine:
                 self._listener.changed()
             return
         settings = self._settings(snapshot.root)
-        configured = settings.verifiers.python
+        configured = gate_names(settings, snapshot)
         extra = tuple(name for name in doc.extra if name not in configured)
         result = await run_checks(
-            snapshot, self.toolbox.verifiers(settings, extra), self.toolbox.verify_limiter
+            snapshot, self.toolbox.verifiers(settings, extra, snapshot), self.toolbox.verify_limiter
         )
         for error in result.errors:
             self._say(f"{error} (no fix is offered while it cannot check the file)")

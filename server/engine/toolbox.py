@@ -22,6 +22,9 @@ from fixloop.engine.window import Window
 from fixloop.providers import FatalProviderError, Health, Provider, make_provider
 from fixloop.verifiers import Verifier, aclose_verifier, available, make_verifier
 from fixloop.verifiers.base import Finding
+from fixloop.verifiers.command import CommandVerifier, matches
+from fixloop.verifiers.registry import KNOWN
+from fixloop.verifiers.unavailable import Unavailable
 
 UNTRUSTED_GATE = (
     "the workspace sets `gate.tests`, but it is not trusted, so its test command is not run "
@@ -34,6 +37,22 @@ NO_MODEL = (
 )
 
 
+def gate_names(settings: Settings, snapshot: Snapshot | None) -> list[str]:
+    """The verifier names for a snapshot, in gate order (Python's without one)."""
+    if snapshot is None:
+        return list(settings.verifiers.python)
+    commands = settings.verifiers.command
+    names = [
+        name for name in settings.verifiers.for_language(snapshot.language)
+        if name not in commands or matches(commands[name].files, snapshot.path, snapshot.root)
+    ]
+    names += [
+        name for name, command in commands.items()
+        if name not in names and matches(command.files, snapshot.path, snapshot.root)
+    ]
+    return names
+
+
 class Toolbox:
     """Providers, verifiers and the ledger, built once and shared by all loops."""
 
@@ -41,7 +60,7 @@ class Toolbox:
         self._env = env if env is not None else dict(os.environ)
         self._providers: dict[ModelSettings, Provider] = {}
         # One of each: mypy's workers and pyright's servers are shared by every loop.
-        self._verifiers: dict[tuple[str, float | None], Verifier] = {}
+        self._verifiers: dict[tuple, Verifier] = {}
         self._test_gates: dict[tuple[tuple[str, ...], float], TestGate] = {}
         self._ledger = ledger
         self.notice = ""  # something about the ledger the user should hear once
@@ -75,13 +94,19 @@ class Toolbox:
         return self._ledger
 
     def verifiers(
-        self, settings: Settings, extra: tuple[str, ...] = ()
+        self, settings: Settings, extra: tuple[str, ...] = (), snapshot: Snapshot | None = None
     ) -> tuple[Verifier, ...]:
-        """The workspace's verifiers in gate order, then `extra` ones it does not list."""
-        names = [*settings.verifiers.python]
+        """The gate for a snapshot's language in order, then `extra` ones it does not list.
+
+        Without a snapshot: Python's. The workspace's command verifiers run where their
+        `files` globs match the file: in the language's list where it names them, else
+        after it.
+        """
+        language = snapshot.language if snapshot is not None else "python"
+        names = gate_names(settings, snapshot)
         names += [name for name in extra if name not in names]
         timeout = settings.verifiers.timeout
-        return tuple(self._verifier(name, timeout) for name in names)
+        return tuple(self._verifier(settings, name, timeout, language) for name in names)
 
     def available(self, name: str, root: Path) -> bool:
         """Whether a verifier the workspace does not list could still run (remembered)."""
@@ -90,7 +115,20 @@ class Toolbox:
             self._available[key] = available(name, root)
         return self._available[key]
 
-    def _verifier(self, name: str, timeout: float | None) -> Verifier:
+    def _verifier(
+        self, settings: Settings, name: str, timeout: float | None, language: str
+    ) -> Verifier:
+        command = settings.verifiers.command.get(name)
+        if command is not None:
+            key: tuple = ("command", name, command)
+            if key not in self._verifiers:
+                self._verifiers[key] = CommandVerifier(name, command)
+            return self._verifiers[key]
+        if name not in KNOWN:  # a tool the language table names that this fixloop lacks
+            key = ("unavailable", name, language)
+            if key not in self._verifiers:
+                self._verifiers[key] = Unavailable(name, language)
+            return self._verifiers[key]
         if (name, timeout) not in self._verifiers:
             self._verifiers[name, timeout] = make_verifier(name, timeout)
         return self._verifiers[name, timeout]
@@ -160,7 +198,7 @@ class Toolbox:
             finding=finding,
             baseline=baseline,
             window=window,
-            verifiers=self.verifiers(settings, (finding.source,)),
+            verifiers=self.verifiers(settings, (finding.source,), snapshot),
             limiter=self.verify_limiter,
             test_gate=self.test_gate(settings, trusted),
         )
@@ -194,7 +232,7 @@ class Toolbox:
             baseline=baseline,
             # A diagnostic of a verifier the workspace does not list (asked for by another
             # language server's diagnostic) is verified by that verifier too.
-            verifiers=self.verifiers(settings, (finding.source,)),
+            verifiers=self.verifiers(settings, (finding.source,), snapshot),
             provider=self.provider(model),
             model=model,
             tier=tier,

@@ -21,6 +21,7 @@ class Snapshot:
     path: Path
     root: Path
     trusted: bool = True  # the workspace may run its own programs (see CheckRequest)
+    language: str = "python"  # a key of fixloop.verifiers.languages: its gate, prompt, rules
 
 
 class Outcome(enum.Enum):

@@ -16,6 +16,20 @@ NEEDS_HEADER = {
     ("pyright", "reportUndefinedVariable"),
 }
 HEADER_LIMIT = 60
+# gcc/g++ say so in words (their errors carry no rule code): a missing #include.
+C_UNDECLARED = (
+    "undeclared", "was not declared", "implicit declaration of function", "unknown type name",
+    "has not been declared", "does not name a type", "#include",
+)
+
+
+def needs_header(finding: Finding) -> bool:
+    """Whether the usual fix goes at the top of the file (an import, an #include)."""
+    if (finding.source, finding.code) in NEEDS_HEADER:
+        return True
+    return finding.source in ("gcc", "g++") and any(
+        words in finding.message for words in C_UNDECLARED
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +74,9 @@ def header_end(lines: list[str]) -> int:
             if stripped.count(quote) == 1:
                 in_docstring = quote
             end = number + 1
-        elif not stripped or stripped.startswith("#"):
+        elif stripped.startswith(("#include", "#import")):
+            end = number + 1  # C and C++: the includes are the imports
+        elif not stripped or stripped.startswith(("#", "//")):
             continue
         elif stripped.startswith(("import ", "from ")) or stripped.startswith("__future__"):
             end = number + 1
@@ -79,7 +95,7 @@ def make_window(text: str, finding: Finding, radius: int = RADIUS) -> Window:
         last -= 1  # a span ending at column 0 does not touch that line
     end = min(count, last + radius + 1)
     main = Region(start, max(end, start))
-    if (finding.source, finding.code) not in NEEDS_HEADER:
+    if not needs_header(finding):
         return Window((main,), 0)
     # At least the first line, so that an import can go above it.
     header = Region(0, max(1, header_end(lines)))

@@ -26,11 +26,11 @@ from fixloop.lsp.pipes import PipeWriter, open_stdio
 from fixloop.lsp.progress import LoopProgress
 from fixloop.lsp.settings import SettingsStore
 from fixloop.shadow.edits import split_lines
+from fixloop.verifiers import languages
 from fixloop.verifiers.base import Finding
 from fixloop.verifiers.private import sweep
 
 log = logging.getLogger("fixloop")
-LANGUAGES = {"python"}
 # Status notifications are coalesced: with many loops, changes come hundreds of times a second.
 STATUS_EVERY = 0.05
 
@@ -146,12 +146,16 @@ class FixloopServer(LanguageServer):
         return [f for f in folders if f.parts]
 
     def snapshot(self, uri: str) -> Snapshot | None:
+        """The buffer as the engine sees it; None for a language fixloop does not route."""
         doc = self.workspace.get_text_document(uri)
         path = to_fs_path(uri)
-        if not path or doc.language_id not in LANGUAGES and not path.endswith(".py"):
+        language = languages.detect(doc.language_id, path) if path else None
+        if not path or language is None:
             return None
         root = self.root_for(Path(path))
-        return Snapshot(uri, doc.version or 0, doc.source, Path(path), root, self.trusted)
+        return Snapshot(
+            uri, doc.version or 0, doc.source, Path(path), root, self.trusted, language.key
+        )
 
 
 

@@ -56,12 +56,12 @@ class Client:
                 self._status_event.clear()
                 await self._status_event.wait()
 
-    async def open(self, name: str, text: str, version: int = 1) -> str:
+    async def open(self, name: str, text: str, version: int = 1, language_id: str = "python") -> str:
         path = self.root / name
         path.write_text(text)
         uri = path.as_uri()
         self.lsp.text_document_did_open(
-            T.DidOpenTextDocumentParams(T.TextDocumentItem(uri, "python", version, text))
+            T.DidOpenTextDocumentParams(T.TextDocumentItem(uri, language_id, version, text))
         )
         return uri
 

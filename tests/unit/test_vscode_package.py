@@ -16,7 +16,7 @@ from fixloop.config import (
     ModelSettings,
     VerifierSettings,
 )
-from fixloop.verifiers.registry import KNOWN
+from fixloop.verifiers import languages
 
 PACKAGE = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "package.json"
 EXTENSION_ONLY = {"fixloop.server.path", "fixloop.trace.server"}
@@ -44,6 +44,8 @@ def server_defaults() -> dict[str, object]:
         ("files", FileSettings),
     ):
         for f in dataclasses.fields(cls):
+            if (name, f.name) == ("verifiers", "command"):
+                continue  # a workspace's own commands: .fixloop.toml only
             defaults[f"{name}.{f.name}"] = f.default
     return defaults
 
@@ -54,7 +56,7 @@ def test_every_server_key_is_a_vscode_setting_and_nothing_else_is():
         f"{section}.{key}"
         for section in ("budget", "verifiers", "editor", "gate", "files")
         for key in SCHEMA[section]
-    }
+    } | {f"verifiers.{language}" for language in languages.keys()}
     assert keys == expected - NOT_IN_VSCODE
 
 
@@ -71,5 +73,16 @@ def test_the_settings_ui_shows_the_server_default(key):
         assert type(setting["default"]) is type(default) or isinstance(default, float)
 
 
-def test_verifier_choices_are_the_known_verifiers():
-    assert contributed()["fixloop.verifiers.python"]["items"]["enum"] == list(KNOWN)
+@pytest.mark.parametrize("language", languages.keys())
+def test_verifier_choices_are_the_language_s_verifiers(language):
+    choices = contributed()[f"fixloop.verifiers.{language}"]["items"]["enum"]
+    assert choices == list(languages.by_key(language).tools)
+
+
+def test_the_extension_starts_for_every_routed_language():
+    package = json.loads(PACKAGE.read_text())
+    ids = [language_id for language in languages.LANGUAGES for language_id in language.ids]
+    assert package["activationEvents"][: len(ids)] == [f"onLanguage:{i}" for i in ids]
+    server = (PACKAGE.parent / "src" / "server.ts").read_text()
+    for language_id in ids:
+        assert f'{{ scheme: "file", language: "{language_id}" }}' in server

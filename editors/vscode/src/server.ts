@@ -94,7 +94,17 @@ export class Server implements vscode.Disposable {
       options: { env: { ...process.env, ...keys } },
     };
     const clientOptions: LanguageClientOptions = {
-      documentSelector: [{ scheme: "file", language: "python" }],
+      documentSelector: [
+        { scheme: "file", language: "python" },
+        { scheme: "file", language: "typescript" },
+        { scheme: "file", language: "typescriptreact" },
+        { scheme: "file", language: "javascript" },
+        { scheme: "file", language: "javascriptreact" },
+        { scheme: "file", language: "c" },
+        { scheme: "file", language: "cpp" },
+        { scheme: "file", language: "rust" },
+        { scheme: "file", language: "go" },
+      ], // verifiers/languages.py
       outputChannel: this.output,
       initializationOptions: () => this.settingsForServer(),
       synchronize: { configurationSection: SECTION }, // didChangeConfiguration; the server re-pulls

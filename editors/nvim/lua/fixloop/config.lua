@@ -31,10 +31,16 @@ M.defaults = {
   -- The server's argv. `fixloop` must be on $PATH; to run it from a virtualenv use
   -- e.g. { '/path/to/venv/bin/python', '-m', 'fixloop', 'serve' }.
   cmd = { 'fixloop', 'serve' },
-  -- The filetypes of the buffers the server attaches to.
-  filetypes = { 'python' },
+  -- The filetypes of the buffers the server attaches to (the languages fixloop routes).
+  filetypes = {
+    'python', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact',
+    'c', 'cpp', 'rust', 'go',
+  },
   -- The workspace root is the nearest folder above a buffer's file holding one of these.
-  root_markers = { '.fixloop.toml', 'pyproject.toml', '.git' },
+  root_markers = {
+    '.fixloop.toml', 'pyproject.toml', 'package.json', 'Cargo.toml', 'go.mod',
+    'compile_commands.json', '.git',
+  },
   -- Editor settings with the same keys as `.fixloop.toml`, sent as `initializationOptions`
   -- and as the `fixloop` section of `workspace/configuration`. The workspace file wins over
   -- them, except that for every budget cap the smaller value wins. The server checks every

@@ -33,6 +33,7 @@ test("set keys become the nested tree; extension-only keys stay out", () => {
     "budget.parallel": 2,
     "budget.auto_escalate": false,
     "verifiers.python": ["ruff"],
+    "verifiers.c": ["gcc"],
     "editor.debounce": 0.05,
     "models.fast.base_url": "http://127.0.0.1:8080/v1",
     "models.fast.model": "small",
@@ -40,7 +41,7 @@ test("set keys become the nested tree; extension-only keys stay out", () => {
   });
   assert.deepEqual(tree, {
     budget: { parallel: 2, auto_escalate: false },
-    verifiers: { python: ["ruff"] },
+    verifiers: { python: ["ruff"], c: ["gcc"] },
     editor: { debounce: 0.05 },
     models: { fast: { base_url: "http://127.0.0.1:8080/v1", model: "small", usd_per_mtok_in: 0.25 } },
   });

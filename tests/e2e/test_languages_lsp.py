@@ -1,0 +1,109 @@
+"""End to end: a C error found by gcc, fixed by the scripted model, verified by gcc in the shadow.
+
+A real LSP client (pytest-lsp) against `fixloop serve` and real gcc; the
+document is routed by its languageId `c` to `[verifiers] c = ["gcc"]`.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Union
+
+import pytest
+import pytest_lsp
+from fakes.model_server import Text
+from helpers import search_replace
+from lsprotocol import types as T
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from conftest import write_config
+from test_lsp import Client, apply_text_edits, edits_of  # the client wrapper of the LSP tests
+
+pytestmark = pytest.mark.e2e
+
+BROKEN = (
+    '#include "limits_local.h"\n'
+    "\n"
+    "int total(int a, int b) {\n"
+    '    const char *label = "é😀";\n'
+    "    (void)label;\n"
+    "    return a + b + missing_value + LOCAL_LIMIT;\n"
+    "}\n"
+)
+LINE = "    return a + b + missing_value + LOCAL_LIMIT;"
+CHEAT = search_replace(LINE, '#pragma GCC diagnostic ignored "-Wall"\n' + LINE)
+WRONG = search_replace(LINE, "    return a + b + missing + LOCAL_LIMIT;")
+FIX = search_replace(LINE, "    return a + b + LOCAL_LIMIT;")
+
+
+@pytest_lsp.fixture(
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "fixloop", "serve"]),
+    params=["visual-studio-code", "neovim@v0.11.0"],
+)
+async def lsp(lsp_client: LanguageClient, request, tmp_path, model_server):
+    write_config(tmp_path, model_server.openai_base_url, attempts=4, parallel=1,
+                 extra='\n[verifiers]\nc = ["gcc"]\n')
+    # A header next to the file: the candidate on stdin finds it through -iquote.
+    (tmp_path / "limits_local.h").write_text("#define LOCAL_LIMIT 7\n")
+    wrapper = Client(lsp_client, model_server, tmp_path)
+    lsp_client.feature("fixloop/status")(lambda params: wrapper.on_status(params))
+    features = lsp_client.protocol.fm.features
+    keep_latest = features[T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
+
+    def publish(params: T.PublishDiagnosticsParams) -> None:
+        keep_latest(params)
+        wrapper.on_publish(params)
+
+    features[T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
+    converter = lsp_client.protocol._converter
+
+    def command_or_action(obj, _):
+        return converter.structure(obj, T.Command if isinstance(obj.get("command"), str) else T.CodeAction)
+
+    converter.register_structure_hook(Union[T.Command, T.CodeAction], command_or_action)
+    result = await lsp_client.initialize_session(
+        T.InitializeParams(
+            capabilities=client_capabilities(request.param),
+            root_uri=tmp_path.as_uri(),
+            workspace_folders=[T.WorkspaceFolder(tmp_path.as_uri(), "ws")],
+        )
+    )
+    wrapper.encoding = str(result.capabilities.position_encoding or "utf-16")
+    lsp_client.fixloop = wrapper
+    yield
+    await lsp_client.shutdown_session()
+
+
+@pytest.fixture
+def client(lsp) -> Client:
+    return lsp.fixloop
+
+
+async def test_a_c_error_is_fixed_and_verified_by_gcc(client: Client):
+    client.model.script(Text(CHEAT), Text(WRONG), Text(FIX))
+    uri = await client.open("total.c", BROKEN, language_id="c")
+    diagnostics = await client.wait_diagnostics(uri, 1)
+    (target,) = diagnostics
+    assert target.source == "gcc" and target.code == "error"
+    assert "missing_value" in target.message and "undeclared" in target.message
+    column = LINE.index("missing_value")
+    assert (target.range.start.line, target.range.start.character) == (5, column)
+
+    await client.wait_status(lambda s: s["fixes"] >= 1)
+    (action,) = await client.actions(uri, target)
+    assert action.title.startswith("fixloop:") and action.is_preferred
+    if action.edit is None:
+        action = await client.lsp.code_action_resolve_async(action)
+    fixed = apply_text_edits(BROKEN, edits_of(action.edit, uri, 1), client.encoding)
+    assert fixed == BROKEN.replace(LINE, "    return a + b + LOCAL_LIMIT;")
+    # the pragma was refused before gcc ran; `missing` failed in gcc; the third passed
+    assert len(client.model.requests) == 3
+    prompt = client.model.requests[0].prompt_text
+    assert "in a C file" in prompt and "Python" not in prompt and "total.c" in prompt
+
+
+async def test_a_file_of_a_language_fixloop_does_not_route_is_left_alone(client: Client):
+    uri = await client.open("notes.txt", "int x = y;\n", language_id="plaintext")
+    c_uri = await client.open("ok.c", "int ok(void) { return 0; }\n", language_id="c")
+    assert list(await client.wait_diagnostics(c_uri, 1)) == []
+    assert not [p for p in client.published if p.uri == uri]
