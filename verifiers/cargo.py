@@ -12,7 +12,9 @@ are the workspace's code, so cargo runs only in a trusted workspace. Files
 under tests/, benches/ or examples/ are checked with `--all-targets`.
 
 Only messages whose primary span lies in the file count (other files' and
-those without a primary span are dropped). The code is rustc's (`E0308`) or
+those without a primary span are dropped). A file that no target compiles (no
+`mod` declares it) would pass anything: rustc's dep-info files tell, and that
+is an error, not a pass. The code is rustc's (`E0308`) or
 the lint's name (`unused_variables`).
 """
 
@@ -94,6 +96,37 @@ def parse_cargo_json(output: str, names: set[str], text: str) -> tuple[Finding, 
         )
         findings.setdefault((finding.code, finding.message, finding.span), finding)
     return tuple(findings.values())
+
+
+def compiled_files(output: str, manifest: Path) -> set[str] | None:
+    """The source files rustc read for the package's targets (as rustc named them), from the
+    dep-info file beside each artifact cargo reported; None when it reported none.
+
+    {"reason": "compiler-artifact", "manifest_path": "/ws/Cargo.toml",
+     "filenames": ["/target/debug/deps/libdemo-5b4a7f52b7ff73db.rmeta"], ...}
+    with /target/debug/deps/demo-5b4a7f52b7ff73db.d saying `<artifact>: src/lib.rs src/util.rs`.
+    """
+    found: set[str] | None = None
+    for line in output.splitlines():
+        if '"compiler-artifact"' not in line:
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            continue
+        if os.path.normpath(str(item.get("manifest_path"))) != os.path.normpath(manifest):
+            continue
+        for filename in item.get("filenames") or ():
+            artifact = Path(filename)
+            info = artifact.with_name(artifact.name.removeprefix("lib")).with_suffix(".d")
+            try:
+                first = info.read_text(encoding="utf-8").splitlines()[0]
+            except (OSError, IndexError):
+                continue
+            _, _, deps = first.partition(": ")
+            files = deps.replace("\\ ", "\0").split()
+            found = (found or set()) | {os.path.normpath(f.replace("\0", " ")) for f in files}
+    return found
 
 
 def has_errors(output: str) -> bool:
@@ -179,10 +212,18 @@ class Cargo:
             )
             run = await run_tool(argv, cwd=shadow_manifest.parent, timeout=self.timeout, env=env)
             names = path_names(shadow, shadow_manifest.parent, mirror.path)
+            compiled = compiled_files(run.stdout.decode("utf-8", "replace"), shadow_manifest)
         output = run.stdout.decode("utf-8", "replace")
         if run.returncode != 0 and not has_errors(output):
             raise VerifierError(cargo_failure(run.returncode, run.stderr))
-        return parse_cargo_json(output, names, request.text)
+        findings = parse_cargo_json(output, names, request.text)
+        if run.returncode == 0 and compiled is not None and not names & compiled:
+            # cargo would pass anything in a file no target compiles: that is no verdict
+            raise VerifierError(
+                f"cargo does not compile {relative}: no target of {manifest.name} includes it "
+                "(is a `mod` declaration missing?)"
+            )
+        return findings
 
     @staticmethod
     def _prepare(mirror, manifest: Path, path: Path, text: str) -> Path:

@@ -10,7 +10,9 @@ The text is written where the real file sits in the workspace's mirror
 real ones). Nothing is downloaded and no other toolchain is fetched:
 GOTOOLCHAIN=local, GOPROXY=off, GOFLAGS=-mod=mod (-mod=vendor with a vendor
 folder), GOWORK=off; go's own build cache keeps it warm. A `_test.go` file is
-not part of `go build`: its type errors are vet's.
+not part of `go build`: its type errors are vet's. A file its build constraints
+leave out (`//go:build ignore`) would pass anything: `go list` says so on its
+first check (and whenever its header changes), and that is an error.
 Building Go runs none of the module's code (no build scripts; cgo's flags are
 vetted by go itself), so go runs in untrusted workspaces too.
 """
@@ -140,6 +142,23 @@ def go_failure(what: str, returncode: int, output: str) -> str:
     return f"{what} failed (exit {returncode}): {detail}"
 
 
+IGNORED_TEMPLATE = '{{range .IgnoredGoFiles}}{{.}}{{"\\n"}}{{end}}'
+
+
+def _header(text: str) -> str:
+    """What comes before the package clause: where build constraints live."""
+    head, _, _ = text.partition("\npackage ")
+    return head if not text.startswith("package ") else ""
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns)
+
+
 def find_go() -> Path:
     return find_program("go", INSTALL_HINT, (Path("/usr/local/go/bin/go"),))
 
@@ -154,6 +173,8 @@ class Go:
         self.binary = binary
         self._mirrors = Mirrors()
         self._log = ToolLog()
+        # (go.mod, its stamp, file, the file's header): go list said the file is built
+        self._built: set[tuple] = set()
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
         binary = Path(self.binary) if self.binary else find_go()
@@ -180,6 +201,10 @@ class Go:
             except (MirrorError, OSError) as exc:
                 raise VerifierError(f"go: cannot mirror the workspace: {exc}") from None
             cwd = mirror.shadow_of(module).parent
+            header = (module, _stamp(module), request.path, _header(request.text))
+            if header not in self._built:
+                await self._ensure_built(binary, package, cwd, env, request, module)
+                self._built.add(header)
             vet = await run_tool(
                 [str(binary), "vet", "-json", package], cwd=cwd, timeout=self.timeout, env=env
             )
@@ -205,6 +230,24 @@ class Go:
         if vet.returncode != 0 and not findings and not seen:
             raise VerifierError(go_failure("go vet", vet.returncode, output))
         return findings
+
+    async def _ensure_built(
+        self, binary: Path, package: str, cwd: Path, env: dict[str, str], request, module: Path
+    ) -> None:
+        """VerifierError if the file's build constraints leave it out of its package (go would
+        pass anything in it: a `//go:build ignore` line is no fix)."""
+        listing = await run_tool(
+            [str(binary), "list", "-e", "-f", IGNORED_TEMPLATE, package],
+            cwd=cwd,
+            timeout=self.timeout,
+            env=env,
+        )
+        ignored = listing.stdout.decode("utf-8", "replace").split()
+        if request.path.name in ignored:
+            rel = request.path.relative_to(request.root)
+            raise VerifierError(
+                f"go does not build {rel}: its build constraints leave it out of the package"
+            )
 
     @staticmethod
     def _prepare(mirror, module: Path, path: Path, text: str) -> Path:

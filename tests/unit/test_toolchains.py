@@ -238,6 +238,14 @@ async def test_cargo_finds_the_candidates_error_and_passes_the_fix(crate, cargo)
     assert snapshot(crate) == before  # no target/, no Cargo.lock written in the workspace
 
 
+@pytest.mark.asyncio(loop_scope="module")
+async def test_cargo_refuses_a_file_no_target_compiles(crate, cargo):
+    orphan = "pub fn b() -> i32 {\n    \"not checked\"\n}\n"  # no `mod orphan;` anywhere
+    with pytest.raises(VerifierError, match="cargo does not compile src/orphan.rs"):
+        await cargo.check(request(crate, "src/orphan.rs", orphan))
+    assert await cargo.check(request(crate, "src/util.rs", CARGO["src/util.rs"])) == ()
+
+
 async def test_cargo_runs_only_in_a_trusted_workspace(tmp_path):
     root = make_tree(tmp_path / "ws", CARGO)
     with pytest.raises(VerifierError, match="build scripts and proc macros.*trust the folder"):
@@ -298,6 +306,15 @@ async def test_go_finds_compile_and_vet_errors_and_passes_the_fix(module, go):
     (typed,) = await go.check(request(module, "pkg/label_test.go", test_file))
     assert typed.code == "compile" and typed.span.start_line == 4
     assert snapshot(module) == before
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_go_refuses_a_file_its_build_constraints_leave_out(module, go):
+    cheat = "//go:build ignore\n\n" + GO_BROKEN  # a line that makes go skip the file
+    with pytest.raises(VerifierError, match="its build constraints leave it out"):
+        await go.check(request(module, "pkg/label.go", cheat))
+    (finding,) = await go.check(request(module, "pkg/label.go", GO_BROKEN))
+    assert finding.code == "compile"
 
 
 async def test_go_downloads_nothing_a_missing_module_is_no_verdict(tmp_path):
