@@ -22,7 +22,7 @@ NODE_TOOLS_ENV = "FIXLOOP_NODE_TOOLS"
 CACHE_ENV = "FIXLOOP_CACHE_DIR"
 TRUST_HINT = (
     "trust the folder in your editor (initializationOptions.trusted), or pass --trust to "
-    "`fixloop fix`"
+    "`fixloop check` / `fixloop fix`"
 )
 
 
