@@ -28,7 +28,13 @@ import anyio
 
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
 from fixloop.verifiers.columns import lines_of, point
-from fixloop.verifiers.locate import cache_dir, find_program, nearest, tool_env, untrusted
+from fixloop.verifiers.locate import (
+    cache_dir,
+    find_program,
+    project_file,
+    tool_env,
+    untrusted,
+)
 from fixloop.verifiers.mirror import MirrorError, Mirrors
 from fixloop.verifiers.run import run_tool
 from fixloop.verifiers.tools import ToolLog
@@ -179,7 +185,7 @@ class Cargo:
         if not request.trusted:
             raise untrusted("cargo", "runs the workspace's build scripts and proc macros")
         binary = Path(self.binary) if self.binary else find_cargo()
-        manifest = nearest(request.path, request.root, ("Cargo.toml",))
+        request, manifest = project_file(request, ("Cargo.toml",))
         if manifest is None:
             raise VerifierError(
                 f"cargo: no Cargo.toml above {request.path.relative_to(request.root)} "

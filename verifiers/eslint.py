@@ -25,7 +25,7 @@ from fixloop.verifiers.base import (
     VerifierError,
 )
 from fixloop.verifiers.columns import lines_of, point, utf16_offset_point
-from fixloop.verifiers.locate import find_node_tool, nearest, untrusted
+from fixloop.verifiers.locate import find_node_tool, project_file, untrusted
 from fixloop.verifiers.run import run_tool
 from fixloop.verifiers.tools import ToolLog
 
@@ -148,7 +148,7 @@ class Eslint:
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
         if not request.trusted:
             raise untrusted("eslint", "loads the workspace's eslint config, which is code")
-        if nearest(request.path, request.root, CONFIG_NAMES) is None:
+        if project_file(request, CONFIG_NAMES)[1] is None:  # eslint looks above the root too
             if request.root not in self._unconfigured:
                 self._unconfigured.add(request.root)
                 self._notices.append(

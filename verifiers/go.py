@@ -28,7 +28,7 @@ import anyio
 
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
 from fixloop.verifiers.columns import lines_of, point, word_span
-from fixloop.verifiers.locate import find_program, nearest, tool_env
+from fixloop.verifiers.locate import find_program, project_file, tool_env
 from fixloop.verifiers.mirror import MirrorError, Mirrors
 from fixloop.verifiers.run import run_tool
 from fixloop.verifiers.tools import ToolLog
@@ -178,7 +178,7 @@ class Go:
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
         binary = Path(self.binary) if self.binary else find_go()
-        module = nearest(request.path, request.root, ("go.mod",))
+        request, module = project_file(request, ("go.mod",))
         if module is None:
             raise VerifierError(
                 f"go: no go.mod above {request.path.relative_to(request.root)} in the workspace"

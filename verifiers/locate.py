@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import platformdirs
 
-from fixloop.verifiers.base import VerifierError
+from fixloop.verifiers.base import CheckRequest, VerifierError
 
 NODE_TOOLS_ENV = "FIXLOOP_NODE_TOOLS"
 CACHE_ENV = "FIXLOOP_CACHE_DIR"
@@ -42,6 +43,20 @@ def nearest(path: Path, root: Path, names: tuple[str, ...]) -> Path | None:
         if folder == root or folder == folder.parent or root not in folder.parents:
             return None
         folder = folder.parent
+
+
+def project_file(request: CheckRequest, names: tuple[str, ...]) -> tuple[CheckRequest, Path | None]:
+    """The nearest of `names` (tsconfig.json, Cargo.toml, go.mod) for the file, and the request
+    with the root the tool's project needs: the workspace root, or the project file's folder
+    when that lies above it (a workspace opened on a sub-folder of a crate or module)."""
+    found = nearest(request.path, request.root, names)
+    if found is not None:
+        return request, found
+    for folder in request.root.parents:
+        for name in names:
+            if (folder / name).is_file():
+                return replace(request, root=folder), folder / name
+    return request, None
 
 
 def node_tools_dir() -> Path:

@@ -27,7 +27,7 @@ import anyio
 
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
 from fixloop.verifiers.columns import lines_of, point, word_span
-from fixloop.verifiers.locate import find_node_tool, nearest
+from fixloop.verifiers.locate import find_node_tool, project_file
 from fixloop.verifiers.mirror import Mirror, MirrorError, Mirrors
 from fixloop.verifiers.run import run_tool
 from fixloop.verifiers.tools import ToolLog
@@ -148,7 +148,7 @@ class Tsc:
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
         binary = self.executable(request)
-        config = nearest(request.path, request.root, CONFIG_NAMES)
+        request, config = project_file(request, CONFIG_NAMES)
         async with self._mirrors.use(request.root) as mirror:
             try:
                 shadow = await anyio.to_thread.run_sync(mirror.place, request.path, request.text)

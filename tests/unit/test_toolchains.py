@@ -317,6 +317,13 @@ async def test_go_refuses_a_file_its_build_constraints_leave_out(module, go):
     assert finding.code == "compile"
 
 
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_workspace_opened_inside_the_module_is_checked_in_the_whole_module(module, go):
+    inner = module / "pkg"  # go.mod is above this root: the module's folder is mirrored
+    (finding,) = await go.check(CheckRequest(GO_BROKEN, inner / "label.go", inner, True))
+    assert finding.code == "compile" and finding.span.start_line == 5
+
+
 async def test_go_downloads_nothing_a_missing_module_is_no_verdict(tmp_path):
     root = make_tree(
         tmp_path / "ws",
