@@ -33,8 +33,7 @@ from fixloop.verifiers.run import run_tool
 from fixloop.verifiers.tools import ToolLog
 
 INSTALL_HINT = (
-    "add typescript to the project (npm install --save-dev typescript), or run "
-    ".ci/install-toolchains to give fixloop its own"
+    "add typescript to the project (npm install --save-dev typescript), or put tsc on PATH"
 )
 CONFIG_NAMES = ("tsconfig.json",)
 _LINE = re.compile(
