@@ -139,16 +139,12 @@ def has_errors(output: str) -> bool:
     return any(m.get("level") == "error" for m in cargo_messages(output))
 
 
-def path_names(shadow: Path, manifest_dir: Path, mirror_root: Path) -> set[str]:
-    """How rustc may name the file: absolute, or relative to the package or to any folder
-    above it in the mirror (the cargo workspace's root)."""
+def path_names(shadow: Path, manifest_dir: Path) -> set[str]:
+    """How rustc may name the file: absolute, or relative to the package's folder or any
+    folder above it (the cargo workspace's root, wherever it is)."""
     names = {os.path.normpath(shadow)}
-    folder = manifest_dir
-    while True:
+    for folder in (manifest_dir, *manifest_dir.parents):
         names.add(os.path.normpath(os.path.relpath(shadow, folder)))
-        if folder == mirror_root or mirror_root not in folder.parents:
-            break
-        folder = folder.parent
     return names
 
 
@@ -217,7 +213,7 @@ class Cargo:
                 CARGO_TERM_COLOR="never",
             )
             run = await run_tool(argv, cwd=shadow_manifest.parent, timeout=self.timeout, env=env)
-            names = path_names(shadow, shadow_manifest.parent, mirror.path)
+            names = path_names(shadow, shadow_manifest.parent)
             compiled = compiled_files(run.stdout.decode("utf-8", "replace"), shadow_manifest)
         output = run.stdout.decode("utf-8", "replace")
         if run.returncode != 0 and not has_errors(output):
@@ -233,12 +229,11 @@ class Cargo:
 
     @staticmethod
     def _prepare(mirror, manifest: Path, path: Path, text: str) -> Path:
-        folder = manifest.parent
-        while True:  # Cargo.lock sits beside the workspace's root manifest: copies, never links
-            mirror.keep_copy(folder / "Cargo.lock")
-            if folder == mirror.root or mirror.root not in folder.parents:
-                break
-            folder = folder.parent
+        # Cargo.lock sits beside the cargo workspace's root manifest, maybe above the root:
+        # copies, never links, wherever it is
+        for folder in (manifest.parent, *manifest.parent.parents):
+            if (folder / "Cargo.lock").is_file():
+                mirror.keep_copy(folder / "Cargo.lock")
         return mirror.place(path, text)
 
     async def aclose(self) -> None:

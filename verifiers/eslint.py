@@ -29,9 +29,7 @@ from fixloop.verifiers.locate import find_node_tool, project_file, untrusted
 from fixloop.verifiers.run import run_tool
 from fixloop.verifiers.tools import ToolLog
 
-INSTALL_HINT = (
-    "add eslint to the project (npm install --save-dev eslint), or put eslint on PATH"
-)
+INSTALL_HINT = "add eslint to the project (npm install --save-dev eslint), or put eslint on PATH"
 CONFIG_NAMES = tuple(f"eslint.config.{ext}" for ext in ("js", "mjs", "cjs", "ts", "mts", "cts"))
 SEVERITY = {2: Severity.ERROR, 1: Severity.WARNING}
 DETAIL_LIMIT = 300

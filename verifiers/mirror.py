@@ -5,6 +5,10 @@ in a project on disk. A `Mirror` is that project, kept for the life of the
 verifier so the tool's caches (tsbuildinfo, cargo's target folder, go's build
 cache) stay warm between candidates:
 
+- The mirror sits at the workspace's own absolute path under a private folder,
+  the folders above it holding symlinks to the real folders' entries, so a
+  path that climbs out of the workspace (`"extends": "../tsconfig.base.json"`,
+  a cargo workspace above the root) resolves as it does in the workspace.
 - The mirror's root holds a symlink to every entry of the workspace's root.
   Only the folders on the way to a file fixloop writes are real folders (their
   entries symlinks in turn), so a mirror costs a few folder listings, not a
@@ -31,7 +35,7 @@ from pathlib import Path
 
 import anyio
 
-from fixloop.verifiers.private import private_dir
+from fixloop.verifiers.private import owner, private_dir
 
 Stamp = tuple[int, int]
 
@@ -55,9 +59,15 @@ class Mirror:
         self.root = root
         self.home = home
         self.skip = skip  # names never mirrored (a tool's own output folder)
-        self.path = home / (root.name or "root")
+        # The mirror sits at the same absolute path under home/fs, and the folders above it
+        # hold symlinks to the real folders' entries: `../../tsconfig.base.json` from a
+        # tsconfig, or a cargo workspace above the root, resolve as they do in the workspace.
+        self.top = home / "fs"
+        self.path = self.top / root.relative_to(root.anchor)
+        self._above_done = False
         self._real_dirs: set[Path] = set()  # relative folders that are real in the mirror
         self._copies: dict[Path, Stamp | None] = {}  # relative file -> real stamp copied
+        self._outer: dict[Path, Stamp | None] = {}  # files above the root kept as copies
         self._placed: Path | None = None  # relative file holding a candidate now
 
     def shadow_of(self, path: Path) -> Path:
@@ -92,7 +102,12 @@ class Mirror:
         return target
 
     def keep_copy(self, path: Path) -> None:
-        """Keep `path` (if it exists) as a copy in the mirror, refreshed from the real file."""
+        """Keep `path` (if it exists) as a copy in the mirror, refreshed from the real file;
+        `path` may also sit in a folder above the root (a cargo workspace's Cargo.lock)."""
+        if path.parent in self.root.parents:
+            self._outer.setdefault(path, None)
+            self.refresh()
+            return
         relative = self.relative(path)
         if relative == self._placed:
             return
@@ -102,7 +117,18 @@ class Mirror:
 
     def refresh(self) -> None:
         """Bring the real folders and the copies up to date with the workspace."""
+        if not self._above_done:
+            self._mirror_above()
         self.path.mkdir(parents=True, exist_ok=True)
+        for real, stamp in list(self._outer.items()):
+            shadow = self.top / real.relative_to(real.anchor)
+            now = _stamp(real)
+            if now != stamp or shadow.is_symlink():
+                if shadow.is_symlink() or shadow.exists():
+                    _remove(shadow)
+                if now is not None:
+                    shutil.copyfile(real, shadow)
+                self._outer[real] = now
         for folder in sorted(self._real_dirs, key=lambda p: len(p.parts)):
             self._sync_folder(folder)
         for relative, stamp in list(self._copies.items()):
@@ -117,6 +143,24 @@ class Mirror:
                     _remove(shadow)
                 shutil.copyfile(real, shadow)
                 self._copies[relative] = now
+
+    def _mirror_above(self) -> None:
+        """The folders above the root: real, their other entries symlinks (made once)."""
+        chain = [*reversed(self.root.parents), self.root]
+        for folder, below in zip(chain, chain[1:], strict=False):
+            shadow = self.top / folder.relative_to(folder.anchor)
+            shadow.mkdir(parents=True, exist_ok=True)
+            try:
+                names = os.listdir(folder)
+            except OSError:
+                continue
+            for name in names:
+                if name == below.name or owner(name) is not None or name in self.skip:
+                    continue  # the way down, and fixloop's own private folders (no loops)
+                link = shadow / name
+                if not link.is_symlink() and not link.exists():
+                    os.symlink(folder / name, link)
+        self._above_done = True
 
     def _realize(self, folder: Path) -> None:
         parts = folder.parts

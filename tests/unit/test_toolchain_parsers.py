@@ -121,7 +121,7 @@ RS_ROOT = Path("/tmp/fixloop-demo-rs")
 
 def test_cargo_primary_spans_of_this_file_only_once_each():
     text = data("cargo-lib.rs")
-    names = path_names(RS_ROOT / "src" / "lib.rs", RS_ROOT, RS_ROOT)
+    names = path_names(RS_ROOT / "src" / "lib.rs", RS_ROOT)
     assert "src/lib.rs" in names
     findings = parse_cargo_json(data("cargo-1.95.0-lib.jsonl"), names, text)
     assert [(f.code, f.severity, f.span) for f in findings] == [

@@ -120,6 +120,21 @@ async def test_errors_in_other_files_are_not_this_ones(tmp_path):
         await verifier.aclose()
 
 
+async def test_a_tsconfig_that_extends_one_above_the_workspace(tmp_path):
+    base = '{"compilerOptions": {"strict": true, "noImplicitReturns": true}}\n'
+    make_tree(tmp_path, {"tsconfig.base.json": base})
+    root = make_tree(
+        tmp_path / "packages" / "app",
+        {**TS, "tsconfig.json": '{"extends": "../../tsconfig.base.json", "include": ["src"]}'},
+    )
+    verifier = Tsc()
+    try:
+        (finding,) = await verifier.check(request(root, "src/app.ts", TS_BROKEN))
+        assert finding.code == "TS2322"
+    finally:
+        await verifier.aclose()
+
+
 async def test_a_broken_tsconfig_is_no_verdict(tmp_path):
     root = make_tree(tmp_path / "ws", {**TS, "tsconfig.json": '{"compilerOptions": {"bogus": 1}}'})
     verifier = Tsc()
@@ -240,10 +255,26 @@ async def test_cargo_finds_the_candidates_error_and_passes_the_fix(crate, cargo)
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_cargo_refuses_a_file_no_target_compiles(crate, cargo):
-    orphan = "pub fn b() -> i32 {\n    \"not checked\"\n}\n"  # no `mod orphan;` anywhere
+    orphan = 'pub fn b() -> i32 {\n    "not checked"\n}\n'  # no `mod orphan;` anywhere
     with pytest.raises(VerifierError, match="cargo does not compile src/orphan.rs"):
         await cargo.check(request(crate, "src/orphan.rs", orphan))
     assert await cargo.check(request(crate, "src/util.rs", CARGO["src/util.rs"])) == ()
+
+
+async def test_a_cargo_workspace_above_the_root_keeps_its_lock_file(tmp_path):
+    top = make_tree(
+        tmp_path / "repo",
+        {"Cargo.toml": '[workspace]\nmembers = ["demo"]\nresolver = "2"\n', "Cargo.lock": ""},
+    )
+    member = make_tree(top / "demo", CARGO)
+    before = snapshot(top)
+    verifier = Cargo()
+    try:  # the workspace is opened on the member; cargo finds the workspace above it
+        (finding,) = await verifier.check(request(member, "src/lib.rs", RS_BROKEN))
+        assert finding.code == "E0308"
+    finally:
+        await verifier.aclose()
+    assert snapshot(top) == before  # cargo rewrote Cargo.lock: its copy, not the real one
 
 
 async def test_cargo_runs_only_in_a_trusted_workspace(tmp_path):
