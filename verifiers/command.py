@@ -90,9 +90,7 @@ class CommandVerifier:
         try:
             shadow = folder / request.path.name
             shadow.write_text(request.text, encoding="utf-8", newline="")
-            argv = command_argv(
-                settings.argv, file=shadow, real_file=request.path, root=request.root
-            )
+            argv = command_argv(settings.argv, file=shadow, real_file=request.path, root=request.root)
             run = await run_tool(
                 argv,
                 stdin=request.text.encode("utf-8") if settings.stdin else b"",
@@ -125,4 +123,6 @@ class CommandVerifier:
             )
         lines = request.text.splitlines(keepends=True) or [""]
         base = 1 if settings.format == "sarif" else settings.base
-        return tuple(to_finding(raw, self.name, lines, unit=unit, base=base) for raw in raws)
+        return tuple(
+            to_finding(raw, self.name, lines, unit=unit, base=base) for raw in raws
+        )

@@ -105,9 +105,7 @@ DEFAULT_FIELDS = {
 }
 
 
-def parse_jsonl(
-    output: str, fields: Mapping[str, str] | Iterable[tuple[str, str]] = ()
-) -> tuple[Raw, ...]:
+def parse_jsonl(output: str, fields: Mapping[str, str] | Iterable[tuple[str, str]] = ()) -> tuple[Raw, ...]:
     """One JSON object per line; `fields` maps line, col, message, ... to (dotted) keys.
 
     Lines that are not JSON objects (a banner, a summary) are skipped; an object

@@ -40,69 +40,19 @@ SEVERITY = {
 }
 # Flags that take the next argument as their value.
 WITH_VALUE = {
-    "-I",
-    "-isystem",
-    "-iquote",
-    "-idirafter",
-    "-D",
-    "-U",
-    "-include",
-    "-imacros",
-    "-o",
-    "-MF",
-    "-MT",
-    "-MQ",
-    "-x",
-    "-Xclang",
-    "-arch",
-    "--sysroot",
-    "-isysroot",
-    "-target",
+    "-I", "-isystem", "-iquote", "-idirafter", "-D", "-U", "-include", "-imacros",
+    "-o", "-MF", "-MT", "-MQ", "-x", "-Xclang", "-arch", "--sysroot", "-isysroot", "-target",
 }
 # What never goes to the check: output, dependency files, the mode and the input.
-DROPPED = {
-    "-c",
-    "-S",
-    "-E",
-    "-o",
-    "-MF",
-    "-MT",
-    "-MQ",
-    "-MD",
-    "-MMD",
-    "-M",
-    "-MM",
-    "-MP",
-    "-x",
-    "-pipe",
-    "-fsyntax-only",
-}
+DROPPED = {"-c", "-S", "-E", "-o", "-MF", "-MT", "-MQ", "-MD", "-MMD", "-M", "-MM", "-MP",
+           "-x", "-pipe", "-fsyntax-only"}
 # From a workspace that is not trusted, only these (by prefix): they change what the
 # code means, never what runs. -Wl/-Wa/-Wp pass flags on to other programs: not these.
-SAFE_PREFIXES = (
-    "-I",
-    "-isystem",
-    "-iquote",
-    "-idirafter",
-    "-D",
-    "-U",
-    "-std=",
-    "-W",
-    "-f",
-    "-O",
-    "-m",
-    "-pedantic",
-    "-ansi",
-    "-pthread",
-    "-include",
-    "-imacros",
-    "-w",
-    "--std=",
-)
-UNSAFE = re.compile(
-    r"^(-Wl,|-Wa,|-Wp,|-fplugin|-specs|--specs|-B|-wrapper|-fdump|-save-temps"
-    r"|-fprofile|-fdiagnostics-format|-fcompare-debug)"
-)
+SAFE_PREFIXES = ("-I", "-isystem", "-iquote", "-idirafter", "-D", "-U", "-std=", "-W",
+                 "-f", "-O", "-m", "-pedantic", "-ansi", "-pthread", "-include", "-imacros",
+                 "-w", "--std=")
+UNSAFE = re.compile(r"^(-Wl,|-Wa,|-Wp,|-fplugin|-specs|--specs|-B|-wrapper|-fdump|-save-temps"
+                    r"|-fprofile|-fdiagnostics-format|-fcompare-debug)")
 COMPILER_NAME = re.compile(r"^([\w.-]+-)?(gcc|g\+\+|cc|c\+\+)(-\d+(\.\d+)*)?$")
 TAIL = 400
 
@@ -159,9 +109,7 @@ def parse_gcc_json(output: str, text: str, source: str = "gcc") -> tuple[Finding
             end_col += 1
         else:
             end_line, end_col = start_line, start_col + 1
-        end_col = (
-            min(end_col, len(_line_text(lines, end_line))) if end_line < len(lines) else end_col
-        )
+        end_col = min(end_col, len(_line_text(lines, end_line))) if end_line < len(lines) else end_col
         if (end_line, end_col) <= (start_line, start_col):
             end_line, end_col = start_line, start_col
         kind = str(item.get("kind", "error"))
@@ -255,21 +203,13 @@ def flags_from_entry(entry: dict, path: Path, trusted: bool) -> CompileFlags:
         if not trusted and (UNSAFE.match(arg) or not arg.startswith(SAFE_PREFIXES)):
             dropped.append(arg if value is None else f"{arg} {value}")
             continue
-        if (
-            trusted
-            and UNSAFE.match(arg)
-            and arg.startswith(("-fdiagnostics-format", "-save-temps", "-fdump"))
-        ):
+        if trusted and UNSAFE.match(arg) and arg.startswith(("-fdiagnostics-format", "-save-temps", "-fdump")):
             continue  # would change the output fixloop reads, or write files
         if arg in ("-I", "-isystem", "-iquote", "-idirafter", "-include", "-imacros") and value:
             value = str(Path(directory, value))
-        elif arg.startswith(("-I", "-isystem", "-iquote", "-idirafter")) and not arg.startswith(
-            "-isysroot"
-        ):
-            prefix = next(
-                p for p in ("-isystem", "-iquote", "-idirafter", "-I") if arg.startswith(p)
-            )
-            arg = prefix + str(Path(directory, arg[len(prefix) :]))
+        elif arg.startswith(("-I", "-isystem", "-iquote", "-idirafter")) and not arg.startswith("-isysroot"):
+            prefix = next(p for p in ("-isystem", "-iquote", "-idirafter", "-I") if arg.startswith(p))
+            arg = prefix + str(Path(directory, arg[len(prefix):]))
         flags += [arg] if value is None else [arg, value]
     return CompileFlags(tuple(flags), directory, compiler, tuple(dropped))
 
@@ -341,14 +281,10 @@ class Gcc:
                 self._said.add(notice)
                 self._notices.append(notice)
         argv = self.argv(request, flags)
-        cwd = (
-            flags.directory if flags.directory and flags.directory.is_dir() else request.path.parent
-        )
+        cwd = flags.directory if flags.directory and flags.directory.is_dir() else request.path.parent
         try:
             run = await run_tool(
-                argv,
-                stdin=request.text.encode("utf-8"),
-                cwd=cwd if cwd.is_dir() else None,
+                argv, stdin=request.text.encode("utf-8"), cwd=cwd if cwd.is_dir() else None,
                 timeout=self.timeout,
             )
         except VerifierError as exc:

@@ -166,13 +166,8 @@ def detect(
             return _BY_EXTENSION[suffix]
     if first_line.startswith("#!"):
         words = first_line[2:].split()
-        program = PurePath(
-            words[1]
-            if words and words[0].endswith("/env") and len(words) > 1
-            else words[0]
-            if words
-            else ""
-        ).name
+        program = PurePath(words[1] if words and words[0].endswith("/env") and len(words) > 1
+                           else words[0] if words else "").name
         for prefix, key in SHEBANGS:
             if program.startswith(prefix):
                 return _BY_KEY[key]

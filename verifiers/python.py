@@ -31,14 +31,9 @@ def syntax_findings(text: str, filename: str) -> tuple[Finding, ...]:
         row = (exc.lineno or 1) - 1
         # Python 3.11 gives 1-based offsets in code points for str sources.
         line, col = _clamp(lines, row, (exc.offset or 1) - 1)
-        if (
-            exc.end_lineno
-            and exc.end_offset
-            and (exc.end_lineno, exc.end_offset)
-            > (
-                exc.lineno,
-                exc.offset or 0,
-            )
+        if exc.end_lineno and exc.end_offset and (exc.end_lineno, exc.end_offset) > (
+            exc.lineno,
+            exc.offset or 0,
         ):
             end_line, end_col = _clamp(lines, exc.end_lineno - 1, exc.end_offset - 1)
         else:

@@ -83,7 +83,9 @@ async def run_tool(
     name = Path(argv[0]).name
     started = time.perf_counter()
     try:
-        process = await anyio.open_process(list(argv), cwd=cwd, env=env, start_new_session=True)
+        process = await anyio.open_process(
+            list(argv), cwd=cwd, env=env, start_new_session=True
+        )
     except FileNotFoundError:
         raise VerifierError(not_found(name, argv[0])) from None
     except PermissionError as exc:
