@@ -211,7 +211,7 @@ class Go:
             output = (vet.stderr + vet.stdout).decode("utf-8", "replace")
             if any(words in output for words in OFFLINE):
                 raise VerifierError(go_failure("go vet", vet.returncode, output))
-            typed, seen = parse_go_errors(output, shadow, cwd, request.text)
+            _, seen = parse_go_errors(output, shadow, cwd, request.text)
             if seen and not request.path.name.endswith("_test.go"):
                 # vet stops at the first type error: the compiler lists them all
                 build = await run_tool(
