@@ -56,8 +56,8 @@ def request(root: Path, name: str, text: str, trusted: bool = True) -> CheckRequ
 # -- tsc -------------------------------------------------------------------------------------
 
 TS = {
-    "tsconfig.json": '{"compilerOptions": {"strict": true, "target": "ES2022", "module": "NodeNext",'
-    ' "noEmit": true}, "include": ["src"]}\n',
+    "tsconfig.json": '{"compilerOptions": {"strict": true, "target": "ES2022",'
+    ' "module": "NodeNext", "noEmit": true}, "include": ["src"]}\n',
     "src/util.ts": "export function double(n: number): number {\n  return n * 2;\n}\n",
     "src/app.ts": 'import { double } from "./util.js";\n\n'
     "export function label(n: number): string {\n  return String(double(n));\n}\n",
@@ -216,7 +216,8 @@ async def test_an_eslint_config_that_fails_to_load_is_no_verdict(tmp_path):
 
 CARGO = {
     "Cargo.toml": '[package]\nname = "demo"\nversion = "0.1.0"\nedition = "2021"\n',
-    "src/lib.rs": "mod util;\n\npub fn label(n: i32) -> String {\n    util::double(n).to_string()\n}\n",
+    "src/lib.rs": "mod util;\n\npub fn label(n: i32) -> String {\n"
+    "    util::double(n).to_string()\n}\n",
     "src/util.rs": "pub fn double(n: i32) -> i32 {\n    n * 2\n}\n",
 }
 RS_BROKEN = CARGO["src/lib.rs"].replace("util::double(n).to_string()", "util::double(n)")
@@ -303,7 +304,8 @@ GO = {
     "go.mod": "module example.com/demo\n\ngo 1.19\n",
     "pkg/label.go": 'package pkg\n\nimport "fmt"\n\nfunc Label(n int) string {\n'
     "\treturn fmt.Sprint(n)\n}\n",
-    "main.go": 'package main\n\nimport "example.com/demo/pkg"\n\nfunc main() { println(pkg.Label(1)) }\n',
+    "main.go": 'package main\n\nimport "example.com/demo/pkg"\n\n'
+    "func main() { println(pkg.Label(1)) }\n",
 }
 GO_BROKEN = GO["pkg/label.go"].replace("return fmt.Sprint(n)", "return fmt.Sprint(n) + n")
 GO_VET = GO["pkg/label.go"].replace("return fmt.Sprint(n)", 'return fmt.Sprintf("%d", "x")')
