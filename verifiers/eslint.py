@@ -4,7 +4,8 @@
 
 An eslint config (`eslint.config.js` and friends) is JavaScript: running
 eslint runs the workspace's code, so eslint runs only in a trusted workspace
-(untrusted, every check is a VerifierError saying how to trust the folder). A
+(untrusted, it is not run: a notice says once how to trust the folder, and the
+rest of the gate, tsc for TypeScript, still applies, as for command verifiers). A
 workspace without an eslint config has not asked for eslint: no findings, and
 a notice says so once. The workspace's own eslint (node_modules/.bin) wins.
 The code is the rule (`no-unused-vars`); parse errors have the code `syntax`.
@@ -132,6 +133,7 @@ class Eslint:
         self._log = ToolLog()
         self._notices: list[str] = []
         self._unconfigured: set[Path] = set()
+        self._refused = False
 
     def executable(self, request: CheckRequest) -> Path:
         if self.binary is not None:
@@ -144,7 +146,11 @@ class Eslint:
 
     async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
         if not request.trusted:
-            raise untrusted("eslint", "loads the workspace's eslint config, which is code")
+            if not self._refused:
+                self._refused = True
+                why = untrusted("eslint", "loads the workspace's eslint config, which is code")
+                self._notices.append(f"{why} (the other verifiers still apply)")
+            return ()
         if project_file(request, CONFIG_NAMES)[1] is None:  # eslint looks above the root too
             if request.root not in self._unconfigured:
                 self._unconfigured.add(request.root)

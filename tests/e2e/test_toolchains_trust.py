@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pytest
 from conftest import write_config
+from fakes.model_server import Text
+from helpers import search_replace
 from lspwire import until
 
 pytestmark = [pytest.mark.e2e, pytest.mark.trust]
@@ -16,12 +18,14 @@ writeFileSync({marker!r}, "ran");
 export default [{{ files: ["**/*.ts"], rules: {{}} }}];
 """
 TS_BROKEN = "export function label(n: number): string {\n  return n;\n}\n"
+TS_FIX = search_replace("  return n;", "  return String(n);")
 
 
-async def test_an_untrusted_typescript_workspace_never_runs_eslint_and_says_how_to_trust(
+async def test_an_untrusted_typescript_workspace_never_runs_eslint_says_how_to_trust_and_tsc_still_gates(
     tmp_path, model_server, serve
 ):
     write_config(tmp_path, model_server.openai_base_url)
+    model_server.default = Text(TS_FIX)
     marker = tmp_path.parent / f"{tmp_path.name}-eslint-config-ran"
     (tmp_path / "eslint.config.mjs").write_text(ESLINT_MARKER_CONFIG.format(marker=str(marker)))
     (tmp_path / "tsconfig.json").write_text('{"compilerOptions": {"strict": true}}\n')
@@ -36,8 +40,8 @@ async def test_an_untrusted_typescript_workspace_never_runs_eslint_and_says_how_
         assert (diagnostic["source"], diagnostic["code"]) == ("tsc", "TS2322")
     assert len(said) == 1 and "trusted workspace" in said[0]
     assert "initializationOptions.trusted" in said[0]
+    await wire.status(lambda s: s["fixes"] == 2, 60)  # verified by tsc alone
     assert not marker.exists()
-    assert not model_server.requests  # no fix is offered while eslint cannot check the file
     assert await wire.shutdown() == 0
 
 

@@ -191,9 +191,14 @@ async def test_eslint_runs_only_in_a_trusted_workspace(tmp_path):
     marker = tmp_path / "config-ran"
     config = f'import {{ writeFileSync }} from "node:fs";\nwriteFileSync("{marker}", "");\n'
     root = make_tree(tmp_path / "ws", {"eslint.config.mjs": config + ESLINT_CONFIG})
-    with pytest.raises(VerifierError, match="only in a trusted workspace: trust the folder"):
-        await Eslint().check(request(root, "app.js", JS_BROKEN, trusted=False))
+    eslint = Eslint()
+    for _ in range(2):
+        assert await eslint.check(request(root, "app.js", JS_BROKEN, trusted=False)) == ()
+    (notice,) = eslint.take_notices()  # said once, however many checks
+    assert "only in a trusted workspace: trust the folder" in notice
     assert not marker.exists()
+    assert await eslint.check(request(root, "app.js", JS_BROKEN, trusted=True))  # proof it would
+    assert marker.exists()
 
 
 async def test_eslint_without_a_config_checks_nothing_and_says_so_once(tmp_path):
