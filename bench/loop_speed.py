@@ -1,7 +1,8 @@
 """Loop speed: the engine's own cost per attempt, and the server's answers under load.
 
     .venv/bin/python bench/loop_speed.py [--docs 40] [--loops 100] [--burst 15]
-        [--model-delay 0,5,2] [--profile PART1.txt] [--spy PART2.raw] [--gc-log] [--debug-loop]
+        [--model-delay 0,5,2] [--compare REF] [--profile PART1.txt] [--spy PART2.raw]
+        [--gc-log] [--debug-loop]
 
 1. Engine overhead per attempt, with a zero-latency scripted model (the fake
    model server of tests/fakes, in a process of its own, over real loopback
@@ -25,6 +26,10 @@
    side by side, the server's CPU and RSS. `--spy` samples the server with
    py-spy during the edits (pip install py-spy), `--gc-log` times its
    collector, `--debug-loop` lists callbacks that held its loop 20 ms or more.
+   `--compare REF` runs part 2 twice per `--model-delay`, first with the
+   server of git revision REF (its `server/` and `verifiers/` exported to a
+   temporary directory put first on the server's PYTHONPATH), then with this
+   tree's, and sets the figures side by side with their ratios.
 
 The machine's load average is printed with the figures: the benchmark shares
 its cores with whatever else runs.
@@ -41,6 +46,7 @@ import random
 import re
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -365,30 +371,63 @@ raise SystemExit(main(["serve"]))
 """
 
 
-def summarize_spy(path: Path, top: int = 15) -> list[str]:
-    """The functions most often on top of the stack (own time), and most often on it at all,
-    from py-spy's raw (collapsed) output."""
-    own: dict[str, int] = {}
-    anywhere: dict[str, int] = {}
-    total = 0
+def summarize_spy(path: Path, expected: int, top: int = 15) -> list[str]:
+    """Per event loop's thread (the server's MainThread; the engine's own, where it has one):
+    how busy it was, the functions most often on top of its stack (own time), and most often
+    on it at all, from py-spy's raw (collapsed) output; `expected`: samples of the whole run
+    (py-spy leaves out most samples of a thread waiting in a system call)."""
+    threads: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+    totals: dict[str, int] = {}
     for line in path.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
         frames = stack.split(";")
         if not any("run_forever" in frame for frame in frames):
-            continue  # not the event loop's thread
+            continue  # not an event loop's thread
+        name = next((f.split(": ", 1)[-1] for f in frames if f.startswith("thread (")), "?")
         if "select (selectors.py" in frames[-1]:
             continue  # idle
-        total += int(count)
+        own, anywhere = threads.setdefault(name, ({}, {}))
+        totals[name] = totals.get(name, 0) + int(count)
         own[frames[-1]] = own.get(frames[-1], 0) + int(count)
         for frame in set(frames):
             anywhere[frame] = anywhere.get(frame, 0) + int(count)
-    lines = [f"  {total} samples of the event loop's thread, busy; own time:"]
-    for frame, count in sorted(own.items(), key=lambda kv: -kv[1])[:top]:
-        lines.append(f"    {100 * count / total:5.1f}%  {frame}")
-    lines.append("  on the stack:")
-    for frame, count in sorted(anywhere.items(), key=lambda kv: -kv[1])[:top]:
-        lines.append(f"    {100 * count / total:5.1f}%  {frame}")
+    lines = []
+    for name, (own, anywhere) in threads.items():
+        total = totals[name]
+        lines.append(
+            f"  thread {name}: busy in {total} of {expected} samples "
+            f"({100 * total / expected:.0f}%); own time:"
+        )
+        for frame, count in sorted(own.items(), key=lambda kv: -kv[1])[:top]:
+            lines.append(f"    {100 * count / total:5.1f}%  {frame}")
+        lines.append("  on the stack:")
+        for frame, count in sorted(anywhere.items(), key=lambda kv: -kv[1])[:top]:
+            lines.append(f"    {100 * count / total:5.1f}%  {frame}")
     return lines
+
+
+def export_revision(ref: str) -> tuple[str, str]:
+    """fixloop as of git revision `ref`, laid out as an importable package in a temporary
+    directory: (that directory, for PYTHONPATH; the commit it is)."""
+    commit = subprocess.run(
+        ["git", "-C", str(REPO), "rev-parse", "--short", ref],
+        check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    top = Path(tempfile.mkdtemp(prefix=f"fixloop-bench-{commit}-"))
+    archive = subprocess.run(
+        ["git", "-C", str(REPO), "archive", "--format=tar", commit, "server", "verifiers"],
+        check=True, capture_output=True,
+    ).stdout
+    subprocess.run(["tar", "-x", "-C", str(top)], input=archive, check=True)
+    (top / "server").rename(top / "fixloop")
+    (top / "verifiers").rename(top / "fixloop" / "verifiers")
+    where = subprocess.run(
+        [sys.executable, "-c", "import fixloop; print(fixloop.__file__)"],
+        env=dict(os.environ, PYTHONPATH=str(top)), check=True, capture_output=True, text=True,
+    ).stdout.strip()
+    if not where.startswith(str(top)):
+        raise SystemExit(f"--compare: the exported tree is not the one imported ({where})")
+    return str(top), commit
 
 
 async def server_under_load(
@@ -398,6 +437,7 @@ async def server_under_load(
     spy: str | None = None,
     debug_loop: bool = False,
     gc_log: bool = False,
+    pythonpath: str | None = None,
 ) -> dict:
     root = Path(tempfile.mkdtemp(prefix="fixloop-bench-lsp-"))
     files = max(1, loops // 10)
@@ -427,6 +467,8 @@ debounce = 0.1
         )
         bench = Bench()
         env = dict(os.environ, FIXLOOP_STATE_DIR=str(root / "state"))
+        if pythonpath:  # another revision's server (--compare)
+            env["PYTHONPATH"] = pythonpath
         command = ["-m", "fixloop", "serve"]
         if debug_loop:  # asyncio's debug mode logs every callback that holds the loop >= 20 ms
             env["PYTHONASYNCIODEBUG"] = "1"
@@ -536,36 +578,75 @@ def scenario(delay: float) -> str:
     return "model never answers" if delay <= 0 else f"model answers in ~{delay:g} s"
 
 
-def report_server(runs: list[tuple[float, dict]], loops: int, burst: float) -> None:
-    first = runs[0][1]
-    base = statistics.median(first["idle"])
+def report_server(runs: list[tuple[float, str, dict]], loops: int, burst: float) -> None:
+    """`runs`: (model delay, which server: "" for this tree or "before (REF)", figures)."""
     print(
         f"\n2. textDocument/codeAction answered by `fixloop serve` (pygls client over stdio); "
         f"{loops} loops in flight, then {burst:g} s of edits (one every 20 ms, each followed by "
         f"a codeAction on another file, then one more)"
     )
-    print(f"  {'':52} {'median':>11} {'p99':>11} {'max':>11} {'ratio':>6} {'n':>5}")
-    rows = [("idle (one document, no loop running)", first["idle"])]
-    for delay, figures in runs:
-        rows.append((f"{scenario(delay)}: right after a didChange", figures["after_change"]))
-        rows.append((f"{scenario(delay)}: the next one", figures["loaded"]))
+    width = 64 if any(variant for _, variant, _ in runs) else 52
+    print(f"  {'':{width}} {'median':>11} {'p99':>11} {'max':>11} {'ratio':>6} {'n':>5}")
+    first = {}
+    for _, variant, figures in runs:
+        first.setdefault(variant, figures)
+    base = statistics.median(first[runs[0][1]]["idle"])
+    rows = [
+        (f"{variant or 'this tree'}: idle (one document, no loop)" if len(first) > 1
+         else "idle (one document, no loop running)", figures["idle"])
+        for variant, figures in first.items()
+    ]
+    for delay, variant, figures in runs:
+        who = f"{variant or 'this tree'}: " if len(first) > 1 else ""
+        rows.append((f"{who}{scenario(delay)}: right after a didChange", figures["after_change"]))
+        rows.append((f"{who}{scenario(delay)}: the next one", figures["loaded"]))
     for label, values in rows:
         print(
-            f"  {label:52} {ms(statistics.median(values))} {ms(p(values, 0.99))} "
+            f"  {label:{width}} {ms(statistics.median(values))} {ms(p(values, 0.99))} "
             f"{ms(max(values))} {statistics.median(values) / base:5.2f}x {len(values):5}"
         )
-    for delay, figures in runs:
+    for delay, variant, figures in runs:
         running = figures["running"]
         rss, peak = figures["rss_end"]
+        who = f"{variant or 'this tree'}, " if len(first) > 1 else ""
         print(
-            f"  {scenario(delay)}: {figures['edits']} edits, {figures['requests']} model requests "
-            f"in all, loops running min {min(running)}; server CPU {figures['cpu'] * 100:.0f}% of "
-            f"a core; RSS {figures['rss_idle'][0] / 1024:.0f} MB idle, "
-            f"{figures['rss_loaded'][0] / 1024:.0f} MB with the loops, {rss / 1024:.0f} MB after "
-            f"the edits (peak {peak / 1024:.0f} MB)"
+            f"  {who}{scenario(delay)}: {figures['edits']} edits, {figures['requests']} model "
+            f"requests in all, loops running min {min(running)}; server CPU "
+            f"{figures['cpu'] * 100:.0f}% of a core; RSS {figures['rss_idle'][0] / 1024:.0f} MB "
+            f"idle, {figures['rss_loaded'][0] / 1024:.0f} MB with the loops, {rss / 1024:.0f} MB "
+            f"after the edits (peak {peak / 1024:.0f} MB)"
         )
-    received = ", ".join(f"{m} {n}" for m, n in sorted(runs[-1][1]["received"].items()))
+    received = ", ".join(f"{m} {n}" for m, n in sorted(runs[-1][2]["received"].items()))
     print(f"  messages from the server ({scenario(runs[-1][0])}): {received}")
+    if len(first) > 1:
+        report_comparison(runs)
+
+
+def report_comparison(runs: list[tuple[float, str, dict]]) -> None:
+    """This tree against the other revision, per scenario: medians and p99s, and their ratios."""
+    before = {delay: figures for delay, variant, figures in runs if variant}
+    after = {delay: figures for delay, variant, figures in runs if not variant}
+    name = next(variant for _, variant, _ in runs if variant)
+    print(f"\n  this tree against {name}, codeAction latency (ratio: this tree / {name}):")
+    print(
+        f"  {'':48} {'median':>19} {'ratio':>6} {'p99':>19} {'ratio':>6}"
+    )
+    rows = [("idle", "idle")]
+    for delay in after:
+        if delay in before:
+            rows.append((f"{scenario(delay)}: right after a didChange", (delay, "after_change")))
+            rows.append((f"{scenario(delay)}: the next one", (delay, "loaded")))
+    for label, key in rows:
+        if key == "idle":
+            old, new = next(iter(before.values()))["idle"], next(iter(after.values()))["idle"]
+        else:
+            old, new = before[key[0]][key[1]], after[key[0]][key[1]]
+        m0, m1 = statistics.median(old), statistics.median(new)
+        p0, p1 = p(old, 0.99), p(new, 0.99)
+        print(
+            f"  {label:48} {m0 * 1000:7.2f} -> {m1 * 1000:5.2f} ms {m1 / m0:5.2f}x "
+            f"{p0 * 1000:7.2f} -> {p1 * 1000:5.2f} ms {p1 / p0:5.2f}x"
+        )
 
 
 def report_diagnostics(server: dict, args) -> None:
@@ -594,7 +675,7 @@ def report_diagnostics(server: dict, args) -> None:
             print(f"    {name.group(1) if name else line[:120]} {line[line.rindex(' took ') :]}")
     if args.spy:
         print(f"  py-spy profile of the server during the edits ({args.spy}):")
-        print("\n".join(summarize_spy(Path(args.spy))))
+        print("\n".join(summarize_spy(Path(args.spy), int(args.burst) * 250)))
 
 
 async def main_async(args) -> None:
@@ -613,13 +694,21 @@ async def main_async(args) -> None:
     report_overhead(figures)
     print(f"  ({load()})")
     if args.loops:
+        variants: list[tuple[str, str | None]] = [("", None)]
+        if args.compare:
+            pythonpath, commit = export_revision(args.compare)
+            variants.insert(0, (f"before ({args.compare} {commit})", pythonpath))
         runs = []
         for delay in args.model_delay:
-            server = await server_under_load(
-                args.loops, args.burst, delay, args.spy, args.debug_loop, args.gc_log
-            )
-            runs.append((delay, server))
-            report_diagnostics(server, args)
+            for variant, pythonpath in variants:  # the revisions in turn, per scenario
+                spy = args.spy if not variant else None
+                server = await server_under_load(
+                    args.loops, args.burst, delay, spy, args.debug_loop, args.gc_log, pythonpath
+                )
+                runs.append((delay, variant, server))
+                print(f"  ({variant or 'this tree'}, {scenario(delay)}: {load()})")
+                if not variant:
+                    report_diagnostics(server, args)
         report_server(runs, args.loops, args.burst)
         print(f"  ({load()})")
 
@@ -636,6 +725,11 @@ def main() -> None:
         type=lambda text: [float(x) for x in text.split(",")],
         default=[0.0, 5.0, 2.0],
         help="seconds per model reply, one run each (0: the model never answers); default 0,5,2",
+    )
+    parser.add_argument(
+        "--compare",
+        metavar="REF",
+        help="part 2 also with the server of git revision REF (e.g. main), side by side",
     )
     parser.add_argument("--profile", help="write a pyinstrument profile of part 1 here")
     parser.add_argument("--spy", help="py-spy the server during the burst; raw stacks here")

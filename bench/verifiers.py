@@ -12,6 +12,12 @@ and prints medians and the ratio to the bare tool.
   a small generated one and fixloop's own `server/` (which imports pygls, lsprotocol, anyio, httpx).
 - pyright: `Pyright().check` (warm language server) vs the bare language server exchange
   (didOpen, pull, didClose) vs the bare CLI `pyright --outputjson` on the file.
+- tsc, eslint, cargo, go (`--only tsc,eslint,cargo,go`): each verifier (the candidate in its
+  warm mirror of the workspace, or eslint on stdin) vs the bare tool run by hand on a copy of
+  the same project with the candidate written into the file (tsc incremental with its own
+  tsbuildinfo, cargo with its own warm target folder, go with its build cache), generated
+  projects of 40 TypeScript modules, a 400-line JavaScript file, a crate of 20 modules and a
+  Go module of 10 packages.
 - gcc: `Gcc("gcc").check` (the candidate on stdin, JSON diagnostics, flags from the
   project's compile_commands.json) vs bare `gcc -fsyntax-only` on the same file with the
   same flags (and the bare stdin + JSON command line, to show what the parsing costs).
@@ -20,6 +26,7 @@ and prints medians and the ratio to the bare tool.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import statistics
 import subprocess
@@ -30,11 +37,17 @@ from pathlib import Path
 
 import anyio
 
+from fixloop.verifiers import aclose_verifier
 from fixloop.verifiers.base import CheckRequest
+from fixloop.verifiers.cargo import Cargo, find_cargo
+from fixloop.verifiers.eslint import Eslint
+from fixloop.verifiers.go import Go, find_go
+from fixloop.verifiers.locate import find_node_tool
 from fixloop.verifiers.gcc import Gcc
 from fixloop.verifiers.mypy import Mypy
 from fixloop.verifiers.pyright import Pyright, find_pyright, virtual_path
 from fixloop.verifiers.ruff import Ruff, ruff_binary
+from fixloop.verifiers.tsc import Tsc, native_tsc
 
 REPO = Path(__file__).resolve().parent.parent
 SMALL = {
@@ -250,6 +263,214 @@ async def bench_pyright(runs: int) -> None:
     shutil.rmtree(cli_root)
 
 
+# -- tsc, eslint, cargo, go ---------------------------------------------------------------
+
+
+def ts_project(modules: int = 40) -> dict[str, str]:
+    files = {
+        "tsconfig.json": '{"compilerOptions": {"strict": true, "target": "ES2022", '
+        '"module": "NodeNext", "noEmit": true}, "include": ["src"]}\n'
+    }
+    for i in range(modules):
+        imports = f'import {{ f{i - 1} }} from "./m{i - 1}.js";\n' if i else ""
+        call = f"f{i - 1}(n)" if i else "n"
+        body = "".join(
+            f"export function g{i}_{k}(xs: number[]): number {{\n"
+            f"  return xs.map((x) => x * {k}).reduce((a, b) => a + b, 0);\n}}\n"
+            for k in range(10)
+        )
+        files[f"src/m{i}.ts"] = (
+            f"{imports}export function f{i}(n: number): number {{\n  return {call} + {i};\n}}\n"
+            + body
+        )
+    return files
+
+
+def js_file(functions: int = 100) -> str:
+    return "".join(
+        f"export function f{i}(xs) {{\n  const total = xs.reduce((a, b) => a + b, 0);\n"
+        f"  return total * {i};\n}}\n"
+        for i in range(functions)
+    )
+
+
+def rust_crate(modules: int = 20) -> dict[str, str]:
+    files = {
+        "Cargo.toml": '[package]\nname = "bench"\nversion = "0.1.0"\nedition = "2021"\n',
+        "src/lib.rs": "".join(f"pub mod m{i};\n" for i in range(modules)),
+    }
+    for i in range(modules):
+        use = f"use crate::m{i - 1}::f{i - 1};\n\n" if i else ""
+        call = f"f{i - 1}(n)" if i else "n"
+        body = "".join(
+            f"pub fn g{i}_{k}(xs: &[i64]) -> i64 {{\n    xs.iter().map(|x| x * {k}).sum()\n}}\n"
+            for k in range(10)
+        )
+        files[f"src/m{i}.rs"] = f"{use}pub fn f{i}(n: i64) -> i64 {{\n    {call} + {i}\n}}\n" + body
+    return files
+
+
+def go_module(packages: int = 10) -> dict[str, str]:
+    files = {"go.mod": "module example.com/bench\n\ngo 1.19\n"}
+    for i in range(packages):
+        imports = f'import "example.com/bench/p{i - 1}"\n\n' if i else ""
+        call = f"p{i - 1}.F(n)" if i else "n"
+        body = "".join(
+            f"func G{k}(xs []int) int {{\n\ttotal := 0\n\tfor _, x := range xs {{\n"
+            f"\t\ttotal += x * {k}\n\t}}\n\treturn total\n}}\n"
+            for k in range(10)
+        )
+        files[f"p{i}/p.go"] = (
+            f"package p{i}\n\n{imports}func F(n int) int {{\n\treturn {call} + {i}\n}}\n" + body
+        )
+    return files
+
+
+def toolchain_candidate(language: str, text: str, n: int) -> str:
+    return (
+        text
+        + {
+            "ts": f"export function candidate{n}(): number {{\n  return {n};\n}}\n",
+            "js": f"export function candidate{n}() {{\n  return {n};\n}}\n",
+            "rs": f"pub fn candidate{n}() -> i64 {{\n    {n}\n}}\n",
+            "go": f"func Candidate{n}() int {{\n\treturn {n}\n}}\n",
+        }[language]
+    )
+
+
+async def bench_toolchain(
+    runs: int, title: str, files: dict[str, str], target: str, language: str, verifier, bare
+) -> None:
+    """`bare`: {label: (argv, env or None)} run in a copy of the project (cwd: its root) after
+    the candidate is written into the copy's file; the first label is the ratio's base."""
+    root = make_project(files)
+    copy = make_project(files)
+    path, copy_path = root / target, copy / target
+    text = path.read_text()
+    rows: dict[str, list[float]] = {label: [] for label in bare}
+    ours: list[float] = []
+    for n in range(runs + 1):  # round 0 warms every contender (caches, target folders)
+        source = toolchain_candidate(language, text, n)
+        copy_path.write_text(source)
+        for label, (argv, env) in bare.items():
+            started = time.perf_counter()
+            await anyio.to_thread.run_sync(
+                lambda a=argv, e=env: subprocess.run(
+                    a, cwd=copy, capture_output=True, check=False, env=e
+                )
+            )
+            if n:
+                rows[label].append(time.perf_counter() - started)
+        took = await timed_check(verifier, CheckRequest(source, path, root))
+        if n:
+            ours.append(took)
+    await aclose_verifier(verifier)
+    base = next(iter(bare))
+    report(title, [*rows.items(), (f"fixloop {verifier.name} verifier", ours)], base)
+    print(f"  fixloop / {base}: {median(ours) / median(rows[base]):.2f}x")
+    shutil.rmtree(root)
+    shutil.rmtree(copy)
+
+
+async def bench_toolchains(runs: int, only: set[str]) -> None:
+    env = dict(os.environ)
+    if "tsc" in only:
+        files = ts_project()
+        tsc, _ = find_node_tool("tsc", REPO / "x", REPO, False, "run .ci/install-toolchains")
+        native = native_tsc(tsc) or tsc
+        info = Path(tempfile.mkdtemp(prefix="fixloop-bench-")) / "bench.tsbuildinfo"
+        common = ["--noEmit", "--pretty", "false", "-p", "tsconfig.json"]
+        incremental = ["--incremental", "--tsBuildInfoFile", str(info)]
+        await bench_toolchain(
+            runs,
+            "tsc: one candidate of src/m39.ts (40 modules)",
+            files,
+            "src/m39.ts",
+            "ts",
+            Tsc(),
+            {
+                "bare tsc --noEmit -p, incremental (native compiler)": (
+                    [str(native), *common, *incremental],
+                    None,
+                ),
+                "bare node_modules/.bin/tsc --noEmit -p, incremental": (
+                    [str(tsc), *common, *incremental],
+                    None,
+                ),
+                "bare tsc --noEmit -p, not incremental": ([str(native), *common], None),
+            },
+        )
+    if "eslint" in only:
+        eslint, _ = find_node_tool("eslint", REPO / "x", REPO, False, "run .ci/install-toolchains")
+        files = {
+            "eslint.config.mjs": 'export default [{ files: ["**/*.js"], rules: '
+            '{ "no-undef": "error", "prefer-const": "warn", "no-unused-vars": "error" } }];\n',
+            "src/app.js": js_file(),
+        }
+        await bench_toolchain(
+            runs,
+            "eslint: one candidate of src/app.js (400 lines)",
+            files,
+            "src/app.js",
+            "js",
+            Eslint(),
+            {
+                "bare eslint --stdin --stdin-filename -f json": (
+                    [
+                        "sh",
+                        "-c",
+                        f'"{eslint}" --stdin --stdin-filename "$PWD/src/app.js" -f json '
+                        "--no-warn-ignored < src/app.js",
+                    ],
+                    None,
+                ),
+                "bare eslint -f json FILE": ([str(eslint), "-f", "json", "src/app.js"], None),
+            },
+        )
+    if "cargo" in only:
+        target_dir = Path(tempfile.mkdtemp(prefix="fixloop-bench-target-"))
+        cargo = str(find_cargo())
+        await bench_toolchain(
+            runs,
+            "cargo: one candidate of src/m19.rs (a crate of 20 modules)",
+            rust_crate(),
+            "src/m19.rs",
+            "rs",
+            Cargo(),
+            {
+                "bare cargo check --offline --message-format=json": (
+                    [cargo, "check", "--offline", "--message-format=json", "--quiet"],
+                    {**env, "CARGO_TARGET_DIR": str(target_dir)},
+                )
+            },
+        )
+        shutil.rmtree(target_dir, ignore_errors=True)
+    if "go" in only:
+        go = str(find_go())
+        go_env = {**env, "GOTOOLCHAIN": "local", "GOPROXY": "off", "GOFLAGS": "-mod=mod"}
+        await bench_toolchain(
+            runs,
+            "go: one candidate of p9/p.go (a module of 10 packages)",
+            go_module(),
+            "p9/p.go",
+            "go",
+            Go(),
+            {
+                "bare go vet -json ./p9": ([go, "vet", "-json", "./p9"], go_env),
+                "bare go build -o /dev/null ./p9 && go vet -json ./p9": (
+                    [
+                        "sh",
+                        "-c",
+                        f'"{go}" build -o /dev/null ./p9 && "{go}" vet -json ./p9',
+                    ],
+                    go_env,
+                ),
+                "bare go build -o /dev/null ./p9": (
+                    [go, "build", "-o", "/dev/null", "./p9"],
+                    go_env,
+                ),
+            },
+        )
 # -- gcc -----------------------------------------------------------------------------------
 
 
@@ -340,6 +561,8 @@ async def main(runs: int, only: set[str]) -> None:
         shutil.rmtree(own)
     if "pyright" in only:
         await bench_pyright(runs)
+    if only & {"tsc", "eslint", "cargo", "go"}:
+        await bench_toolchains(runs, only)
     if "gcc" in only and shutil.which("gcc"):
         await bench_gcc(runs)
 
@@ -347,6 +570,6 @@ async def main(runs: int, only: set[str]) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    parser.add_argument("--only", default="ruff,mypy,pyright,gcc")
+    parser.add_argument("--only", default="ruff,mypy,pyright,gcc,tsc,eslint,cargo,go")
     args = parser.parse_args()
     anyio.run(main, args.runs, set(args.only.split(",")))

@@ -8,11 +8,18 @@ from pathlib import Path
 
 from fixloop.verifiers.base import Verifier, VerifierError
 from fixloop.verifiers.cache import CachedVerifier
+from fixloop.verifiers.cargo import Cargo, find_cargo
+from fixloop.verifiers.eslint import INSTALL_HINT as ESLINT_HINT
+from fixloop.verifiers.eslint import Eslint
 from fixloop.verifiers.gcc import make_gcc, make_gxx
+from fixloop.verifiers.go import Go, find_go
+from fixloop.verifiers.locate import find_node_tool
 from fixloop.verifiers.mypy import Mypy
 from fixloop.verifiers.pyright import Pyright, find_pyright
 from fixloop.verifiers.python import PythonCompile
 from fixloop.verifiers.ruff import Ruff
+from fixloop.verifiers.tsc import INSTALL_HINT as TSC_HINT
+from fixloop.verifiers.tsc import Tsc
 
 KNOWN: dict[str, Callable[..., Verifier]] = {
     "python": PythonCompile,
@@ -21,9 +28,13 @@ KNOWN: dict[str, Callable[..., Verifier]] = {
     "pyright": Pyright,
     "gcc": make_gcc,
     "g++": make_gxx,
+    "tsc": Tsc,
+    "eslint": Eslint,
+    "cargo": Cargo,
+    "go": Go,
 }
 # Tools that run outside the process: their verdicts are worth remembering by content.
-CACHED = {"ruff", "mypy", "pyright", "gcc", "g++"}
+CACHED = {"ruff", "mypy", "pyright", "gcc", "g++", "tsc", "eslint", "cargo", "go"}
 
 
 def make_verifier(name: str, timeout: float | None = None) -> Verifier:
@@ -52,9 +63,17 @@ def available(name: str, root: Path) -> bool:
         return False
     if name in ("gcc", "g++"):
         return shutil.which(name) is not None
-    if name == "pyright":
-        try:
+    try:
+        if name == "pyright":
             find_pyright(root)
-        except VerifierError:
-            return False
+        elif name in ("tsc", "eslint"):
+            # The workspace's own copy counts: this is asked before trust is known.
+            hint = TSC_HINT if name == "tsc" else ESLINT_HINT
+            find_node_tool(name, root / "_", root, True, hint)
+        elif name == "cargo":
+            find_cargo()
+        elif name == "go":
+            find_go()
+    except VerifierError:
+        return False
     return True

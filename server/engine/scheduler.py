@@ -227,6 +227,13 @@ class Engine:
         doc = self._documents.get(uri)
         return doc.checked if doc else None
 
+    def document(self, uri: str) -> Document | None:
+        """The engine's own record of a buffer: for its host, on the engine's event loop only."""
+        return self._documents.get(uri)
+
+    def uris(self) -> tuple[str, ...]:
+        return tuple(self._documents)
+
     async def _document_worker(self, doc: Document) -> None:
         with doc.scope:
             while True:
@@ -364,6 +371,11 @@ class Engine:
             return
         tracked.asked = next(self._asks)
         self._queue(doc.latest.root).reprioritize((doc, tracked), self._priority(doc, tracked))
+
+    def ask_about(self, uri: str, finding_id: str) -> None:
+        """`ask` by the finding's id (from a host that holds only views of the findings)."""
+        if found := self._find(uri, finding_id):
+            self.ask(uri, found[1])
 
     def waiting(self, root: Path) -> list[Tracked]:
         """The findings waiting for a loop slot in a workspace, in the order they will start."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 from lsprotocol import types as T
 
 from fixloop.engine.escalation import Offer
-from fixloop.engine.scheduler import State, Tracked
+from fixloop.engine.scheduler import State
 from fixloop.engine.values import Snapshot
+from fixloop.engine.views import TrackedView
 from fixloop.lsp.convert import workspace_edit
 
 RETRY = "fixloop.retry"
@@ -15,7 +16,7 @@ ESCALATE = "fixloop.escalate"
 SHORTCUT_TIERS = {"tool": "checking the tool's fix", "memory": "checking a remembered fix"}
 
 
-def fix_edit(snapshot: Snapshot, tracked: Tracked, encoding: str, document_changes: bool):
+def fix_edit(snapshot: Snapshot, tracked: TrackedView, encoding: str, document_changes: bool):
     fix = tracked.fix
     assert fix is not None
     return workspace_edit(snapshot, fix.edits(tracked.window), encoding, document_changes)
@@ -35,7 +36,7 @@ def checking(diagnostic: T.Diagnostic, verifier: str) -> T.CodeAction:
 
 def actions_for(
     diagnostic: T.Diagnostic,
-    tracked: Tracked,
+    tracked: TrackedView,
     snapshot: Snapshot,
     *,
     attempts: int,
@@ -79,8 +80,8 @@ def actions_for(
             doing = f"attempt {tracked.attempt} of {attempts}"
         else:
             doing = "starting"
-        on_frontier = tracked.tier == "frontier" and tracked.loop is not None
-        model = f" with {tracked.loop.provider.name}" if on_frontier else ""
+        on_frontier = tracked.tier == "frontier" and tracked.model is not None
+        model = f" with {tracked.model}" if on_frontier else ""
         return [
             T.CodeAction(
                 title=f"fixloop: fixing {code}{model}… ({doing})",

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import gc
 import logging
 import sys
+import threading
+from collections.abc import Callable
 from pathlib import Path
 from threading import Event
 
@@ -17,11 +20,13 @@ from pygls.uris import to_fs_path
 
 from fixloop import __version__
 from fixloop.config import find_root
-from fixloop.engine.foreign import Checking
-from fixloop.engine.scheduler import Engine, Progress, Tracked
+from fixloop.engine.foreign import Checking, verifier_for
+from fixloop.engine.scheduler import Engine, Progress, State, Status
 from fixloop.engine.values import Snapshot
+from fixloop.engine.views import DocumentView, TrackedView, escalation_offer, foreign_match
 from fixloop.lsp import actions
 from fixloop.lsp.convert import diagnostic
+from fixloop.lsp.engine_host import EngineHost
 from fixloop.lsp.pipes import PipeWriter, open_stdio
 from fixloop.lsp.progress import LoopProgress
 from fixloop.lsp.settings import SettingsStore
@@ -31,25 +36,47 @@ from fixloop.verifiers.base import Finding
 from fixloop.verifiers.private import sweep
 
 log = logging.getLogger("fixloop")
-# Status notifications are coalesced: with many loops, changes come hundreds of times a second.
-STATUS_EVERY = 0.05
+# How often the interpreter lets the other thread run (CPython's default is 5 ms): a request
+# arriving while the engine's thread computes waits at most about this long at each step.
+SWITCH_INTERVAL = 0.001
 
 
 class FixloopServer(LanguageServer):
-    """pygls server holding the engine and the settings; the engine owns all work."""
+    """pygls server holding the settings; the engine (in a thread of its own) owns all work.
+
+    Handlers run on the server's event loop and never wait on the engine: they read its views
+    and post work to it (see engine_host.py).
+    """
 
     def __init__(self) -> None:
         super().__init__("fixloop", __version__)
         self.settings = SettingsStore(report=self.message)
-        self.engine: Engine | None = None
+        self.host: EngineHost | None = None
         self.loops_progress: LoopProgress | None = None
         self.trusted = False  # the editor says so in initializationOptions.trusted
         self._last_status: dict | None = None
         self.stopping = False  # the client has gone: say nothing more to it
-        self._status_wanted: anyio.Event | None = None  # made on the event loop, in _serve
         self._reporting = False
+        self._thread: int | None = None  # the server's loop's thread, once serving
+        self._loop = None
 
-    # -- Listener (what the engine tells us) ------------------------------
+    @property
+    def engine(self) -> Engine | None:
+        """The engine: only ever touched on its own loop (through `host.post` or `host.call`)."""
+        return self.host.engine if self.host else None
+
+    def _elsewhere(self, fn: Callable[..., object], *args) -> bool:
+        """Called off the server's loop (settings read by the engine's thread report trouble):
+        hand the call over to the server's loop."""
+        if self._thread is None or threading.get_ident() == self._thread:
+            return False
+        try:
+            self._loop.call_soon_threadsafe(fn, *args)
+        except RuntimeError:  # the server's loop has closed
+            pass
+        return True
+
+    # -- what the engine tells us (handed over by the host, on the server's loop) --
 
     def publish(self, snapshot: Snapshot, findings: tuple[tuple[Finding, str], ...]) -> None:
         if self.stopping:
@@ -64,24 +91,10 @@ class FixloopServer(LanguageServer):
             )
         )
 
-    def changed(self) -> None:
-        """Loops or fixes changed: the status goes out soon (at most every STATUS_EVERY s)."""
-        if self._status_wanted is not None:
-            self._status_wanted.set()
-
-    async def report_status(self) -> None:
-        """Send `fixloop/status` when something changed, at most every STATUS_EVERY seconds."""
-        while True:
-            assert self._status_wanted is not None
-            await self._status_wanted.wait()
-            self._status_wanted = anyio.Event()
-            self.send_status()
-            await anyio.sleep(STATUS_EVERY)
-
-    def send_status(self) -> None:
-        if self.engine is None or self.stopping:
+    def send_status(self, status: Status) -> None:
+        """`fixloop/status` (the host coalesces: at most every 50 ms), unless nothing changed."""
+        if self.stopping:
             return
-        status = self.engine.status()
         params = {
             "running": status.running,
             "queued": status.queued,
@@ -99,11 +112,15 @@ class FixloopServer(LanguageServer):
             self.loops_progress.update(update)
 
     def message(self, text: str) -> None:
+        if self._elsewhere(self.message, text):
+            return
         self.log(text)
         if not self.stopping:
             self.window_show_message(T.ShowMessageParams(T.MessageType.Warning, f"fixloop: {text}"))
 
     def log(self, text: str) -> None:
+        if self._elsewhere(self.log, text):
+            return
         log.info(text)
         if not self.stopping:
             self.window_log_message(T.LogMessageParams(T.MessageType.Log, text))
@@ -183,27 +200,29 @@ def build_server() -> FixloopServer:
     async def did_change_configuration(ls: FixloopServer, params) -> None:
         await pull_settings(ls)
 
+    # Document notifications hand a snapshot to the engine's loop and return at once.
+
     @ls.feature(T.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: FixloopServer, params: T.DidOpenTextDocumentParams) -> None:
-        if (snapshot := ls.snapshot(params.text_document.uri)) and ls.engine:
-            ls.engine.update(snapshot, urgent=True)
+        if (snapshot := ls.snapshot(params.text_document.uri)) and ls.host:
+            ls.host.post(_update, ls.host, snapshot, True)
 
     @ls.feature(T.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: FixloopServer, params: T.DidChangeTextDocumentParams) -> None:
-        if (snapshot := ls.snapshot(params.text_document.uri)) and ls.engine:
-            ls.engine.update(snapshot)
+        if (snapshot := ls.snapshot(params.text_document.uri)) and ls.host:
+            ls.host.post(_update, ls.host, snapshot, False)
 
     @ls.feature(T.TEXT_DOCUMENT_DID_SAVE, T.SaveOptions(include_text=False))
     def did_save(ls: FixloopServer, params: T.DidSaveTextDocumentParams) -> None:
         # Saving may change what the tools see (their config files); check again now.
-        if (snapshot := ls.snapshot(params.text_document.uri)) and ls.engine:
-            ls.engine.update(snapshot, urgent=True)
+        if (snapshot := ls.snapshot(params.text_document.uri)) and ls.host:
+            ls.host.post(_update, ls.host, snapshot, True)
 
     @ls.feature(T.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: FixloopServer, params: T.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if ls.engine:
-            ls.engine.close(uri)
+        if ls.host:
+            ls.host.post(_close, ls.host, uri)
         ls.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @ls.feature(
@@ -211,27 +230,28 @@ def build_server() -> FixloopServer:
         T.CodeActionOptions(code_action_kinds=[T.CodeActionKind.QuickFix], resolve_provider=True),
     )
     def code_action(ls: FixloopServer, params: T.CodeActionParams) -> list[T.CodeAction]:
+        """Answered from the engine's views, without waiting on the engine."""
         uri = params.text_document.uri
         version = ls.workspace.get_text_document(uri).version
-        if ls.engine is None or version is None:
+        host = ls.host
+        if host is None or version is None:
             return []
-        snapshot = ls.engine.snapshot(uri)
-        if snapshot is None or snapshot.version != version:
+        view = host.views.get(uri)
+        if view is None or view.checked.version != version:
             return []  # not checked yet: nothing stale is offered
-        tracked = ls.engine.tracked(uri, version)
-        settings = ls.settings.for_root(snapshot.root)
+        snapshot, budget = view.checked, view.settings.budget
         result: list[T.CodeAction] = []
         done: set[str] = set()
         for diag in params.context.diagnostics:
-            item = find_tracked(ls.engine, uri, version, diag, tracked)
+            item = find_tracked(ls, view, diag)
             if isinstance(item, Checking):
                 result.append(actions.checking(diag, item.verifier))
                 continue
             if item is None or item.id in done:
                 continue
             done.add(item.id)
-            ls.engine.ask(uri, item)  # asked about: it goes first if it waits
-            budget = settings.budget
+            if item.state is State.QUEUED:  # asked about: it goes first
+                host.post(_ask, host, uri, item.id)
             frontier = item.tier == "frontier"
             result += actions.actions_for(
                 diag,
@@ -241,7 +261,7 @@ def build_server() -> FixloopServer:
                 encoding=ls.encoding,
                 resolve_edit=client_resolves_edit(ls),
                 document_changes=client_document_changes(ls),
-                offer=ls.engine.offer(uri, item),
+                offer=escalation_offer(view, item),
             )
         return result
 
@@ -249,14 +269,19 @@ def build_server() -> FixloopServer:
     def resolve(ls: FixloopServer, action: T.CodeAction) -> T.CodeAction:
         data = action.data if isinstance(action.data, dict) else {}
         uri, version = data.get("uri"), data.get("version")
-        if ls.engine is None or not isinstance(uri, str) or not isinstance(version, int):
+        if ls.host is None or not isinstance(uri, str) or not isinstance(version, int):
             return action
-        item = ls.engine.tracked(uri, version).get(str(data.get("id")))
-        snapshot = ls.engine.snapshot(uri)
-        if item is None or item.fix is None or snapshot is None:
+        view = ls.host.views.get(uri)
+        current = ls.workspace.get_text_document(uri).version
+        item = None
+        if view is not None and view.checked.version == version == current:
+            item = view.tracked.get(str(data.get("id")))
+        if view is None or item is None or item.fix is None:
             ls.message("the document changed since this fix was offered; it is being checked again")
             return action
-        action.edit = actions.fix_edit(snapshot, item, ls.encoding, client_document_changes(ls))
+        action.edit = actions.fix_edit(
+            view.checked, item, ls.encoding, client_document_changes(ls)
+        )
         return action
 
     @ls.feature(T.WINDOW_WORK_DONE_PROGRESS_CANCEL)
@@ -264,49 +289,105 @@ def build_server() -> FixloopServer:
         if ls.loops_progress is not None:
             ls.loops_progress.cancelled(params.token)
 
+    # Commands run on the engine's loop; their handlers await the answer there.
+
     @ls.command(actions.RETRY)
-    def retry(ls: FixloopServer, uri: str, finding_id: str) -> bool:
-        return bool(ls.engine and ls.engine.retry(uri, finding_id))
+    async def retry(ls: FixloopServer, uri: str, finding_id: str) -> bool:
+        return bool(ls.host and await ls.host.call(_retry, ls.host, uri, finding_id))
 
     @ls.command(actions.CANCEL)
-    def cancel(ls: FixloopServer, uri: str, finding_id: str) -> bool:
-        return bool(ls.engine and ls.engine.cancel(uri, finding_id))
+    async def cancel(ls: FixloopServer, uri: str, finding_id: str) -> bool:
+        return bool(ls.host and await ls.host.call(_cancel, ls.host, uri, finding_id))
 
     @ls.command(actions.ESCALATE)
-    def escalate(ls: FixloopServer, uri: str, finding_id: str) -> bool:
-        return bool(ls.engine and ls.engine.escalate(uri, finding_id))
+    async def escalate(ls: FixloopServer, uri: str, finding_id: str) -> bool:
+        return bool(ls.host and await ls.host.call(_escalate, ls.host, uri, finding_id))
 
     @ls.command("fixloop.stats")
-    def stats(ls: FixloopServer, *args) -> dict:
+    async def stats(ls: FixloopServer, *args) -> dict:
         """This session's loops, and the ledger's figures per workspace (today and all time)."""
-        assert ls.engine is not None
-        status = ls.engine.status()
-        results = ls.engine.results
-        return {
-            "loops": len(results),
-            "fixed": sum(1 for r in results if r.fix),
-            "attempts": sum(len(r.attempts) for r in results),
-            "usd_spent": status.usd_spent,
-            "usd_budget": status.usd_budget,
-            "down": list(status.down),
-            "workspaces": [
-                {**dataclasses.asdict(figures), "usd_today": figures.usd_today}
-                for figures in ls.engine.stats(ls.roots())
-            ],
-        }
+        assert ls.host is not None
+        return await ls.host.call(_stats, ls.host, ls.roots())
 
     return ls
 
 
+# -- run on the engine's loop (posted or called through the host) ---------------------
+
+
+def _update(host: EngineHost, snapshot: Snapshot, urgent: bool) -> None:
+    assert host.engine is not None
+    host.engine.update(snapshot, urgent=urgent)
+
+
+def _close(host: EngineHost, uri: str) -> None:
+    assert host.engine is not None
+    host.engine.close(uri)
+
+
+def _ask(host: EngineHost, uri: str, finding_id: str) -> None:
+    assert host.engine is not None
+    host.engine.ask_about(uri, finding_id)
+
+
+def _foreign(host: EngineHost, uri: str, version: int, source: str, code: str, line: int) -> None:
+    assert host.engine is not None
+    host.engine.foreign(uri, version, source, code, line)
+
+
+def _retry(host: EngineHost, uri: str, finding_id: str) -> bool:
+    return bool(host.engine and host.engine.retry(uri, finding_id))
+
+
+def _cancel(host: EngineHost, uri: str, finding_id: str) -> bool:
+    return bool(host.engine and host.engine.cancel(uri, finding_id))
+
+
+def _escalate(host: EngineHost, uri: str, finding_id: str) -> bool:
+    return bool(host.engine and host.engine.escalate(uri, finding_id))
+
+
+def _stats(host: EngineHost, roots: list[Path]) -> dict:
+    engine = host.engine
+    assert engine is not None
+    status = engine.status()
+    results = engine.results
+    return {
+        "loops": len(results),
+        "fixed": sum(1 for r in results if r.fix),
+        "attempts": sum(len(r.attempts) for r in results),
+        "usd_spent": status.usd_spent,
+        "usd_budget": status.usd_budget,
+        "down": list(status.down),
+        "workspaces": [
+            {**dataclasses.asdict(figures), "usd_today": figures.usd_today}
+            for figures in engine.stats(roots)
+        ],
+    }
+
+
 def find_tracked(
-    engine: Engine, uri: str, version: int, diag: T.Diagnostic, tracked: dict[str, Tracked]
-) -> Tracked | Checking | None:
-    """fixloop's finding for a diagnostic: its own by id, another server's by source and line."""
+    ls: FixloopServer, view: DocumentView, diag: T.Diagnostic
+) -> TrackedView | Checking | None:
+    """fixloop's finding for a diagnostic: its own by id, another server's by source and line.
+
+    For another server's diagnostic that fixloop has not checked for yet, the engine is asked
+    to check the document with the matching verifier (Checking until then)."""
     data = diag.data if isinstance(diag.data, dict) else {}
     if "fixloop" in data:
-        return tracked.get(str(data["fixloop"]))
+        return view.tracked.get(str(data["fixloop"]))
+    name = verifier_for(diag.source)
+    if name is None or ls.host is None or ls.host.engine is None:
+        return None
     code = "" if diag.code is None else str(diag.code)
-    return engine.foreign(uri, version, diag.source, code, diag.range.start.line)
+    line = diag.range.start.line
+    found = foreign_match(view, name, code, line)
+    if isinstance(found, Checking):
+        if not ls.host.engine.toolbox.available(name, view.checked.root):
+            return None
+        assert diag.source is not None
+        ls.host.post(_foreign, ls.host, view.uri, view.checked.version, diag.source, code, line)
+    return found
 
 
 def client_resolves_edit(ls: FixloopServer) -> bool:
@@ -341,13 +422,26 @@ async def pull_settings(ls: FixloopServer) -> None:
 async def _serve(ls: FixloopServer, stdin, stdout) -> int:
     """Serve until the client exits or goes away; the exit code LSP prescribes."""
     code = 0
-    ls._status_wanted = anyio.Event()
+    ls._thread, ls._loop = threading.get_ident(), asyncio.get_running_loop()
+    host = EngineHost(
+        lambda tg, listener: Engine(
+            tg,
+            listener=listener,
+            settings_for=ls.settings.for_root,
+            trusted_for=lambda root: ls.trusted,
+        ),
+        server=ls,
+        settings_for=ls.settings.for_root,
+    )
     async with anyio.create_task_group() as tg:
-        ls.engine = Engine(
-            tg, listener=ls, settings_for=ls.settings.for_root, trusted_for=lambda root: ls.trusted
-        )
-        ls.loops_progress = LoopProgress(ls, tg.start_soon, ls.engine.cancel)
-        tg.start_soon(ls.report_status)
+        await host.start()
+        ls.host = host
+
+        def cancel(uri: str, finding_id: str) -> bool:  # from the editor's progress display
+            host.post(_cancel, host, uri, finding_id)
+            return True
+
+        ls.loops_progress = LoopProgress(ls, tg.start_soon, cancel)
         ls._stop_event = Event()
         reader, writer = await open_stdio(stdin, stdout, ls.thread_pool)
         ls.protocol.set_writer(writer)
@@ -363,10 +457,11 @@ async def _serve(ls: FixloopServer, stdin, stdout) -> int:
             code = exc.code if isinstance(exc.code, int) else 1
         finally:
             ls.stopping = True  # cancelled loops settle their charges quietly
+            with anyio.CancelScope(shield=True):
+                await host.stop()  # the engine's work cancelled, its tools closed
             tg.cancel_scope.cancel()
     if isinstance(writer, PipeWriter):
         await writer.drain(2.0)
-    await ls.engine.toolbox.aclose()
     return code
 
 
@@ -380,6 +475,7 @@ def serve() -> int:
     # Everything imported so far lives as long as the server: out of the collector's sight,
     # a full collection looks at the session's objects only (60,000 fewer to walk).
     gc.freeze()
+    sys.setswitchinterval(SWITCH_INTERVAL)
     try:
         return anyio.run(_serve, server, sys.stdin.buffer, sys.stdout.buffer)
     except (BrokenPipeError, KeyboardInterrupt):

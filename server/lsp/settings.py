@@ -65,11 +65,14 @@ class SettingsStore:
                 self._report(f"{exc}; keeping the previous settings")
             self._workspace[root] = (stamp, layer, source)
             self._merged.pop(root, None)
-        if root not in self._merged:
+        # Read by the engine's thread and the server's: every step is one lookup or one store
+        # (a concurrent `set_editor` may clear the cache between two of them).
+        merged = self._merged.get(root)
+        if merged is None:
             _, layer, source = self._workspace[root]
             try:
                 self._good[root] = build_settings(merge_layers(self._editor, layer), source)
             except ConfigError as exc:
                 self._report(f"{exc}; keeping the previous settings")
-            self._merged[root] = self._good.get(root) or Settings()
-        return self._merged[root]
+            merged = self._merged[root] = self._good.get(root) or Settings()
+        return merged
