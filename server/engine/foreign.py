@@ -23,6 +23,12 @@ SOURCES = {
     "basedpyright": "pyright",
     "mypy": "mypy",
     "ruff": "ruff",
+    "eslint": "eslint",
+    "ts": "tsc",  # VS Code's TypeScript server and typescript-language-server
+    "tsc": "tsc",
+    "typescript": "tsc",
+    "rustc": "cargo",  # rust-analyzer passing on cargo check
+    "gcc": "gcc",
 }
 
 
@@ -36,6 +42,14 @@ class Checking:
 def verifier_for(source: str | None) -> str | None:
     """The verifier that re-checks diagnostics of `source`, or None."""
     return SOURCES.get((source or "").strip().lower())
+
+
+def foreign_code(verifier: str, code: str) -> str:
+    """Another server's code as fixloop's verifier spells it (the TypeScript server says
+    `2322` where tsc prints `TS2322`)."""
+    if verifier == "tsc" and code.isdigit():
+        return f"TS{code}"
+    return code
 
 
 def same_problem(finding: Finding, verifier: str, code: str) -> bool:

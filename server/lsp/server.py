@@ -20,7 +20,7 @@ from pygls.uris import to_fs_path
 
 from fixloop import __version__
 from fixloop.config import find_root
-from fixloop.engine.foreign import Checking, verifier_for
+from fixloop.engine.foreign import Checking, foreign_code, verifier_for
 from fixloop.engine.scheduler import Engine, Progress, State, Status
 from fixloop.engine.values import Snapshot
 from fixloop.engine.views import DocumentView, TrackedView, escalation_offer, foreign_match
@@ -379,7 +379,7 @@ def find_tracked(
     name = verifier_for(diag.source)
     if name is None or ls.host is None or ls.host.engine is None:
         return None
-    code = "" if diag.code is None else str(diag.code)
+    code = foreign_code(name, "" if diag.code is None else str(diag.code))
     line = diag.range.start.line
     found = foreign_match(view, name, code, line)
     if isinstance(found, Checking):

@@ -13,7 +13,6 @@ rejects, then the fix.
 from __future__ import annotations
 
 import sys
-from typing import Union
 
 import pytest
 import pytest_lsp
@@ -23,7 +22,7 @@ from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 
 from conftest import write_config
-from test_lsp import Client, apply_text_edits, edits_of  # the client wrapper of the LSP tests
+from lspclient import Client, apply_text_edits, edits_of, start
 
 pytestmark = pytest.mark.e2e
 
@@ -40,35 +39,15 @@ def cache_dir(tmp_path_factory, monkeypatch):
 )
 async def lsp(lsp_client: LanguageClient, request, tmp_path, model_server):
     write_config(tmp_path, model_server.openai_base_url, attempts=4, parallel=1, seconds=60)
-    wrapper = Client(lsp_client, model_server, tmp_path)
-    lsp_client.feature("fixloop/status")(lambda params: wrapper.on_status(params))
-    features = lsp_client.protocol.fm.features
-    keep_latest = features[T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS]
-
-    def publish(params: T.PublishDiagnosticsParams) -> None:
-        keep_latest(params)
-        wrapper.on_publish(params)
-
-    features[T.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = publish
-    converter = lsp_client.protocol._converter
-
-    def command_or_action(obj, _):
-        kind = T.Command if isinstance(obj.get("command"), str) else T.CodeAction
-        return converter.structure(obj, kind)
-
-    converter.register_structure_hook(Union[T.Command, T.CodeAction], command_or_action)
-    result = await lsp_client.initialize_session(
-        T.InitializeParams(
-            capabilities=client_capabilities(request.param),
-            root_uri=tmp_path.as_uri(),
-            workspace_folders=[T.WorkspaceFolder(tmp_path.as_uri(), "ws")],
-            initialization_options={"trusted": True},
-        )
+    client = await start(
+        lsp_client,
+        model_server,
+        tmp_path,
+        client_capabilities(request.param),
+        initialization_options={"trusted": True},
     )
-    wrapper.encoding = str(result.capabilities.position_encoding or "utf-16")
-    lsp_client.fixloop = wrapper
     yield
-    await lsp_client.shutdown_session()
+    await client.close()
 
 
 @pytest.fixture
@@ -134,6 +113,26 @@ async def test_a_typescript_error_is_fixed_and_verified_by_tsc(client: Client):
     assert (target.range.start.line, target.range.start.character) == (4, 2)
     prompt = client.model.requests[0].prompt_text
     assert "in a TypeScript file" in prompt and "Python" not in prompt
+
+
+async def test_the_typescript_servers_own_diagnostic_gets_tscs_fix(client: Client):
+    """VS Code's TypeScript server says source `ts`, code 2322: the same problem as tsc's
+    TS2322, so the code action on its diagnostic offers the fix tsc verified."""
+    (client.root / "tsconfig.json").write_text('{"compilerOptions": {"strict": true}}\n')
+    broken = "export function label(n: number): string {\n  return n;\n}\n"
+    client.model.script(Text(search_replace("  return n;", "  return String(n);")))
+    uri = await client.open("app.ts", broken)
+    await client.wait_status(lambda s: s["fixes"] >= 1, timeout=90)
+    from_ts_server = T.Diagnostic(
+        range=T.Range(T.Position(1, 2), T.Position(1, 8)),
+        message="Type 'number' is not assignable to type 'string'.",
+        severity=T.DiagnosticSeverity.Error,
+        code=2322,
+        source="ts",
+    )
+    fixed = await client.fix_text(uri, from_ts_server, broken, 1)
+    assert fixed == broken.replace("  return n;", "  return String(n);")
+    assert len(client.model.requests) == 1
 
 
 # -- Rust: cargo check --------------------------------------------------------------------
