@@ -8,27 +8,30 @@ line, so a tool that points past the end cannot produce a span outside the text.
 from __future__ import annotations
 
 
+def to_code_points(line: str, column: int, unit: str) -> int:
+    """A 0-based column counted in `unit` ("characters", "bytes" or "utf-16") as code
+    points, clamped to the line; a column inside a character is that character's."""
+    if column <= 0:
+        return 0
+    if unit == "characters" or line.isascii():
+        return min(column, len(line))
+    count = 0
+    for index, char in enumerate(line):
+        width = len(char.encode("utf-8")) if unit == "bytes" else (2 if ord(char) > 0xFFFF else 1)
+        if count + width > column:
+            return index
+        count += width
+    return len(line)
+
+
 def from_utf16(line: str, units: int) -> int:
     """The code-point column of a UTF-16 column on `line` (0-based, clamped)."""
-    if units <= 0:
-        return 0
-    if line.isascii():
-        return min(units, len(line))
-    seen = 0
-    for index, char in enumerate(line):
-        if seen >= units:
-            return index
-        seen += 2 if ord(char) > 0xFFFF else 1
-    return len(line)
+    return to_code_points(line, units, "utf-16")
 
 
 def from_utf8(line: str, size: int) -> int:
     """The code-point column of a UTF-8 byte column on `line` (0-based, clamped)."""
-    if size <= 0:
-        return 0
-    if line.isascii():
-        return min(size, len(line))
-    return len(line.encode("utf-8")[:size].decode("utf-8", "ignore"))
+    return to_code_points(line, size, "bytes")
 
 
 def lines_of(text: str) -> list[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fixloop.verifiers.base import Finding, Severity, Span, VerifierError
+from fixloop.verifiers.columns import to_code_points
 
 SEVERITIES = {
     "error": Severity.ERROR,
@@ -190,20 +191,6 @@ def parse_sarif(output: str) -> tuple[tuple[Raw, ...], str]:
     return tuple(found), unit
 
 
-def to_codepoints(line: str, column: int, unit: str) -> int:
-    """A 0-based column counted in `unit` (characters, bytes, utf-16) as code points,
-    clamped to the line; a column inside a character is that character's."""
-    if unit == "characters":
-        return max(0, min(column, len(line)))
-    count = 0
-    for index, char in enumerate(line):
-        width = len(char.encode("utf-8")) if unit == "bytes" else (2 if ord(char) > 0xFFFF else 1)
-        if count + width > column:
-            return index
-        count += width
-    return len(line)
-
-
 def to_finding(
     raw: Raw, source: str, lines: list[str], *, unit: str = "characters", base: int = 1
 ) -> Finding:
@@ -214,13 +201,13 @@ def to_finding(
     if raw.col is None:
         start_col, end_line, end_col = 0, start_line, len(text)
     else:
-        start_col = to_codepoints(text, max(raw.col - base, 0), unit)
+        start_col = to_code_points(text, max(raw.col - base, 0), unit)
         end_line = start_line
         if raw.end_line is not None:
             end_line = min(max(raw.end_line - base, start_line), count - 1)
         end_text = lines[end_line].rstrip("\r\n") if lines else ""
         if raw.end_col is not None:
-            end_col = to_codepoints(end_text, max(raw.end_col - base, 0), unit)
+            end_col = to_code_points(end_text, max(raw.end_col - base, 0), unit)
         else:
             end_col = min(start_col + 1, len(end_text)) if end_line == start_line else 0
         if end_line == start_line and end_col < start_col:

@@ -26,7 +26,7 @@ from fixloop.verifiers.base import (
     ToolEdit,
     VerifierError,
 )
-from fixloop.verifiers.formats import to_codepoints
+from fixloop.verifiers.columns import to_code_points
 from fixloop.verifiers.languages import install_hint
 from fixloop.verifiers.run import run_tool
 
@@ -81,7 +81,7 @@ def _column(lines: list[str], point: dict) -> tuple[int, int]:
     """
     line = int(point.get("line", 1)) - 1
     byte = int(point.get("byte-column", point.get("column", 1))) - 1
-    return line, to_codepoints(_line_text(lines, line), max(byte, 0), "bytes")
+    return line, to_code_points(_line_text(lines, line), max(byte, 0), "bytes")
 
 
 def parse_gcc_json(output: str, text: str, source: str = "gcc") -> tuple[Finding, ...]:

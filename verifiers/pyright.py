@@ -22,8 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
+from fixloop.verifiers.columns import from_utf16
 from fixloop.verifiers.langserver import LanguageServerSession
 from fixloop.verifiers.private import private_dir
 from fixloop.verifiers.tools import ToolLog, project_venv, site_packages, venv_python
@@ -39,24 +39,12 @@ NO_NODE = (
 SEVERITY = {1: Severity.ERROR, 2: Severity.WARNING, 3: Severity.INFORMATION}
 
 
-def utf16_to_code_points(line: str, units: int) -> int:
-    """The code-point column of a UTF-16 column on `line` (clamped to it)."""
-    if line.isascii():
-        return min(units, len(line))
-    seen = 0
-    for index, char in enumerate(line):
-        if seen >= units:
-            return index
-        seen += 2 if ord(char) > 0xFFFF else 1
-    return len(line)
-
-
 def _point(lines: list[str], position: dict) -> tuple[int, int]:
     if not lines:
         return 0, 0
     line = min(max(int(position.get("line", 0)), 0), len(lines) - 1)
     text = lines[line].rstrip("\r\n")
-    return line, utf16_to_code_points(text, max(int(position.get("character", 0)), 0))
+    return line, from_utf16(text, max(int(position.get("character", 0)), 0))
 
 
 def parse_pyright_diagnostics(items: list[dict], text: str) -> tuple[Finding, ...]:

@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from fixloop.config import ConfigError, build_settings, validate_layer
 from fixloop.verifiers.base import Severity, Span, VerifierError
+from fixloop.verifiers.columns import to_code_points
 from fixloop.verifiers.command import command_argv, matches
 from fixloop.verifiers.formats import (
     Raw,
     parse_jsonl,
     parse_regex,
     parse_sarif,
-    to_codepoints,
     to_finding,
 )
 
@@ -97,7 +97,7 @@ def test_sarif_code_points_and_a_result_without_a_region_line():
 )
 def test_columns_become_code_points(unit, column, expected):
     line = LINES[1].rstrip("\n")
-    assert to_codepoints(line, column, unit) == expected
+    assert to_code_points(line, column, unit) == expected
 
 
 def test_a_finding_without_a_column_is_the_whole_line_and_lines_are_clamped():

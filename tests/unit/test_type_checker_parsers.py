@@ -6,14 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
-
 from fixloop.verifiers import Severity, Span, VerifierError
+from fixloop.verifiers.columns import from_utf16
 from fixloop.verifiers.jsonrpc import FramingError, MessageBuffer, encode
 from fixloop.verifiers.mypy import MypyAnswer, parse_mypy_json, shadow_text, verdict
 from fixloop.verifiers.pyright import (
     parse_pyright_cli_json,
     parse_pyright_diagnostics,
-    utf16_to_code_points,
     virtual_path,
 )
 from fixloop.verifiers.watch import CHANGED, CREATED, DELETED, compare, scan
@@ -151,7 +150,7 @@ def test_pyright_hints_are_dropped_and_rule_less_errors_kept():
     [("abc", 2, 2), ("é😀x", 3, 2), ("é😀x", 4, 3), ("😀😀", 2, 1), ("ab", 9, 2)],
 )
 def test_utf16_columns_become_code_points(line, units, points):
-    assert utf16_to_code_points(line, units) == points
+    assert from_utf16(line, units) == points
 
 
 def test_the_virtual_file_sits_beside_the_real_one():
