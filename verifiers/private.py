@@ -5,7 +5,9 @@ shadow trees each live in a folder `fixloop-<kind>-<pid>-<random>` that
 `tempfile.mkdtemp` makes with mode 0700 in the system's temporary folder.
 Their owner removes them when it is done; a folder left behind by a process
 that died (a crash, a kill) is removed by `sweep` when fixloop next starts.
-The folders of a fixloop that is still running are never touched.
+The folders of a fixloop that is still running are never touched. A
+`procs` folder records the tool process groups its owner started (see
+`reaper`): those still running are killed before the folder goes.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-KINDS = ("shadow", "mypy", "pyright", "command", "cc")
+KINDS = ("shadow", "mypy", "pyright", "command", "cc", "procs")
 _OWNED = re.compile(rf"^fixloop-(?:{'|'.join(KINDS)})-(\d+)-")
 
 
@@ -68,6 +70,10 @@ def sweep(folder: Path | None = None) -> list[Path]:
             continue
         if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or alive(pid):
             continue
+        if entry.name.startswith("fixloop-procs-"):
+            from fixloop.verifiers.reaper import reap
+
+            reap(Path(entry.path))
         shutil.rmtree(entry.path, ignore_errors=True)
         removed.append(Path(entry.path))
     return removed
