@@ -4,7 +4,8 @@ Every tool fixloop runs (`run.run_tool`, `process.ToolProcess`) starts in a
 session and process group of its own. A fixloop that is SIGKILLed or crashes
 cannot kill them, and a test command or `cargo check` may run on for minutes.
 So each group is recorded, while it runs, as an empty file `<pgid>-<start>`
-in this process's private folder `fixloop-procs-<pid>-*` (see `private`),
+in this process's private folder `fixloop-procs-<pid>-*` (see `private`: in
+/dev/shm unless TMPDIR is set, so a record is no disk write),
 where `<start>` is the leader's start time from /proc/<pgid>/stat: the pair
 names one process for the whole boot, so a reused pid is never mistaken for
 it. The file goes when the run ends. `private.sweep` calls `reap` on the

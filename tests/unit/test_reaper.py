@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import anyio
 import pytest
@@ -234,3 +235,35 @@ def test_a_fixloop_that_exits_normally_ends_its_tools_and_leaves_no_folder(tmp_p
 def _state(pid: int) -> str:
     fields = reaper._stat_fields(pid)
     return fields[0].decode() if fields else ""
+
+
+@pytest.mark.skipif(not os.access("/dev/shm", os.W_OK), reason="no /dev/shm")
+def test_without_tmpdir_records_live_in_memory_and_a_crash_is_reaped_from_there():
+    # A fixloop without TMPDIR that records a running group, then dies without any cleanup.
+    script = (
+        "import os, subprocess, sys\n"
+        "from fixloop.verifiers import reaper\n"
+        "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)'],"
+        " start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "folder, name = reaper.record(child.pid)\n"
+        "print(child.pid, os.readlink(f'/proc/self/fd/{folder}'), flush=True)\n"
+        "os._exit(0)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "TMPDIR"}
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        check=True,
+    )
+    pid, folder = done.stdout.split()
+    try:
+        assert folder.startswith("/dev/shm/fixloop-procs-")
+        assert not gone(int(pid), 0)  # nobody ended it
+        assert Path(folder) in sweep()  # what every fixloop start does
+        assert gone(int(pid)) and not Path(folder).exists()
+    finally:
+        if not gone(int(pid), 0):
+            os.kill(int(pid), signal.SIGKILL)
