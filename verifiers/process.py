@@ -14,6 +14,7 @@ from pathlib import Path
 import anyio
 import anyio.abc
 
+from fixloop.verifiers import reaper
 from fixloop.verifiers.base import VerifierError
 from fixloop.verifiers.run import not_found
 
@@ -27,6 +28,7 @@ class ToolProcess:
         self.process = process
         self.stderr_path = stderr_path
         self.name = name
+        self._ticket = reaper.record(process.pid)  # for the next fixloop, should this one be killed
 
     @classmethod
     async def start(
@@ -92,3 +94,5 @@ class ToolProcess:
         self.kill()
         with anyio.CancelScope(shield=True), anyio.move_on_after(2):
             await self.process.aclose()
+        reaper.forget(self._ticket)
+        self._ticket = None

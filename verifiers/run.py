@@ -16,6 +16,7 @@ from pathlib import Path
 import anyio
 import anyio.abc
 
+from fixloop.verifiers import reaper
 from fixloop.verifiers.base import VerifierError
 
 OUTPUT_CAP = 16 * 1024 * 1024
@@ -90,6 +91,7 @@ async def run_tool(
         raise VerifierError(not_found(name, argv[0])) from None
     except PermissionError as exc:
         raise VerifierError(f"{name} cannot be run: {exc}") from None
+    ticket = reaper.record(process.pid)  # for the next fixloop, should this one be killed
     result: dict[str, bytes | None] = {}
     try:
         with anyio.fail_after(timeout):
@@ -119,6 +121,7 @@ async def run_tool(
             _kill_group(process.pid)
         with anyio.CancelScope(shield=True), anyio.move_on_after(2):
             await process.aclose()
+        reaper.forget(ticket)
     return ToolRun(
         argv=tuple(argv),
         returncode=returncode,
