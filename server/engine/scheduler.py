@@ -14,45 +14,35 @@ of the buffer edited most recently, then the rest in the order they came.
 
 from __future__ import annotations
 
-import enum
-import hashlib
 import itertools
 import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 import anyio
 import anyio.abc
-
 from fixloop.budget import BudgetExhausted, LedgerError, Stats
 from fixloop.config import Settings
 from fixloop.engine import privacy
 from fixloop.engine.checks import run_checks
 from fixloop.engine.escalation import FRONTIER, NO_FRONTIER, Offer, auto_escalates, offer
 from fixloop.engine.foreign import Checking, same_problem, verifier_for
-from fixloop.engine.loop import FixLoop
 from fixloop.engine.queue import LoopQueue, Priority
 from fixloop.engine.shortcuts import Shortcut, shortcuts, try_shortcuts
 from fixloop.engine.spending import TierMeter
-from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Snapshot
-from fixloop.engine.window import Window, make_window
+from fixloop.engine.status import Progress, Status
 from fixloop.engine.toolbox import UNTRUSTED_GATE, Toolbox, gate_names
+from fixloop.engine.tracking import Document, State, Tracked, key_id, loop_key
+from fixloop.engine.values import Attempt, LoopResult, LoopStatus, Snapshot
+from fixloop.engine.window import Window, make_window
 from fixloop.providers import FatalProviderError, HealthState
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers.base import Finding
 
-
-class State(enum.Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    FIXED = "fixed"
-    GAVE_UP = "gave up"
-    STOPPED = "stopped"
-    CANCELLED = "cancelled"
+__all__ = ["Document", "Engine", "Listener", "Progress", "State", "Status", "Tracked"]
 
 
 class Listener(Protocol):
@@ -69,88 +59,6 @@ class Listener(Protocol):
 
     def loop_progress(self, update: Progress) -> None:
         """A loop started, made an attempt, or ended (`state` is no longer RUNNING)."""
-
-
-@dataclass(eq=False)
-class Tracked:
-    """One fixable finding of a document and its loop, as of the latest checked version."""
-
-    id: str
-    finding: Finding
-    window: Window
-    state: State = State.QUEUED
-    attempt: int = 0
-    result: LoopResult | None = None
-    scope: anyio.CancelScope | None = None
-    tier: str = "fast"
-    history: tuple[Attempt, ...] = ()  # an earlier tier's attempts (before an escalation)
-    loop: FixLoop | None = None  # the latest loop, for its attempts while it runs
-    blocked: bool = False  # stopped because a verifier could not check the text
-    run: int = 0  # counts starts: a retry or an escalation is a new run
-    asked: int = 0  # when the user last asked for it (a code action, a retry): 0 never
-    requested: float = 0.0  # monotonic time the run was asked for
-    budget: int = 0  # attempts this run may make
-    foreign: bool = False  # re-checked for another server's diagnostic; not published
-
-    @property
-    def fix(self) -> Fix | None:
-        return self.result.fix if self.result else None
-
-    @property
-    def attempts_so_far(self) -> tuple[Attempt, ...]:
-        """Every attempt made for this finding since the last start on the fast tier."""
-        if self.result is not None:
-            return self.history + self.result.attempts
-        return self.history + (tuple(self.loop.attempts) if self.loop else ())
-
-
-@dataclass(eq=False)
-class Document:
-    uri: str
-    latest: Snapshot
-    wake: anyio.Event = field(default_factory=anyio.Event)
-    urgent: bool = True
-    checked: Snapshot | None = None
-    baseline: tuple[Finding, ...] = ()
-    broken: tuple[str, ...] = ()  # verifiers that could not check `checked`, and why
-    tracked: dict[tuple, Tracked] = field(default_factory=dict)
-    scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
-    focus: int = 0  # when it became the most recently edited buffer
-    extra: dict[str, None] = field(default_factory=dict)  # verifiers other servers brought in
-    wanted: set[tuple[str, str, int]] = field(default_factory=set)  # (verifier, code, line)
-    checked_with: frozenset[str] = frozenset()  # the verifiers of the last check
-
-
-@dataclass(frozen=True, slots=True)
-class Status:
-    running: int
-    queued: int
-    fixes: int
-    usd_spent: float  # today's, from the ledger, requests in flight at their worst case
-    usd_budget: float
-    down: tuple[str, ...] = ()  # providers resting after repeated failures, with the reason
-
-
-@dataclass(frozen=True, slots=True)
-class Progress:
-    """Where one run of one loop is, for the editor's progress display."""
-
-    uri: str
-    finding_id: str
-    run: int
-    code: str
-    tier: str
-    attempt: int
-    attempts: int
-    state: State  # RUNNING while it runs, then how it ended
-
-
-def _loop_key(finding: Finding, window: Window, lines: list[str], occurrence: int) -> tuple:
-    return (finding.key, window.texts(lines), occurrence)
-
-
-def _key_id(uri: str, key: tuple) -> str:
-    return hashlib.sha1(repr((uri, key)).encode()).hexdigest()[:16]
 
 
 class Engine:
@@ -306,7 +214,7 @@ class Engine:
             window = make_window(snapshot.text, finding)
             base = (finding.key, window.texts(lines))
             seen[base] += 1
-            key = _loop_key(finding, window, lines, seen[base])
+            key = loop_key(finding, window, lines, seen[base])
             wanted = (finding.source, finding.code, finding.span.start_line) in doc.wanted
             if not is_foreign or key in doc.tracked or wanted:
                 current[key] = (finding, window, is_foreign)
@@ -327,7 +235,7 @@ class Engine:
                 if tracked.blocked and not doc.broken:  # the tools work again
                     self._start_loop(doc, tracked)
                 continue
-            tracked = doc.tracked[key] = Tracked(_key_id(doc.uri, key), finding, window)
+            tracked = doc.tracked[key] = Tracked(key_id(doc.uri, key), finding, window)
             if is_foreign:
                 tracked.foreign = True
                 tracked.asked = next(self._asks)  # the user's code action asked for it
@@ -645,7 +553,9 @@ class Engine:
         if doc.checked.version != version or doc.latest.version != version:
             return None
         for tracked in doc.tracked.values():
-            if tracked.finding.span.start_line == line and same_problem(tracked.finding, name, code):
+            if tracked.finding.span.start_line == line and same_problem(
+                tracked.finding, name, code
+            ):
                 return tracked
         if name in doc.checked_with:
             return None  # checked with it for this version, and it does not report that
