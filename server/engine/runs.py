@@ -14,6 +14,7 @@ from pathlib import Path
 
 import anyio
 import anyio.abc
+
 from fixloop.config import Settings
 from fixloop.engine import privacy
 from fixloop.engine.escalation import FRONTIER, auto_escalates

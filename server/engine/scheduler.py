@@ -12,7 +12,8 @@ asked about (a code action on it, a retry, an escalation), then the findings
 of the buffer edited most recently, then the rest in the order they came.
 
 The Engine coordinates; the parts live in their own modules: `tracking`
-(documents, findings, matching a check to them), `slots` (the queues),
+(documents, findings, matching a check to them), `checking` (the debounced
+checks and applying their match), `slots` (the queues),
 `runs` (starting, stopping and running loops), `reporting` (the Listener,
 messages said once, progress), `status` (the values reported),
 `foreign_requests` (other servers' diagnostics).
@@ -27,21 +28,20 @@ from pathlib import Path
 
 import anyio
 import anyio.abc
+
 from fixloop.budget import LedgerError, Stats
 from fixloop.config import Settings
-from fixloop.engine import privacy
-from fixloop.engine.checks import run_checks
+from fixloop.engine.checking import Checker
 from fixloop.engine.escalation import FRONTIER, NO_FRONTIER, Offer, offer, unaffordable
 from fixloop.engine.foreign import Checking
 from fixloop.engine.foreign_requests import locate
 from fixloop.engine.reporting import Listener, Reporter
 from fixloop.engine.runs import Runner
 from fixloop.engine.status import Progress, Status
-from fixloop.engine.toolbox import Toolbox, gate_names
-from fixloop.engine.tracking import Document, State, Tracked, key_id, match
+from fixloop.engine.toolbox import Toolbox
+from fixloop.engine.tracking import Document, State, Tracked
 from fixloop.engine.values import LoopResult, Snapshot
 from fixloop.providers import HealthState
-from fixloop.verifiers.base import Finding
 
 __all__ = ["Document", "Engine", "Listener", "Progress", "State", "Status", "Tracked"]
 
@@ -73,6 +73,13 @@ class Engine:
             loops_for=lambda root: self._settings(root).budget.loops,
         )
         self._slots = self._runner.slots
+        self._checker = Checker(
+            self.toolbox,
+            self._reporter,
+            self._runner,
+            settings=self._settings,
+            next_ask=lambda: next(self._asks),
+        )
         self._focused: Document | None = None
         self._focus = itertools.count(1)
         self._asks = itertools.count(1)
@@ -85,7 +92,7 @@ class Engine:
         doc = self._documents.get(snapshot.uri)
         if doc is None:
             doc = self._documents[snapshot.uri] = Document(snapshot.uri, snapshot)
-            self._tg.start_soon(self._document_worker, doc)
+            self._tg.start_soon(self._checker.worker, doc)
         doc.latest = snapshot
         doc.urgent = doc.urgent or urgent
         doc.wake.set()
@@ -131,100 +138,8 @@ class Engine:
     def uris(self) -> tuple[str, ...]:
         return tuple(self._documents)
 
-    async def _document_worker(self, doc: Document) -> None:
-        with doc.scope:
-            while True:
-                await doc.wake.wait()
-                while True:
-                    doc.wake = anyio.Event()
-                    if doc.urgent:
-                        break
-                    settings = self._settings(doc.latest.root)
-                    with anyio.move_on_after(settings.editor.debounce) as quiet:
-                        await doc.wake.wait()
-                    if quiet.cancelled_caught:
-                        break
-                doc.urgent = False
-                try:
-                    await self._check(doc, doc.latest)
-                except Exception as exc:  # a bug must not take the server down with it
-                    self._reporter.crashed(f"checking {doc.uri}", exc)
-
     def _settings(self, root: Path) -> Settings:
         return self.toolbox.effective(self._settings_for(root))  # the local model stands in
-
-    async def _check(self, doc: Document, snapshot: Snapshot) -> None:
-        if skipped := privacy.not_text(snapshot.path, snapshot.text):
-            self._say(skipped)  # no tool can check it; none of it goes to a model
-            if doc.latest.version == snapshot.version:
-                doc.checked, doc.baseline, doc.broken = snapshot, (), ()
-                self._listener.publish(snapshot, self._reconcile(doc, snapshot, ()))
-                self._listener.changed()
-            return
-        settings = self._settings(snapshot.root)
-        configured = gate_names(settings, snapshot)
-        extra = tuple(name for name in doc.extra if name not in configured)
-        result = await run_checks(
-            snapshot, self.toolbox.verifiers(settings, extra, snapshot), self.toolbox.verify_limiter
-        )
-        for error in result.errors:
-            self._say(f"{error} (no fix is offered while it cannot check the file)")
-        for notice in result.notices:
-            self._say(notice)
-        if doc.latest.version != snapshot.version:
-            return  # a newer version is waiting; never publish stale results
-        doc.checked = snapshot
-        doc.checked_with = frozenset((*configured, *extra))
-        doc.baseline = result.findings
-        doc.broken = result.errors
-        own = tuple(f for f in result.shown if f.source not in extra)
-        foreign = tuple(f for f in result.shown if f.source in extra)
-        shown = self._reconcile(doc, snapshot, own, foreign)
-        if settings.editor.publish_diagnostics:
-            self._listener.publish(snapshot, shown)
-        self._listener.changed()
-
-    def _reconcile(
-        self,
-        doc: Document,
-        snapshot: Snapshot,
-        own: tuple[Finding, ...],
-        foreign: tuple[Finding, ...] = (),
-    ) -> tuple[tuple[Finding, str], ...]:
-        """Keep the loops whose window survived, cancel the rest, start new ones.
-
-        Findings of verifiers that other servers' diagnostics brought in are
-        fixed only when asked for (or already being fixed), and never shown.
-        """
-        matched = match(doc, snapshot, own, foreign)
-        for name, code, line in matched.unreported:
-            self._listener.log(
-                f"{name} does not report {code} on line {line + 1} of {doc.uri}: fixloop cannot "
-                "verify a fix for that diagnostic"
-            )
-        doc.wanted.clear()
-        for key in list(doc.tracked):
-            if key not in matched.current:
-                self._runner.halt(doc, doc.tracked.pop(key))
-        for key, current in matched.current.items():
-            tracked = doc.tracked.get(key)
-            if tracked is not None:
-                tracked.finding, tracked.window = current.finding, current.window
-                if tracked.blocked and not doc.broken:  # the tools work again
-                    self._runner.start(doc, tracked)
-                continue
-            tracked = doc.tracked[key] = Tracked(
-                key_id(doc.uri, key), current.finding, current.window
-            )
-            if current.foreign:
-                tracked.foreign = True
-                tracked.asked = next(self._asks)  # the user's code action asked for it
-            self._runner.start(doc, tracked)
-        return tuple(
-            (current.finding, doc.tracked[key].id)
-            for key, current in matched.current.items()
-            if not current.foreign
-        )
 
     # -- what the user asks for ----------------------------------------------
 

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import anyio
+
 from fixloop.engine.loop import FixLoop
 from fixloop.engine.values import Attempt, Fix, LoopResult, Snapshot
 from fixloop.engine.window import Window, make_window
