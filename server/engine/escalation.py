@@ -70,3 +70,15 @@ def auto_escalates(settings: Settings, tier: str, result: LoopResult) -> bool:
         and FRONTIER in settings.models
         and result.status in (LoopStatus.GAVE_UP, LoopStatus.TIMED_OUT)
     )
+
+
+def unaffordable(proposal: Offer, left: float) -> str | None:
+    """Why an escalation the user asked for cannot start with `left` of today's budget, if so."""
+    each = proposal.usd / max(1, proposal.attempts)
+    if each > left + 1e-12:
+        return (
+            f"escalating to {proposal.model} needs up to ${each:.4f} a request, but only "
+            f"${max(0.0, left):.4f} of today's budget is left; raise `budget.usd_per_day` "
+            "(in .fixloop.toml or [tool.fixloop], and in the editor's fixloop settings) to go on"
+        )
+    return None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fixloop.config import Settings
 from fixloop.engine.escalation import FRONTIER, Offer, offer
 from fixloop.engine.foreign import Checking, same_problem
-from fixloop.engine.scheduler import Document, State, Tracked
+from fixloop.engine.tracking import Document, State, Tracked
 from fixloop.engine.values import Attempt, Fix, LoopResult, Snapshot
 from fixloop.engine.window import Window
 from fixloop.verifiers.base import Finding
