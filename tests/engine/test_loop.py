@@ -5,41 +5,12 @@ from __future__ import annotations
 import anyio
 from fakes.model_server import Error, Hang, Raw, Text
 from helpers import search_replace
+from loops import make_loop
 
-from fixloop.config import ModelSettings
-from fixloop.engine.checks import run_checks
-from fixloop.engine.loop import FixLoop, LoopLimits
-from fixloop.engine.values import LoopStatus, Outcome, Snapshot
-from fixloop.providers import make_provider
+from fixloop.engine.values import LoopStatus, Outcome
 from fixloop.shadow.edits import LineEdit, apply_line_edit
-from fixloop.verifiers import make_verifiers
 
-BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
 FIXED_LINE = "    return Path('.')"
-
-
-async def make_loop(tmp_path, server, *, attempts=4, parallel=1, seconds=20.0, text=BROKEN):
-    path = tmp_path / "app.py"
-    path.write_text(text)
-    snapshot = Snapshot(path.as_uri(), 1, text, path, tmp_path)
-    verifiers = make_verifiers(["python", "ruff"])
-    limiter = anyio.CapacityLimiter(2)
-    check = await run_checks(snapshot, verifiers, limiter)
-    (finding,) = check.shown
-    model = ModelSettings(
-        base_url=server.openai_base_url, model="scripted", usd_per_mtok_in=1.0, usd_per_mtok_out=2.0
-    )
-    return FixLoop(
-        snapshot=snapshot,
-        finding=finding,
-        baseline=check.findings,
-        verifiers=verifiers,
-        provider=make_provider(model, env={}),
-        model=model,
-        tier="fast",
-        limits=LoopLimits(attempts, parallel, seconds),
-        verify_limiter=limiter,
-    )
 
 
 REAL_FIX = search_replace("import sys", "import sys\nfrom pathlib import Path") + search_replace(

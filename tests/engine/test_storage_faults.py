@@ -20,21 +20,17 @@ from conftest import write_config
 from fakes.model_server import Text
 from fixloop.budget import BudgetExhausted, Ledger, ledger_path
 from fixloop.budget.costs import Prices
-from fixloop.config import ModelSettings
-from fixloop.engine.checks import run_checks
-from fixloop.engine.loop import FixLoop, LoopLimits
+from fixloop.engine.loop import FixLoop
 from fixloop.engine.spending import TierMeter
 from fixloop.engine.toolbox import Toolbox
-from fixloop.engine.values import LoopStatus, Snapshot
-from fixloop.providers import make_provider
-from fixloop.verifiers import make_verifiers
+from fixloop.engine.values import LoopStatus
 from helpers import search_replace
+from loops import BROKEN, make_loop
 
 pytestmark = pytest.mark.fault
 
 PR_CAPBSET_DROP, CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH = 24, 1, 2  # <linux/prctl.h>, capability.h
 
-BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
 FIX = search_replace("import sys", "import sys\nimport pathlib")
 HOLD_LOCK = """
 import sqlite3, sys
@@ -48,27 +44,12 @@ db.execute("COMMIT")
 
 
 async def loop_on(tmp_path: Path, server, ledger: Ledger) -> FixLoop:
-    path = tmp_path / "app.py"
-    path.write_text(BROKEN)
-    snapshot = Snapshot(path.as_uri(), 1, BROKEN, path, tmp_path)
-    verifiers = make_verifiers(["python", "ruff"])
-    limiter = anyio.CapacityLimiter(2)
-    check = await run_checks(snapshot, verifiers, limiter)
-    (finding,) = check.shown
-    model = ModelSettings(
-        base_url=server.openai_base_url, model="scripted", usd_per_mtok_in=1.0, usd_per_mtok_out=2.0
-    )
-    return FixLoop(
-        snapshot=snapshot,
-        finding=finding,
-        baseline=check.findings,
-        verifiers=verifiers,
-        provider=make_provider(model, env={}),
-        model=model,
-        tier="fast",
-        limits=LoopLimits(2, 1, 30.0),
-        verify_limiter=limiter,
-        meter=TierMeter(ledger, workspace=tmp_path, tier="fast", model=model, cap=1.0),
+    return await make_loop(
+        tmp_path,
+        server,
+        attempts=2,
+        seconds=30.0,
+        meter=lambda model: TierMeter(ledger, workspace=tmp_path, tier="fast", model=model, cap=1.0),
     )
 
 

@@ -1,0 +1,55 @@
+"""A fix loop on one broken file, its one finding found by the real python and ruff
+verifiers, against the scripted model server: what the engine tests build their loops from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import anyio
+
+from fixloop.config import ModelSettings
+from fixloop.engine.checks import run_checks
+from fixloop.engine.loop import FixLoop, LoopLimits
+from fixloop.engine.values import Snapshot
+from fixloop.providers import make_provider
+from fixloop.verifiers import make_verifiers
+
+BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
+
+
+async def make_loop(
+    tmp_path: Path,
+    server,
+    *,
+    attempts: int = 4,
+    parallel: int = 1,
+    seconds: float = 20.0,
+    text: str = BROKEN,
+    meter: Callable[[ModelSettings], object] | None = None,
+) -> FixLoop:
+    """`text` written to app.py and checked; the loop for its one finding (`meter(model)`
+    meters it when given)."""
+    path = tmp_path / "app.py"
+    path.write_text(text)
+    snapshot = Snapshot(path.as_uri(), 1, text, path, tmp_path)
+    verifiers = make_verifiers(["python", "ruff"])
+    limiter = anyio.CapacityLimiter(2)
+    check = await run_checks(snapshot, verifiers, limiter)
+    (finding,) = check.shown
+    model = ModelSettings(
+        base_url=server.openai_base_url, model="scripted", usd_per_mtok_in=1.0, usd_per_mtok_out=2.0
+    )
+    extra = {} if meter is None else {"meter": meter(model)}
+    return FixLoop(
+        snapshot=snapshot,
+        finding=finding,
+        baseline=check.findings,
+        verifiers=verifiers,
+        provider=make_provider(model, env={}),
+        model=model,
+        tier="fast",
+        limits=LoopLimits(attempts, parallel, seconds),
+        verify_limiter=limiter,
+        **extra,
+    )
