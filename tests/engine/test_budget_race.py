@@ -6,28 +6,25 @@ import anyio
 from fakes.model_server import Text
 from fixloop.budget import BudgetExhausted, Ledger
 from fixloop.config import ModelSettings
-from fixloop.engine.checks import run_checks
 from fixloop.engine.loop import FixLoop, LoopLimits
 from fixloop.engine.prompt import build_request
 from fixloop.engine.spending import TierMeter, prices, prompt_tokens
-from fixloop.engine.values import LoopStatus, Snapshot
+from fixloop.engine.values import LoopStatus
 from fixloop.engine.window import make_window
 from fixloop.providers import make_provider
-from fixloop.verifiers import make_verifiers
 from helpers import search_replace
+from loops import checked
 
 BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
 FIX = search_replace("import sys", "import sys\nimport pathlib")
 
 
 async def test_two_loops_racing_for_the_last_reservation(tmp_path, model_server):
-    path = tmp_path / "app.py"
-    path.write_text(BROKEN)
-    snapshot = Snapshot(path.as_uri(), 1, BROKEN, path, tmp_path)
-    verifiers = make_verifiers(["python", "ruff"])
-    limiter = anyio.CapacityLimiter(2)
-    check = await run_checks(snapshot, verifiers, limiter)
-    (finding,) = check.shown
+    broken = await checked(tmp_path, BROKEN)
+    snapshot, verifiers, limiter, check = (
+        broken.snapshot, broken.verifiers, broken.limiter, broken.check
+    )
+    finding = broken.finding
     model = ModelSettings(
         base_url=model_server.openai_base_url,
         model="scripted",

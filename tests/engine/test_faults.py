@@ -18,13 +18,12 @@ import pytest
 from fakes.model_server import Error, Hang, Raw, Text, Truncated
 from fixloop.budget import Ledger
 from fixloop.config import ModelSettings
-from fixloop.engine.checks import run_checks
 from fixloop.engine.loop import FixLoop, LoopLimits
 from fixloop.engine.spending import TierMeter
-from fixloop.engine.values import LoopStatus, Outcome, Snapshot
+from fixloop.engine.values import LoopStatus, Outcome
 from fixloop.providers import RetryPolicy, make_provider
 from fixloop.providers.client import HttpProvider
-from fixloop.verifiers import make_verifiers
+from loops import checked
 from helpers import search_replace
 
 BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
@@ -48,13 +47,7 @@ async def make_loop(
     max_tokens=1024,
     base_url=None,
 ):
-    path = tmp_path / "app.py"
-    path.write_text(BROKEN)
-    snapshot = Snapshot(path.as_uri(), 1, BROKEN, path, tmp_path)
-    verifiers = make_verifiers(["python", "ruff"])
-    limiter = anyio.CapacityLimiter(2)
-    check = await run_checks(snapshot, verifiers, limiter)
-    (finding,) = check.shown
+    broken = await checked(tmp_path, BROKEN)
     model = ModelSettings(
         protocol=protocol,
         base_url=base_url
@@ -68,15 +61,15 @@ async def make_loop(
     )
     ledger = Ledger(tmp_path / "ledger.sqlite3")
     loop = FixLoop(
-        snapshot=snapshot,
-        finding=finding,
-        baseline=check.findings,
-        verifiers=verifiers,
+        snapshot=broken.snapshot,
+        finding=broken.finding,
+        baseline=broken.check.findings,
+        verifiers=broken.verifiers,
         provider=make_provider(model, env={}, policy=policy),
         model=model,
         tier="fast",
         limits=LoopLimits(attempts, parallel, 20.0),
-        verify_limiter=limiter,
+        verify_limiter=broken.limiter,
         meter=TierMeter(ledger, workspace=tmp_path, tier="fast", model=model, cap=10.0),
     )
     return loop, ledger
