@@ -41,7 +41,7 @@ def first_shortcuts(
 
 
 def next_tier(settings: Settings, ran: Maker, result: LoopResult) -> Tier | None:
-    """The model tier that runs after a stage that ran as `ran` and ended with `result`; None: done."""
+    """The model tier to run after a stage (`ran`) that ended with `result`; None: done."""
     if result.fix is not None or result.status in (LoopStatus.STOPPED, LoopStatus.OVER_BUDGET):
         return None
     if isinstance(ran, Origin):

@@ -108,7 +108,7 @@ class Tracked:
         self.finding, self.window = finding, window
 
     def ask(self, when: int, *, foreign: bool = False) -> None:
-        """The user asked for it (a code action, a retry); `foreign`: for another server's finding."""
+        """The user asked for it (a code action, a retry); `foreign`: another server's finding."""
         self.asked = when
         self.foreign = self.foreign or foreign
 
