@@ -70,7 +70,7 @@ async def run_shortcuts(
     *,
     trusted: bool = False,
 ) -> LoopResult:
-    """The tool's own fix and remembered fixes, judged like any candidate, recorded in the ledger."""
+    """The tool's own fix and remembered fixes, judged like any candidate; in the ledger."""
     judge = toolbox.judge(settings, snapshot, finding, baseline, window, trusted=trusted)
     result = await try_shortcuts(judge, candidates)
     tier = result.fix.tier if result.fix else candidates[-1].tier
