@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import anyio
+
 from fixloop.budget import BudgetExhausted
 from fixloop.config import Settings, Tier
 from fixloop.engine import pipeline, privacy

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import anyio
+
 from fixloop.budget import BudgetExhausted
 from fixloop.config import ModelSettings
 from fixloop.engine.judge import Judge

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import anyio
 import anyio.abc
+
 from fixloop.config import Settings, Tier
 from fixloop.engine import pipeline, privacy
 from fixloop.engine.reporting import Reporter

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import anyio
+
 from fixloop.budget import BudgetExhausted, Ledger, LedgerError, ledger_path, read_spent
 from fixloop.config import ModelSettings, ReplyFormat, Settings, Tier
 from fixloop.engine.escalation import NO_FRONTIER

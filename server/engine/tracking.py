@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import anyio
+
 from fixloop.config import Tier
 from fixloop.engine.loop import FixLoop
 from fixloop.engine.shortcuts import Shortcut

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from fixloop.benchmark.corpus import Case
 from fixloop.benchmark.equivalence import Verdict, classify, unified_diff
 from fixloop.benchmark.runner import Plan, Runner, TierSource

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import anyio
 import pytest
+
 from fixloop.config import Settings
 from fixloop.engine import headless
 from fixloop.engine.checks import CheckResult

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import anyio
 import pytest
+
 from fixloop.config import BudgetSettings, ModelSettings, Settings, Tier
 from fixloop.engine import pipeline
 from fixloop.engine.shortcuts import FixMemory, Shortcut
