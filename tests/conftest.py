@@ -1,13 +1,37 @@
-"""Shared fixtures: the scripted model server and a workspace pointed at it."""
+"""Shared fixtures: the scripted model server, a workspace pointed at it, and the toolchains
+the non-Python verifiers' tests run (installed by the tests themselves)."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
 from fakes.model_server import ScriptedModelServer
 
 pytest_plugins = ["lspwire"]  # serve, wires, private_tmp: `fixloop serve` over bare pipes
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_install_script(name: str, *, timeout: float) -> None:
+    """Run `.ci/<name>`, which installs what the machine lacks and skips what it has."""
+    done = subprocess.run(
+        ["bash", str(REPO / ".ci" / name)],
+        cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False,
+    )
+    if done.returncode != 0:
+        pytest.fail(
+            f".ci/{name} exited {done.returncode}:\n{done.stdout}{done.stderr}", pytrace=False
+        )
+
+
+@pytest.fixture(scope="session")
+def toolchains() -> None:
+    """gcc, g++, go, cargo, tsc and eslint, for the tests that run them: `.ci/install-toolchains`
+    installs what is missing (tsc and eslint into fixloop's own tools folder,
+    `$FIXLOOP_NODE_TOOLS`), so the README's test command needs nothing else on a fresh machine."""
+    run_install_script("install-toolchains", timeout=1800)
 
 
 @pytest.fixture(autouse=True)

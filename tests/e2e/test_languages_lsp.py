@@ -16,7 +16,7 @@ from helpers import search_replace
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from lspclient import Client, apply_text_edits, edits_of, start
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("toolchains")]
 
 BROKEN = (
     '#include "limits_local.h"\n'

@@ -24,7 +24,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from conftest import write_config
 from lspclient import Client, apply_text_edits, edits_of, start
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("toolchains")]
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from fakes.model_server import Text
 from helpers import search_replace
 from lspwire import until
 
-pytestmark = [pytest.mark.e2e, pytest.mark.trust]
+pytestmark = [pytest.mark.e2e, pytest.mark.trust, pytest.mark.usefixtures("toolchains")]
 
 ESLINT_MARKER_CONFIG = """import {{ writeFileSync }} from "node:fs";
 writeFileSync({marker!r}, "ran");
