@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from fakes.model_server import ScriptedModelServer
+from fixloop.fakes import ScriptedModelServer
 
 pytest_plugins = ["lspwire"]  # serve, wires, private_tmp: `fixloop serve` over bare pipes
 

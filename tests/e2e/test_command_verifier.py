@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write_config
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from fixloop.verifiers.ruff import ruff_binary
 from helpers import search_replace
 from test_cli import fixloop

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from conftest import write_config
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import search_replace
 from lspwire import until
 
