@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Union
 
-from fakes.model_server import ScriptedModelServer
+from fixloop.fakes import ScriptedModelServer
 from lsprotocol import types as T
 from pytest_lsp import LanguageClient
 

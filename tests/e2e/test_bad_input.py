@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 from conftest import write_config
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import search_replace
 from lspwire import Wire, until
 
@@ -146,7 +146,7 @@ async def test_files_that_must_not_reach_a_model_never_do(tmp_path, model_server
 async def test_an_edit_that_makes_a_file_binary_clears_it_and_stops_its_loop(
     tmp_path, model_server, serve
 ):
-    from fakes.model_server import Hang
+    from fixloop.fakes import Hang
 
     write_config(tmp_path, model_server.openai_base_url)
     model_server.default = Hang()

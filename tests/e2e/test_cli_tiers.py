@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from fakes.model_server import Error, Text
+from fixloop.fakes import Error, Text
 from helpers import search_replace
 from tiers import FRONTIER_KEY, FRONTIER_KEY_ENV, FRONTIER_MODEL, write_tier_config
 

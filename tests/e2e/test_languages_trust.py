@@ -14,7 +14,7 @@ import pytest
 from conftest import write_config
 from lspwire import until
 
-pytestmark = [pytest.mark.e2e, pytest.mark.trust]
+pytestmark = [pytest.mark.e2e, pytest.mark.trust, pytest.mark.usefixtures("toolchains")]
 
 LINT = """\
 import re, sys

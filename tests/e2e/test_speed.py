@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from fakes.model_server import Hang, Text
+from fixloop.fakes import Hang, Text
 from helpers import HeldReply, search_replace
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities

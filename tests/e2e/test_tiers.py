@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from fakes.model_server import Error, Hang, Raw, Text
+from fixloop.fakes import Error, Hang, Raw, Text
 from helpers import search_replace
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write_config
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from fixloop.verifiers.private import alive
 from helpers import search_replace
 from lspwire import Wire, until

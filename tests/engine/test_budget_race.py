@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import anyio
-from fakes.model_server import Text
 from fixloop.budget import BudgetExhausted, Ledger
 from fixloop.config import ModelSettings
 from fixloop.engine.loop import FixLoop, LoopLimits
@@ -11,6 +10,7 @@ from fixloop.engine.prompt import build_request
 from fixloop.engine.spending import TierMeter, prices, prompt_tokens
 from fixloop.engine.values import LoopStatus
 from fixloop.engine.window import make_window
+from fixloop.fakes import Text
 from fixloop.providers import make_provider
 from helpers import search_replace
 from loops import checked

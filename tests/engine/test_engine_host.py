@@ -11,10 +11,10 @@ import threading
 from pathlib import Path
 
 import anyio
-from fakes.model_server import Text
 from fixloop.config import BudgetSettings, EditorSettings, ModelSettings, Settings
 from fixloop.engine.scheduler import Engine, State
 from fixloop.engine.values import Snapshot
+from fixloop.fakes import Text
 from fixloop.lsp.engine_host import EngineHost
 from helpers import search_replace
 
