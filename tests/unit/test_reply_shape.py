@@ -65,3 +65,25 @@ def test_a_tag_that_could_break_the_grammar_or_no_room_is_refused():
         fenced_block('py" | [^x]', 3)
     with pytest.raises(ValueError):
         fenced_block("python", 0)
+
+
+def test_a_local_frontier_takes_over_by_itself_a_hosted_one_only_when_asked():
+    from fixloop.config import BudgetSettings, ModelSettings, Settings
+    from fixloop.engine.escalation import auto_escalates
+    from fixloop.engine.values import LoopResult, LoopStatus
+
+    gave_up = LoopResult(LoopStatus.GAVE_UP, None, (), 1.0)
+    fixed = LoopResult(LoopStatus.FIXED, None, (), 1.0)
+    small = ModelSettings(protocol="local", model="qwen2.5-coder-0.5b")
+    large = ModelSettings(protocol="local", model="qwen2.5-coder-1.5b")
+    hosted = ModelSettings(base_url="https://example.invalid/v1", model="big")
+    ladder = Settings(models={"fast": small, "frontier": large})
+    assert auto_escalates(ladder, "fast", gave_up)
+    assert not auto_escalates(ladder, "fast", fixed)
+    assert not auto_escalates(ladder, "frontier", gave_up)
+    paid = Settings(models={"fast": small, "frontier": hosted})
+    assert not auto_escalates(paid, "fast", gave_up)
+    opted_in = Settings(models={"fast": small, "frontier": hosted},
+                        budget=BudgetSettings(auto_escalate=True))  # fmt: skip
+    assert auto_escalates(opted_in, "fast", gave_up)
+    assert not auto_escalates(Settings(models={"fast": small}), "fast", gave_up)
