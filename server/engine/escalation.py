@@ -63,11 +63,13 @@ def offer(
 
 
 def auto_escalates(settings: Settings, tier: str, result: LoopResult) -> bool:
-    """Whether a loop's end escalates by itself: the workspace opted in and the fast tier gave up."""
+    """Whether a loop's end escalates by itself: the fast tier gave up, and the workspace
+    opted in or the frontier tier is a local model (the ladder: it costs nothing but time)."""
+    frontier = settings.models.get(FRONTIER)
     return (
-        settings.budget.auto_escalate
+        frontier is not None
+        and (settings.budget.auto_escalate or frontier.protocol == "local")
         and tier != FRONTIER
-        and FRONTIER in settings.models
         and result.status in (LoopStatus.GAVE_UP, LoopStatus.TIMED_OUT)
     )
 
