@@ -144,11 +144,13 @@ async def _check(files: list[Path], as_json: bool, trusted: bool) -> int:
 
 
 def _diff(path: Path, before: str, after: str) -> str:
+    from fixloop.verifiers.lines import split_lines
+
     name = _display(path)
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            split_lines(before),
+            split_lines(after),
             fromfile=f"a/{name}",
             tofile=f"b/{name}",
         )

@@ -5,8 +5,8 @@ from __future__ import annotations
 import warnings
 
 import anyio
-
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span
+from fixloop.verifiers.lines import split_lines
 
 # Compiling a few thousand lines takes tens of milliseconds: off the event loop beyond this.
 INLINE_LIMIT = 50_000
@@ -27,7 +27,7 @@ def syntax_findings(text: str, filename: str) -> tuple[Finding, ...]:
             warnings.simplefilter("ignore")
             compile(text, filename, "exec", dont_inherit=True)
     except SyntaxError as exc:
-        lines = text.splitlines(keepends=True) or [""]
+        lines = split_lines(text) or [""]
         row = (exc.lineno or 1) - 1
         # Python 3.11 gives 1-based offsets in code points for str sources.
         line, col = _clamp(lines, row, (exc.offset or 1) - 1)
