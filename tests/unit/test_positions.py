@@ -28,13 +28,13 @@ def test_round_trip(line, column, encoding):
 
 # -- LSP's line model: lines end at \n, \r\n or \r, and nowhere else ---------------------------
 
-from fixloop.engine.replies import apply_reply, parse_reply  # noqa: E402
-from fixloop.engine.window import make_window  # noqa: E402
-from fixloop.shadow.edits import LineEdit, apply_line_edit, diff_line_edit, split_lines  # noqa: E402
-from fixloop.verifiers.base import Finding, Span  # noqa: E402
-from fixloop.verifiers.columns import lines_of, utf16_offset_point  # noqa: E402
-from fixloop.verifiers.lines import newline_of  # noqa: E402
-from fixloop.verifiers.python import syntax_findings  # noqa: E402
+from fixloop.engine.replies import apply_reply, parse_reply
+from fixloop.engine.window import make_window
+from fixloop.shadow.edits import LineEdit, apply_line_edit, diff_line_edit, split_lines
+from fixloop.verifiers.base import Finding, Span
+from fixloop.verifiers.columns import lines_of, utf16_offset_point
+from fixloop.verifiers.lines import newline_of
+from fixloop.verifiers.python import syntax_findings
 
 # What str.splitlines breaks at and LSP does not.
 NOT_BREAKS = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
