@@ -90,3 +90,15 @@ def test_an_odd_character_before_the_fix_does_not_move_it_on_the_command_line(
     assert "app.py:4:" in run.stdout  # the finding's line, as the user counts it
     assert (tmp_path / "app.py").read_bytes().decode() == broken(char).replace("def f(x)", "def f(x):")
     assert "    4 | def f(x)\n    5 |     return x + 1\n" in model_server.requests[0].prompt_text
+
+
+@pytest.mark.parametrize("newline", ["\r", "\r\n"])
+async def test_a_fix_in_the_editor_keeps_the_buffers_line_endings(client: Client, newline):
+    client.model.default = Text(FIX)
+    text = broken("").replace("\n", newline)
+    uri = await client.open("app.py", text)
+    diagnostics = await client.wait_diagnostics(uri, 1)
+    assert diagnostics and {d.range.start.line for d in diagnostics} == {3}
+    await client.wait_status(lambda s: s["fixes"] >= 1)
+    fixed = await client.fix_text(uri, diagnostics[0], text, 1)
+    assert fixed == text.replace("def f(x)", "def f(x):")
