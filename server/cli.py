@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import anyio
-
 from fixloop import __version__
 from fixloop.config import (
     ConfigError,
@@ -58,19 +57,21 @@ def load_settings(root: Path) -> Settings:
     return build_settings(merge_layers({}, layer), str(path or root))
 
 
-def _snapshot(path: Path, trusted: bool):
+def _snapshot(path: Path, trusted: bool, read: dict | None = None):
     """The file as a snapshot, or None (said on stderr) when it is not UTF-8 text or of a
-    language fixloop does not route.
+    language fixloop does not route. `read`: gets the file as read (userfiles.SourceText,
+    what `--apply` writes over), by path.
 
     `trusted`: the user said `--trust`, so the workspace may run its own programs."""
     from fixloop.engine.values import Snapshot
+    from fixloop.userfiles import read_source
     from fixloop.verifiers import languages
 
     try:
-        data = path.read_bytes()
-        if b"\0" in data:
-            raise UnicodeDecodeError("utf-8", data, data.index(b"\0"), data.index(b"\0") + 1, "NUL byte")
-        text = data.decode("utf-8")
+        source = read_source(path)  # a byte order mark is kept aside, not checked as code
+        text = source.text
+        if "\0" in text:
+            raise UnicodeDecodeError("utf-8", b"\0", 0, 1, "NUL byte")
     except UnicodeDecodeError:
         print(f"fixloop: {_display(path)}: not UTF-8 text; skipped", file=sys.stderr)
         return None
@@ -86,6 +87,8 @@ def _snapshot(path: Path, trusted: bool):
             file=sys.stderr,
         )
         return None
+    if read is not None:
+        read[path] = source
     return Snapshot(path.as_uri(), 0, text, path, find_root(path), trusted, language.key)
 
 
@@ -144,11 +147,13 @@ async def _check(files: list[Path], as_json: bool, trusted: bool) -> int:
 
 
 def _diff(path: Path, before: str, after: str) -> str:
+    from fixloop.verifiers.lines import split_lines
+
     name = _display(path)
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            split_lines(before),
+            split_lines(after),
             fromfile=f"a/{name}",
             tofile=f"b/{name}",
         )
@@ -166,6 +171,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
     report = []
     warned = False
     said: set[str] = set()  # the ledger's notices, each once
+    read: dict = {}  # path -> the file as read (userfiles.SourceText), for --apply
 
     def refused(exc) -> None:  # once: every later loop is refused for the same reason
         nonlocal warned
@@ -175,7 +181,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
 
     try:
         for path in files:
-            snapshot = _snapshot(path, trusted)
+            snapshot = _snapshot(path, trusted, read)
             if snapshot is None:
                 everything_fixed = False
                 continue
@@ -235,8 +241,9 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
                             f"not applied: it clashes with another fix; run again",
                             file=sys.stderr,
                         )
-                if text != snapshot.text:
-                    path.write_text(text, encoding="utf-8", newline="")
+                if text != snapshot.text and not _write(path, read[path], text):
+                    everything_fixed = False
+                    applied_fixes = []
             report.append(
                 {
                     "path": str(path),
@@ -261,6 +268,23 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
     if as_json:
         print(json.dumps(report, indent=2))
     return 0 if everything_fixed else 1
+
+
+def _write(path: Path, source, text: str) -> bool:
+    """Write the fixed text over the file as read (fixloop/userfiles.py); say why not."""
+    from fixloop.userfiles import WriteError, Written, write_fix
+
+    try:
+        if write_fix(source, text) is Written.MERGED:
+            print(
+                f"fixloop: {_display(path)}: it changed while fixloop ran; the fixes were "
+                "applied to the new text (the lines they change had not changed)",
+                file=sys.stderr,
+            )
+    except WriteError as exc:
+        print(f"fixloop: {_display(path)}: not written: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def _tier(loop) -> str:

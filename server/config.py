@@ -147,16 +147,21 @@ class _Rule:
     describe: str = ""
 
 
-def _positive(value: Any) -> str | None:
-    return None if value > 0 else "must be greater than 0"
+def _between(low: float, high: float, *, above: bool = False):
+    """A number from `low` (or above it, with `above`) to `high`: every number fixloop reads is
+    bounded at load, so a huge one (TOML integers have no size limit) is named here instead of
+    overflowing later in a price, a token count or a timeout."""
 
+    def check(value: Any) -> str | None:
+        if value > high:
+            return f"must be at most {high:,}"
+        if above and not value > low:
+            return f"must be greater than {low}"
+        if value < low:
+            return "must not be negative" if low == 0 else f"must be at least {low}"
+        return None
 
-def _at_least_one(value: Any) -> str | None:
-    return None if value >= 1 else "must be at least 1"
-
-
-def _not_negative(value: Any) -> str | None:
-    return None if value >= 0 else "must not be negative"
+    return check
 
 
 def _one_of(options: tuple[str, ...]):
@@ -202,30 +207,39 @@ def _argv(value: list[str]) -> str | None:
 
 
 NUMBER = (int, float)
+# Upper bounds: far above any sensible setting, far below what overflows a float or a timeout.
+MAX_TOKENS = 1_000_000  # output tokens per request
+MAX_USD_PER_MTOK = 10_000.0  # the dearest model lists about $150 per million tokens
+MAX_USD_PER_DAY = 100_000.0
+MAX_ATTEMPTS = 1_000
+MAX_PARALLEL = 64
+MAX_SECONDS = 86_400.0  # a day: any wall-clock limit or timeout
+MAX_FILE_BYTES = 1_000_000_000
+MAX_DEBOUNCE = 60.0
 SCHEMA: dict[str, dict[str, _Rule]] = {
     "model": {
         "protocol": _Rule(str, _one_of(PROTOCOLS)),
         "base_url": _Rule(str),
         "model": _Rule(str),
         "api_key_env": _Rule(str),
-        "usd_per_mtok_in": _Rule(NUMBER, _not_negative),
-        "usd_per_mtok_out": _Rule(NUMBER, _not_negative),
-        "max_tokens": _Rule(int, _at_least_one),
-        "temperature": _Rule(NUMBER, _not_negative),
-        "timeout": _Rule(NUMBER, _positive),
+        "usd_per_mtok_in": _Rule(NUMBER, _between(0, MAX_USD_PER_MTOK)),
+        "usd_per_mtok_out": _Rule(NUMBER, _between(0, MAX_USD_PER_MTOK)),
+        "max_tokens": _Rule(int, _between(1, MAX_TOKENS)),
+        "temperature": _Rule(NUMBER, _between(0, 2)),
+        "timeout": _Rule(NUMBER, _between(0, MAX_SECONDS, above=True)),
         "stream": _Rule(bool),
         "reply_format": _Rule(str, _one_of(REPLY_FORMATS)),
     },
     "budget": {
-        "usd_per_day": _Rule(NUMBER, _not_negative),
-        "attempts": _Rule(int, _at_least_one),
-        "parallel": _Rule(int, _at_least_one),
-        "loops": _Rule(int, _at_least_one),
-        "seconds": _Rule(NUMBER, _positive),
-        "frontier_attempts": _Rule(int, _at_least_one),
+        "usd_per_day": _Rule(NUMBER, _between(0, MAX_USD_PER_DAY)),
+        "attempts": _Rule(int, _between(1, MAX_ATTEMPTS)),
+        "parallel": _Rule(int, _between(1, MAX_PARALLEL)),
+        "loops": _Rule(int, _between(1, MAX_PARALLEL)),
+        "seconds": _Rule(NUMBER, _between(0, MAX_SECONDS, above=True)),
+        "frontier_attempts": _Rule(int, _between(1, MAX_ATTEMPTS)),
         "auto_escalate": _Rule(bool),
     },
-    "verifiers": {"timeout": _Rule(NUMBER, _positive)},  # + one list per language, `command`
+    "verifiers": {"timeout": _Rule(NUMBER, _between(0, MAX_SECONDS, above=True))},  # + one list per language, `command`
     "command": {
         "argv": _Rule(list, _argv),
         "files": _Rule(list, lambda v: None if v else "must name at least one glob"),
@@ -236,11 +250,14 @@ SCHEMA: dict[str, dict[str, _Rule]] = {
         "output": _Rule(str, _one_of(("stdout", "stderr", "both"))),
         "columns": _Rule(str, _one_of(("auto", "characters", "bytes", "utf-16"))),
         "base": _Rule(int, lambda v: None if v in (0, 1) else "must be 0 or 1"),
-        "timeout": _Rule(NUMBER, _positive),
+        "timeout": _Rule(NUMBER, _between(0, MAX_SECONDS, above=True)),
     },
-    "gate": {"tests": _Rule(list, _argv), "timeout": _Rule(NUMBER, _positive)},
-    "files": {"exclude": _Rule(list), "max_bytes": _Rule(int, _at_least_one)},
-    "editor": {"publish_diagnostics": _Rule(bool), "debounce": _Rule(NUMBER, _not_negative)},
+    "gate": {
+        "tests": _Rule(list, _argv),
+        "timeout": _Rule(NUMBER, _between(0, MAX_SECONDS, above=True)),
+    },
+    "files": {"exclude": _Rule(list), "max_bytes": _Rule(int, _between(1, MAX_FILE_BYTES))},
+    "editor": {"publish_diagnostics": _Rule(bool), "debounce": _Rule(NUMBER, _between(0, MAX_DEBOUNCE))},
 }
 TYPE_NAMES = {
     str: "a string", bool: "true or false", int: "an integer", list: "a list of strings",
@@ -432,6 +449,8 @@ def _command_settings(spec: Mapping[str, Any]) -> CommandSettings:
 def read_workspace_file(root: Path) -> tuple[dict, Path | None]:
     """The raw `.fixloop.toml`, or `[tool.fixloop]` of pyproject.toml, and its path."""
     own = root / WORKSPACE_FILE
+    if own.is_dir():
+        raise ConfigError(f"{own}: is a folder, not a settings file (fixloop reads it as TOML)")
     if own.is_file():
         return _load_toml(own), own
     pyproject = root / "pyproject.toml"
@@ -467,7 +486,7 @@ def find_root(path: Path) -> Path:
     """The workspace root for a file: the nearest folder with fixloop or project markers."""
     start = path if path.is_dir() else path.parent
     for folder in [start, *start.parents]:
-        if (folder / WORKSPACE_FILE).is_file():
+        if (folder / WORKSPACE_FILE).exists():  # a folder there is reported when it is read
             return folder
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() or (folder / ".git").exists():

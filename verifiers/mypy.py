@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
-
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
+from fixloop.verifiers.lines import split_lines
 from fixloop.verifiers.mypy_pool import MypyAnswer, MypyPool
 from fixloop.verifiers.private import private_dir
 from fixloop.verifiers.tools import ToolLog, own_python, project_tool, project_venv, venv_python
@@ -124,7 +124,7 @@ def parse_mypy_json(output: str, path: Path, root: Path, text: str) -> tuple[Fin
     that belong to an error (mypy's "hint") follow its message on new lines.
     """
     records, _ = mypy_records(output)
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     findings = []
     for record in records:
         if record.severity == "note" or not same_file(record.file, path, root):

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from fixloop.budget.costs import Prices, worst_case
+from fixloop.budget.costs import Prices, output_tokens_that_fit, worst_case
 from fixloop.budget.speed import LoopRecord, Speed, speed
 
 SCHEMA = """
@@ -80,6 +80,9 @@ LOOP_COLUMNS = {
 # A reservation counts at its worst case until it is settled.
 SPENT = "CASE state WHEN 'reserved' THEN reserved_usd WHEN 'settled' THEN usd ELSE 0 END"
 EPSILON = 1e-12  # float sums of cents must not refuse a call that fits exactly
+# The fewest output tokens worth asking for (a one-line SEARCH/REPLACE fix is 30-60): a call
+# whose worst case fits only with fewer is refused instead.
+MIN_OUTPUT_TOKENS = 64
 
 
 class CallState(enum.Enum):
@@ -125,6 +128,20 @@ class BudgetExhausted(Exception):
             "until you raise `budget.usd_per_day` (in .fixloop.toml or [tool.fixloop], and in "
             "the editor's fixloop settings: the smaller cap wins)"
         )
+
+
+class BudgetStopped(BudgetExhausted):
+    """A call in flight stopped because today's spend has passed the cap: a server reported
+    more usage than the calls had reserved."""
+
+    def __init__(self, spent: float, cap: float) -> None:
+        Exception.__init__(
+            self,
+            f"today's budget is spent (${spent:.4f} of ${cap:.2f}: a model server reported more "
+            "usage than its requests could cost); the requests in flight were stopped and no "
+            "model request is sent until local midnight or until you raise `budget.usd_per_day`",
+        )
+        self.spent, self.cap, self.needed = spent, cap, 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +190,15 @@ class Reservation:
         self._prices = prices
         self._prompt_tokens = prompt_tokens
         self._max_tokens = max_tokens
+        self.max_tokens = max_tokens  # what the call may ask for: maybe less than configured
         self.state = CallState.RESERVED
         self.cost = usd
 
     def settle(self, input_tokens: int | None = None, output_tokens: int | None = None) -> float:
-        """Record what the call cost; a count the server did not report counts at its worst case."""
+        """Record what the call cost; a count the server did not report counts at its worst case.
+
+        A reported count is recorded as it is, even above the reservation: what the server
+        says it billed is what counts against the cap (and stops the calls in flight)."""
         if self.state is not CallState.RESERVED:
             return self.cost
         tokens_in = self._prompt_tokens if input_tokens is None else max(0, input_tokens)
@@ -326,12 +347,23 @@ class Ledger:
         prompt_tokens: int,
         max_tokens: int,
         cap: float,
+        min_tokens: int = MIN_OUTPUT_TOKENS,
     ) -> Reservation:
-        """Reserve a call's worst case; BudgetExhausted if it would pass today's cap."""
-        usd = worst_case(prices, prompt_tokens, max_tokens)
+        """Reserve a call's worst case; BudgetExhausted if it would pass today's cap.
+
+        `max_tokens` is lowered to what fits in what is left of today's cap (the
+        Reservation's `max_tokens`, which the call must send); when not even
+        `min_tokens` (or `max_tokens`, if smaller) fit, the call is refused."""
         day = self.today()
         with self._transaction() as db:
             spent = self._spent(db, workspace, day)
+            fit = output_tokens_that_fit(prices, prompt_tokens, cap - spent + EPSILON)
+            if fit is not None and fit < max_tokens:
+                if fit < min(min_tokens, max_tokens):
+                    needed = worst_case(prices, prompt_tokens, min(min_tokens, max_tokens))
+                    raise BudgetExhausted(spent, cap, needed)
+                max_tokens = fit
+            usd = worst_case(prices, prompt_tokens, max_tokens)
             if spent + usd > cap + EPSILON:
                 raise BudgetExhausted(spent, cap, usd)
             cursor = db.execute(
@@ -342,6 +374,13 @@ class Ledger:
             call_id = cursor.lastrowid
         assert call_id is not None
         return Reservation(self, call_id, usd, prices, prompt_tokens, max_tokens)
+
+    def over_cap(self, workspace: str, cap: float) -> float | None:
+        """Today's spend when it has passed `cap` (calls in flight at their worst case, settled
+        ones at what their servers reported), else None: the calls in flight must stop."""
+        with self._transaction("BEGIN") as db:
+            spent = self._spent(db, workspace, self.today())
+        return spent if spent > cap + EPSILON else None
 
     def _finish(
         self, call_id: int, state: CallState, usd: float, tokens_in: int, tokens_out: int

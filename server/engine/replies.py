@@ -22,6 +22,7 @@ from fixloop.engine.keeplines import keep_dropped_lines
 from fixloop.engine.window import Window
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers import languages
+from fixloop.verifiers.lines import lines_of, newline_of
 
 SEARCH = re.compile(r"^\s*<{5,}\s*SEARCH\s*$", re.IGNORECASE)
 DIVIDER = re.compile(r"^\s*={5,}\s*$")
@@ -50,7 +51,7 @@ class Reply:
 
 def parse_reply(text: str) -> Reply:
     """Find the SEARCH/REPLACE blocks, or else the one fenced block, in a model's reply."""
-    lines = text.splitlines()
+    lines = lines_of(text)
     if any(SEARCH.match(line) for line in lines):
         return Reply(replacements=_search_replace_blocks(lines))
     block = _first_fenced_block(lines)
@@ -103,10 +104,6 @@ def _first_fenced_block(lines: list[str]) -> str | None:
     return None
 
 
-def _newline(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
-
-
 def _as_lines(block: str, newline: str, ends_with_newline: bool) -> str:
     if not block:
         return ""
@@ -129,7 +126,7 @@ def apply_reply(
     """
     lines = split_lines(text)
     regions = list(window.texts(lines))
-    newline = _newline(text)
+    newline = newline_of(text)
     if reply.whole is not None:
         old = regions[window.main]
         ends = old.endswith(("\n", "\r"))

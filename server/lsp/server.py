@@ -26,6 +26,7 @@ from fixloop.engine.values import Snapshot
 from fixloop.engine.views import DocumentView, TrackedView, escalation_offer, foreign_match
 from fixloop.lsp import actions
 from fixloop.lsp.convert import diagnostic
+from fixloop.lsp.documents import adopt
 from fixloop.lsp.engine_host import EngineHost
 from fixloop.lsp.pipes import PipeWriter, open_stdio
 from fixloop.lsp.progress import LoopProgress
@@ -181,6 +182,7 @@ def build_server() -> FixloopServer:
 
     @ls.feature(T.INITIALIZE)
     def initialize(ls: FixloopServer, params: T.InitializeParams) -> None:
+        adopt(ls.workspace)  # buffers split into lines LSP's way (lsp/documents.py)
         options = params.initialization_options
         if isinstance(options, dict) and "trusted" in options:
             # Trust is the editor's word, never a workspace file's: it sits beside the settings.

@@ -107,6 +107,11 @@ class Charge(Protocol):
 
     Both are awaited from cleanup code, cancelled or not: they must finish
     their own work (shielded, bounded) and never raise.
+
+    A charge may also have `max_tokens` (the output the request may ask for, lowered
+    to fit the budget: the request is sent with it) and `async stopped()`, which
+    returns an exception once the request must stop (the budget has passed its cap):
+    the request is then cut off and that exception raised.
     """
 
     async def settle(self, input_tokens: int | None, output_tokens: int | None) -> object:

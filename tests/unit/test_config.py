@@ -83,3 +83,54 @@ def test_bad_editor_settings_are_reported_and_ignored(tmp_path):
     store.set_editor({"budget": {"parallel": "x"}}, "editor settings")
     assert store.for_root(tmp_path).budget.parallel == 2
     assert "editor settings" in reports[0] and "budget.parallel" in reports[0]
+
+
+HUGE = 10**50
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize(
+    "toml, message",
+    [
+        (f"[models.fast]\nmax_tokens = {HUGE}\n", "`models.fast.max_tokens` must be at most 1,000,000"),
+        (f"[models.fast]\nusd_per_mtok_in = {HUGE}\n", "`models.fast.usd_per_mtok_in` must be at most"),
+        ("[models.fast]\nusd_per_mtok_out = 1e300\n", "`models.fast.usd_per_mtok_out` must be at most"),
+        (f"[models.frontier]\ntimeout = {HUGE}\n", "`models.frontier.timeout` must be at most 86,400"),
+        ("[models.fast]\ntemperature = 9.5\n", "`models.fast.temperature` must be at most 2"),
+        (f"[budget]\nusd_per_day = {HUGE}\n", "`budget.usd_per_day` must be at most"),
+        (f"[budget]\nattempts = {HUGE}\n", "`budget.attempts` must be at most 1,000"),
+        (f"[budget]\nfrontier_attempts = {HUGE}\n", "`budget.frontier_attempts` must be at most"),
+        ("[budget]\nparallel = 100000\n", "`budget.parallel` must be at most 64"),
+        ("[budget]\nloops = 100000\n", "`budget.loops` must be at most 64"),
+        ("[budget]\nseconds = 1e100\n", "`budget.seconds` must be at most 86,400"),
+        ("[budget]\nseconds = 0\n", "`budget.seconds` must be greater than 0"),
+        ("[budget]\nusd_per_day = -1\n", "`budget.usd_per_day` must not be negative"),
+        (f"[verifiers]\ntimeout = {HUGE}\n", "`verifiers.timeout` must be at most 86,400"),
+        (f"[gate]\ntimeout = {HUGE}\n", "`gate.timeout` must be at most 86,400"),
+        (f"[files]\nmax_bytes = {HUGE}\n", "`files.max_bytes` must be at most"),
+        (f"[editor]\ndebounce = {HUGE}\n", "`editor.debounce` must be at most 60"),
+        (
+            f"[verifiers.command.lint]\nargv = ['lint']\nfiles = ['*.py']\npattern = '(?P<line>\\\\d+) (?P<message>.*)'\ntimeout = {HUGE}\n",
+            "`verifiers.command.lint.timeout` must be at most 86,400",
+        ),
+    ],
+)
+def test_every_number_is_bounded_at_load(tmp_path, toml, message):
+    (tmp_path / ".fixloop.toml").write_text(toml)
+    with pytest.raises(ConfigError) as caught:
+        load_workspace_layer(tmp_path)
+    assert message in str(caught.value)
+    assert str(tmp_path / ".fixloop.toml") in str(caught.value)
+
+
+@pytest.mark.badinput
+def test_a_settings_file_that_is_a_folder_is_said(tmp_path):
+    from fixloop.config import find_root
+
+    (tmp_path / ".fixloop.toml").mkdir()
+    (tmp_path / "sub").mkdir()
+    assert find_root(tmp_path / "sub" / "a.py") == tmp_path
+    with pytest.raises(ConfigError) as caught:
+        load_workspace_layer(tmp_path)
+    assert str(tmp_path / ".fixloop.toml") in str(caught.value)
+    assert "is a folder" in str(caught.value)
