@@ -15,7 +15,7 @@ import sys
 
 import pytest
 from conftest import write_config
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import search_replace
 
 pytestmark = [pytest.mark.e2e]

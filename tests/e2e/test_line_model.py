@@ -13,7 +13,7 @@ import sys
 import pytest
 import pytest_lsp
 from conftest import write_config
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import search_replace
 from lspclient import Client, apply_text_edits, edits_of, start
 from lsprotocol import types as T
