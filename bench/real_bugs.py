@@ -155,6 +155,12 @@ def run_setup(fixloop: str, cases: list[dict], setup: str, args) -> list[dict]:
         except json.JSONDecodeError:
             sys.exit(f"{setup}: fixloop fix printed no JSON (exit {done.returncode}):\n"
                      f"{done.stderr[-3000:]}")  # fmt: skip
+        stats = subprocess.run(
+            [fixloop, "stats", str(root), "--json"], capture_output=True, text=True, env=env,
+            timeout=120,
+        )  # fmt: skip
+        failures = _failures(json.loads(stats.stdout)) if stats.returncode == 0 else {}
+        print(f"{setup}: failed attempts by why: {failures}", file=sys.stderr)
         by_folder = {Path(entry["path"]).relative_to(root).parts[0]: entry for entry in report}
         runs = []
         for case in cases:
@@ -174,11 +180,20 @@ def run_setup(fixloop: str, cases: list[dict], setup: str, args) -> list[dict]:
                 "case": case["id"], "setup": setup, "outcome": outcome, "kind": kind,
                 "seconds": round(seconds, 2), "attempts": sum(f["attempts"] for f in fixes),
                 "tiers": [f["tier"] for f in fixes], "reasons": [f["reason"] for f in fixes],
-                "diffs": [f["diff"] for f in fixes],
+                "diffs": [f["diff"] for f in fixes], "failures_of_setup": failures,
             })  # fmt: skip
         print(f"{setup}: {len(cases)} cases in {wall:.0f} s (fixloop exit {done.returncode})",
               file=sys.stderr)  # fmt: skip
         return runs
+
+
+def _failures(stats) -> dict[str, int]:
+    """Failed attempts by why, summed over the tiers `fixloop stats --json` reports."""
+    total: dict[str, int] = {}
+    for tier in (stats.get("speed_all_time", {}).get("tiers") or {}).values():
+        for why, count in (tier.get("failures") or {}).items():
+            total[why] = total.get(why, 0) + count
+    return total
 
 
 def summary(setup: str, runs: list[dict], deadline: float) -> dict:
