@@ -1,4 +1,5 @@
-"""The language server: thin handlers that convert, call the engine, convert back."""
+"""The language server: thin handlers that convert, send the engine a command or read its
+views, and convert back."""
 
 from __future__ import annotations
 
@@ -121,7 +122,7 @@ class FixloopServer(LanguageServer):
         )
 
     def send_status(self, status: Status) -> None:
-        """`fixloop/status` (the host coalesces: at most every 50 ms), unless nothing changed."""
+        """`fixloop/status` (the engine coalesces: at most every 50 ms), unless nothing changed."""
         if self.stopping:
             return
         params = {

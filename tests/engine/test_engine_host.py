@@ -58,7 +58,9 @@ class Server:
         match event:
             case Diagnostics(snapshot):
                 view = views.get(snapshot.uri)
-                self.seen.append(("publish", snapshot.version, view.checked.version if view else None))
+                self.seen.append(
+                    ("publish", snapshot.version, view.checked.version if view else None)
+                )
             case Status():
                 self.seen.append(("status", event.fixes))
             case Progress():
