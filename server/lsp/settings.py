@@ -33,7 +33,11 @@ def _stamp(root: Path) -> tuple:
 
 
 class SettingsStore:
-    """Validated layers and the merged Settings per root."""
+    """Validated layers and the merged Settings per root.
+
+    Owned by the engine's side of the seam (engine/service.py), on the engine's thread
+    alone: the language server sends it editor settings as a command and reads settings
+    only from the views."""
 
     def __init__(self, report: Callable[[str], None]) -> None:
         self._report = report
@@ -65,8 +69,6 @@ class SettingsStore:
                 self._report(f"{exc}; keeping the previous settings")
             self._workspace[root] = (stamp, layer, source)
             self._merged.pop(root, None)
-        # Read by the engine's thread and the server's: every step is one lookup or one store
-        # (a concurrent `set_editor` may clear the cache between two of them).
         merged = self._merged.get(root)
         if merged is None:
             _, layer, source = self._workspace[root]
