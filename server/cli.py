@@ -12,14 +12,8 @@ from pathlib import Path
 import anyio
 
 from fixloop import __version__
-from fixloop.config import (
-    ConfigError,
-    Settings,
-    build_settings,
-    find_root,
-    load_workspace_layer,
-    merge_layers,
-)
+from fixloop.config import ConfigError, Settings, find_root
+from fixloop.config import load_settings as assemble_for
 
 SKIP_DIRS = {
     ".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".tox",
@@ -53,9 +47,15 @@ TRUST_HELP = (
 )
 
 
-def load_settings(root: Path) -> Settings:
-    layer, path = load_workspace_layer(root)
-    return build_settings(merge_layers({}, layer), str(path or root))
+def load_settings(root: Path, trusted: bool, said: set[str] | None = None) -> Settings:
+    """The workspace's settings over the user's config file; each notice on stderr once."""
+    assembled = assemble_for(root, trusted=trusted)
+    for notice in assembled.notices:
+        if said is None or notice not in said:
+            print(f"fixloop: {notice}", file=sys.stderr)
+            if said is not None:
+                said.add(notice)
+    return assembled.settings
 
 
 def _snapshot(path: Path, trusted: bool):
@@ -114,13 +114,14 @@ async def _check(files: list[Path], as_json: bool, trusted: bool) -> int:
 
     toolbox = Toolbox()
     report, total = [], 0
+    said: set[str] = set()
     try:
         for path in files:
             snapshot = _snapshot(path, trusted)
             if snapshot is None:
                 total += 1
                 continue
-            settings = load_settings(snapshot.root)
+            settings = load_settings(snapshot.root, trusted, said)
             result = await run_checks(
                 snapshot, toolbox.verifiers(settings, snapshot=snapshot), toolbox.verify_limiter
             )
@@ -179,7 +180,8 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
             if snapshot is None:
                 everything_fixed = False
                 continue
-            settings = toolbox.effective(load_settings(snapshot.root))  # or the local model
+            # or the local model
+            settings = toolbox.effective(load_settings(snapshot.root, trusted, said))
             if "fast" not in settings.models:
                 print(f"fixloop: {NO_MODEL}", file=sys.stderr)
                 return 2
@@ -329,7 +331,7 @@ def _stats(path: str, as_json: bool) -> int:
         raise FileNotFoundError(f"no such file or folder: {path}")
     root = find_root(folder)
     try:
-        cap = load_settings(root).budget.usd_per_day
+        cap = assemble_for(root, trusted=False).settings.budget.usd_per_day
     except ConfigError as exc:
         print(f"fixloop: {exc}", file=sys.stderr)
         cap = None

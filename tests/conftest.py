@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
+from fixloop.config import CONFIG_DIR_ENV
 from fakes.model_server import ScriptedModelServer
 
 pytest_plugins = ["lspwire"]  # serve, wires, private_tmp: `fixloop serve` over bare pipes
@@ -15,6 +18,28 @@ def state_dir(tmp_path_factory, monkeypatch):
     """A ledger of its own for every test (servers and CLI runs inherit the variable)."""
     path = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("FIXLOOP_STATE_DIR", str(path))
+    return path
+
+
+@pytest.fixture(autouse=True)
+def user_config(tmp_path_factory, monkeypatch):
+    """A user config folder of its own for every test, so the machine's own
+    ~/.config/fixloop never counts (servers and CLI runs inherit the variable)."""
+    path = tmp_path_factory.mktemp("user-config")
+    monkeypatch.setenv(CONFIG_DIR_ENV, str(path))
+    return path
+
+
+def write_user_routes(routes: dict[str, dict[str, str]]) -> Path:
+    """The user's config file (in this test's $FIXLOOP_CONFIG_DIR) saying where each tier's
+    requests go: only user-level settings may, in an untrusted workspace."""
+    path = Path(os.environ[CONFIG_DIR_ENV]) / "config.toml"
+    lines = []
+    for tier, table in routes.items():
+        lines.append(f"[models.{tier}]")
+        lines += [f"{key} = {json.dumps(value)}" for key, value in table.items()]
+        lines.append("")
+    path.write_text("\n".join(lines))
     return path
 
 
@@ -36,12 +61,12 @@ def write_config(
     root: Path, base_url: str, *, attempts: int = 4, parallel: int = 1, seconds: float = 20,
     extra: str = "",
 ) -> Path:
+    """The workspace's `.fixloop.toml`; where the fast tier's requests go is the user's config."""
+    write_user_routes({"fast": {"protocol": "openai", "base_url": base_url}})
     config = root / ".fixloop.toml"
     config.write_text(
         f"""\
 [models.fast]
-protocol = "openai"
-base_url = "{base_url}"
 model = "scripted-fast"
 usd_per_mtok_in = 0.25
 usd_per_mtok_out = 0.75

@@ -50,10 +50,10 @@ class FixloopServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("fixloop", __version__)
-        self.settings = SettingsStore(report=self.message)
+        self.trusted = False  # the editor says so in initializationOptions.trusted
+        self.settings = SettingsStore(report=self.message, trusted=lambda: self.trusted)
         self.host: EngineHost | None = None
         self.loops_progress: LoopProgress | None = None
-        self.trusted = False  # the editor says so in initializationOptions.trusted
         self._last_status: dict | None = None
         self.stopping = False  # the client has gone: say nothing more to it
         self._reporting = False
