@@ -303,3 +303,45 @@ def test_the_provider_refuses_a_key_named_elsewhere_than_its_base_url():
         base_url_from="editor settings", api_key_env_from="editor settings",
     )
     assert make_provider(same, env) is not None
+
+
+# mypy's own discovery would find each of these; untrusted, mypy reads only fixloop's file.
+PLUGIN_CONFIGS = {
+    "upper-case": ("mypy.ini", "[mypy]\nPLUGINS = evil_plugin.py\n", True),
+    "colon": ("setup.cfg", "[metadata]\nname = w\n\n[mypy]\nplugins: evil_plugin.py\n", True),
+    "pyproject": ("pyproject.toml", '[tool.mypy]\nplugins = ["evil_plugin.py"]\n', True),
+    "parent-folder": ("../mypy.ini", "[mypy]\nplugins = {plugin}\n", False),
+    "python-executable": ("mypy.ini", "[mypy]\npython_executable = {python}\n", False),
+}
+
+
+@pytest.mark.parametrize("form", list(PLUGIN_CONFIGS))
+async def test_no_mypy_config_of_the_workspace_runs_code_untrusted(
+    tmp_path, model_server, serve, form
+):
+    name, text, refused = PLUGIN_CONFIGS[form]
+    root = tmp_path / "repo" / "pkg"  # a workspace inside a monorepo
+    root.mkdir(parents=True)
+    marker = tmp_path / "plugin-ran"
+    plugin = tmp_path / "repo" / "evil_plugin.py"
+    plugin.write_text(PLUGIN.format(marker=str(marker)))
+    (root / "evil_plugin.py").write_text(PLUGIN.format(marker=str(marker)))
+    python = tmp_path / "evil-python"  # a "Python" mypy would run to find site-packages
+    python.write_text(f"#!/bin/sh\necho ran >> '{marker}'\nexec '{sys.executable}' \"$@\"\n")
+    python.chmod(0o755)
+    (root / name).write_text(text.format(plugin=plugin, python=python))
+    extra = '\n[verifiers]\npython = ["python", "ruff", "mypy"]\n'
+    write_config(root, model_server.openai_base_url, extra=extra)
+    model_server.default = Text(FIX)
+    wire = await session(serve, root, {})
+    uri = wire.open(root / "app.py", BROKEN + "\n\ndef typed() -> int:\n    return 'no'\n")
+    diagnostics = await wire.diagnostics(uri, 1, 90)
+    if refused:
+        await until(lambda: [m for m in wire.shown() if "names mypy plugins" in m], 60)
+        assert any(str(root / name) in m for m in wire.shown() if "names mypy plugins" in m)
+    else:  # mypy ran, on fixloop's config: it reports the undefined name too
+        assert ("mypy", "return-value") in [(d["source"], d["code"]) for d in diagnostics], (
+            wire.shown()
+        )
+    assert not marker.exists()
+    assert await wire.shutdown() == 0
