@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fixloop.config import FileSettings
-from fixloop.verifiers.base import VerifierError
-from fixloop.verifiers.run import run_tool
+from fixloop.engine.gitignore import git_ignores
 
 SECRET_FILES = (
     ".env", ".env.*", "*.env", ".envrc", ".netrc", ".pgpass", ".npmrc", ".pypirc",
@@ -60,14 +59,11 @@ def excluded(path: Path, root: Path, patterns: tuple[str, ...]) -> str | None:
 
 
 async def git_ignored(path: Path, root: Path) -> bool:
-    """Whether git ignores `path` in the repository around `root` (False outside git)."""
-    if not any((folder / ".git").exists() for folder in [root, *root.parents]):
-        return False
-    try:
-        run = await run_tool(["git", "check-ignore", "-q", "--", str(path)], cwd=root, timeout=5)
-    except VerifierError:
-        return False  # no git: nothing is ignored by it
-    return run.returncode == 0
+    """Whether git ignores `path` in the repository around `root` (False outside git).
+
+    Read from the ignore files (engine/gitignore.py): running git would run the
+    repository's own configuration (`core.fsmonitor`)."""
+    return git_ignores(path, root)
 
 
 def not_text(path: Path, text: str) -> str | None:

@@ -56,3 +56,57 @@ def test_secrets_are_masked_and_restored():
 def test_masking_round_trips_any_text(text):
     masked = mask(text)
     assert masked.unmask(masked.text) == text if "<fixloop-secret-" not in text else True
+
+
+# --- .gitignore read by fixloop: git never runs (it would run the repository's config) ----
+
+def fsmonitor_repo(root: Path, marker: Path) -> None:
+    """A repository whose config runs a command whenever git looks at its files."""
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(
+        ["git", "-C", str(root), "config", "core.fsmonitor", f"echo ran >> '{marker}'; false"],
+        check=True,
+    )
+
+
+async def test_git_ignore_rules_are_read_without_running_git(tmp_path):
+    marker = tmp_path.parent / f"{tmp_path.name}-fsmonitor-ran"
+    fsmonitor_repo(tmp_path, marker)
+    (tmp_path / ".gitignore").write_text("private/\n")
+    reason = await refusal(tmp_path / "private" / "a.py", tmp_path, "x = 1\n", FileSettings())
+    assert reason and "ignored by git" in reason
+    assert await refusal(tmp_path / "public.py", tmp_path, "x = 1\n", FileSettings()) is None
+    assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    "files, path, ignored",
+    [
+        ({".gitignore": "*.log\n"}, "sub/deep/x.log", True),
+        ({"sub/.gitignore": "gen_*.py\n"}, "sub/gen_a.py", True),
+        ({"sub/.gitignore": "gen_*.py\n"}, "gen_a.py", False),  # applies below its folder only
+        ({"sub/.gitignore": "/top.py\n"}, "sub/top.py", True),  # anchored to its own folder
+        ({".gitignore": "*.py\n", "sub/.gitignore": "!keep.py\n"}, "sub/keep.py", False),
+        ({".gitignore": "build/\n!build/keep.py\n"}, "build/keep.py", True),  # folder hides it
+        ({".git/info/exclude": "local_*.py\n"}, "local_notes.py", True),
+        ({".git/info/exclude": "*.py\n", ".gitignore": "!app.py\n"}, "app.py", False),
+        ({".gitignore": "# comment\n\\#literal.py\n"}, "#literal.py", True),
+        ({}, "app.py", False),
+    ],
+)
+def test_gitignore_semantics(tmp_path, files, path, ignored):
+    from fixloop.engine.gitignore import git_ignores
+
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    for name, text in files.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text)
+    env = {"HOME": str(tmp_path / "home")}  # no global excludes file of the machine's
+    assert git_ignores(tmp_path / path, tmp_path, env) is ignored
+    if files:  # git itself agrees (run here by the test, on a repository without hooks)
+        run = subprocess.run(
+            ["git", "-c", "core.excludesFile=/dev/null", "-C", str(tmp_path), "check-ignore",
+             "-q", "--no-index", "--", path],
+            capture_output=True, check=False,
+        )
+        assert (run.returncode == 0) is ignored
