@@ -6,6 +6,7 @@ import argparse
 import dataclasses
 import difflib
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -22,19 +23,29 @@ SKIP_DIRS = {
 
 
 def source_files(paths: list[str]) -> list[Path]:
-    """The files named, and the files of every routed language under the folders named."""
+    """The files named, and the files of every routed language under the folders named.
+
+    Paths stay as named (absolute, links not followed), so that a link's own place decides
+    the workspace and `_snapshot` can refuse one that leads out of it. Folders are walked
+    without following links to folders.
+    """
     from fixloop.verifiers import languages
 
     found: list[Path] = []
     for name in paths:
-        path = Path(name).resolve()
+        path = Path(os.path.abspath(name))
         if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*")
-                if languages.detect(None, p) is not None and p.is_file()
-                and not SKIP_DIRS.intersection(p.relative_to(path).parts)
-            )
-        elif path.is_file():
+            within: list[Path] = []
+            for folder, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+                for file in names:
+                    candidate = Path(folder, file)
+                    if languages.detect(None, candidate) is not None and (
+                        candidate.is_file() or candidate.is_symlink()
+                    ):
+                        within.append(candidate)
+            found += sorted(within)
+        elif path.is_file() or path.is_symlink():
             found.append(path)
         else:
             raise FileNotFoundError(f"no such file or folder: {name}")
@@ -63,9 +74,15 @@ def _snapshot(path: Path, trusted: bool):
     language fixloop does not route.
 
     `trusted`: the user said `--trust`, so the workspace may run its own programs."""
+    from fixloop.engine.privacy import outside
     from fixloop.engine.values import Snapshot
     from fixloop.verifiers import languages
 
+    root = find_root(path)  # where the path is, not where a link leads
+    if reason := outside(path, root):
+        print(f"fixloop: {reason}; skipped", file=sys.stderr)
+        return None
+    path, root = path.resolve(), root.resolve()
     try:
         data = path.read_bytes()
         if b"\0" in data:
@@ -86,7 +103,7 @@ def _snapshot(path: Path, trusted: bool):
             file=sys.stderr,
         )
         return None
-    return Snapshot(path.as_uri(), 0, text, path, find_root(path), trusted, language.key)
+    return Snapshot(path.as_uri(), 0, text, path, root, trusted, language.key)
 
 
 def _finding_json(finding) -> dict:
@@ -238,7 +255,14 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
                             file=sys.stderr,
                         )
                 if text != snapshot.text:
-                    path.write_text(text, encoding="utf-8", newline="")
+                    from fixloop.engine.privacy import outside
+
+                    # The file read was checked; a link put in its place since is not followed.
+                    if reason := outside(snapshot.path, snapshot.root):
+                        print(f"fixloop: {reason}; not written", file=sys.stderr)
+                        everything_fixed = False
+                    else:
+                        snapshot.path.write_text(text, encoding="utf-8", newline="")
             report.append(
                 {
                     "path": str(path),

@@ -1,6 +1,7 @@
 """What may be sent to a model: never secret or ignored files, never a secret in a window.
 
-A file is kept from every model when its name looks like a secret (`.env`,
+A file is kept from every model when its real path is outside the workspace (a
+symlink out of it), when its name looks like a secret (`.env`,
 keys, certificates), when `.gitignore` or the `files.exclude` setting matches
 it, or when it is larger than `files.max_bytes`. Inside a file that may be
 sent, strings that look like credentials are replaced by placeholders before
@@ -66,6 +67,21 @@ async def git_ignored(path: Path, root: Path) -> bool:
     return git_ignores(path, root)
 
 
+def outside(path: Path, root: Path) -> str | None:
+    """Why `path` is not the workspace's to read, send or write: its real path (symlinks
+    followed) is outside the workspace's real root. None when it is inside."""
+    try:
+        real, real_root = path.resolve(), root.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        return f"{path.name}: its real path cannot be found ({exc}); skipped"
+    if real == real_root or real_root in real.parents:
+        return None
+    return (
+        f"{path} leads to {real}, outside the workspace {root}: fixloop never reads, "
+        "sends or writes a file outside the workspace"
+    )
+
+
 def not_text(path: Path, text: str) -> str | None:
     """Why a buffer is no text fixloop can work on (binary, or not UTF-8), or None.
 
@@ -90,6 +106,8 @@ def not_text(path: Path, text: str) -> str | None:
 
 async def refusal(path: Path, root: Path, text: str, settings: FileSettings) -> str | None:
     """Why this file must not be sent to a model, or None."""
+    if reason := outside(path, root):
+        return reason
     if reason := not_text(path, text):
         return reason
     if is_secret_file(path):

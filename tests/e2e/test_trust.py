@@ -345,3 +345,62 @@ async def test_no_mypy_config_of_the_workspace_runs_code_untrusted(
         )
     assert not marker.exists()
     assert await wire.shutdown() == 0
+
+
+# --- Symlinks: nothing outside the workspace is read, sent or written ---------------------
+
+OUTSIDE = "AWS_NOTE = 'outside-the-workspace'\n\n\ndef leak():\n    return pathlib.Path('.')\n"
+
+
+def linked_workspace(tmp_path: Path) -> tuple[Path, Path]:
+    """A workspace with a broken file of its own, a link to a file outside and a link to a
+    folder outside (each outside file broken too, so a loop would send it)."""
+    root, elsewhere = tmp_path / "ws", tmp_path / "home"
+    root.mkdir()
+    (elsewhere / "dir").mkdir(parents=True)
+    secret = elsewhere / "credentials.py"
+    secret.write_text(OUTSIDE)
+    (elsewhere / "dir" / "other.py").write_text(OUTSIDE)
+    (root / "x.py").symlink_to(secret)
+    (root / "linked").symlink_to(elsewhere / "dir", target_is_directory=True)
+    (root / "app.py").write_text(BROKEN)
+    return root, secret
+
+
+@pytest.mark.parametrize("named", [".", "x.py"])
+def test_fix_never_reads_sends_or_writes_through_a_link_out_of_the_workspace(
+    tmp_path, model_server, named
+):
+    root, secret = linked_workspace(tmp_path)
+    write_config(root, model_server.openai_base_url)
+    model_server.default = Text(FIX)
+    run = fixloop_cli("fix", "--apply", named, cwd=root, env={})
+    assert not any("outside-the-workspace" in r.prompt_text for r in model_server.requests)
+    assert secret.read_text() == OUTSIDE and (tmp_path / "home" / "dir" / "other.py").read_text() == OUTSIDE
+    assert f"{root / 'x.py'} leads to {secret}, outside the workspace" in run.stderr, run.stderr
+    assert "other.py" not in run.stdout + run.stderr  # a linked folder is not walked
+    if named == ".":  # the workspace's own file is still fixed
+        assert "import pathlib" in (root / "app.py").read_text()
+    assert run.returncode == 1
+
+
+def test_check_never_reads_through_a_link_out_of_the_workspace(tmp_path):
+    root, secret = linked_workspace(tmp_path)
+    run = fixloop_cli("check", ".", cwd=root, env={})
+    assert "app.py:6" in run.stdout and "x.py" not in run.stdout, run.stdout
+    assert f"{root / 'x.py'} leads to {secret}" in run.stderr
+
+
+async def test_an_open_buffer_behind_a_link_out_of_the_workspace_is_never_sent(
+    tmp_path, model_server, serve
+):
+    root, secret = linked_workspace(tmp_path)
+    write_config(root, model_server.openai_base_url)
+    model_server.default = Text(FIX)
+    wire = await session(serve, root, {})
+    wire.open(root / "x.py", OUTSIDE)
+    wire.open(root / "app.py", BROKEN)
+    await wire.status(lambda s: s["fixes"] == 1)
+    await until(lambda: [m for m in wire.shown() if "outside the workspace" in m], 30)
+    assert not any("outside-the-workspace" in r.prompt_text for r in model_server.requests)
+    assert await wire.shutdown() == 0
