@@ -404,3 +404,55 @@ async def test_an_open_buffer_behind_a_link_out_of_the_workspace_is_never_sent(
     await until(lambda: [m for m in wire.shown() if "outside the workspace" in m], 30)
     assert not any("outside-the-workspace" in r.prompt_text for r in model_server.requests)
     assert await wire.shutdown() == 0
+
+
+# --- Secrets: none reaches a model, whatever part of the prompt it would be in ------------
+
+AWS_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+SECRETS = {
+    "aws": (f'AWS_SECRET_ACCESS_KEY = "{AWS_SECRET}"', AWS_SECRET),
+    "short": ('db_password = "Sup3rS3cret"', "Sup3rS3cret"),
+    "annotated": ('admin_password: str = "hunter2hunter2"', "hunter2hunter2"),
+    "stripe": ('STRIPE = "sk_live_' + '4eC39HqLyjWDarjtT1zdp7dc"', "sk_live_4eC39HqLyjWDarjtT1zdp7dc"),
+    "url": ('DB = "postgres://admin:pw4Sup3r@db.internal/app"', "pw4Sup3r"),
+}
+KEY_LINES = [
+    "".join(chr(65 + (i * 7 + j * 13) % 26) if (i + j) % 3 else chr(97 + (i * 5 + j) % 26)
+            for j in range(70))
+    for i in range(50)
+]
+
+
+def secret_file() -> str:
+    """Secrets near the broken line (in the window and context), and a 50-line private key
+    whose BEGIN line is far above the context."""
+    key = ['KEY = """-----BEGIN OPENSSH PRIVATE KEY-----', *KEY_LINES,
+           '-----END OPENSSH PRIVATE KEY-----"""']
+    near = [line for line, _ in SECRETS.values()]
+    return "\n".join(
+        ["import sys", "", *key, "", *near, "", "", "def main():",
+         "    print(sys.argv)", "    return pathlib.Path('.')", ""]
+    )
+
+
+def test_no_secret_of_the_file_reaches_the_model_and_the_fix_keeps_them(tmp_path, model_server):
+    write_config(tmp_path, model_server.openai_base_url, attempts=2)
+    text = secret_file()
+    (tmp_path / "app.py").write_text(text)
+    # The first attempt fails (its reason, quoting the file, is fed back); the second fixes.
+    model_server.script(
+        Text(search_replace("    return pathlib.Path('.')", "    return pathlib.Path(Sup3rS3cret)")),
+        Text(search_replace("import sys", "import sys\nimport pathlib")),
+    )
+    run = fixloop_cli("fix", "--apply", "app.py", cwd=tmp_path, env={})
+    prompts = "\n".join(r.prompt_text for r in model_server.requests)
+    assert len(model_server.requests) >= 2, run.stderr
+    for kind, (_, secret) in SECRETS.items():
+        assert secret not in prompts, kind
+    for line in KEY_LINES:
+        assert line not in prompts
+    assert "<fixloop-secret-" in prompts
+    fixed = (tmp_path / "app.py").read_text()
+    assert fixed == text.replace("import sys\n", "import sys\nimport pathlib\n", 1), (
+        run.stdout + run.stderr
+    )
