@@ -47,8 +47,8 @@ class ModelSettings:
     reply_format: str = "search-replace"
     # Where `base_url` and `api_key_env` were set (a file, or the editor's settings): a key is
     # only sent to a base_url named in the same place (see providers.make_provider).
-    base_url_from: str = ""
-    api_key_env_from: str = ""
+    base_url_from: str = field(default="", metadata={"provenance": True})
+    api_key_env_from: str = field(default="", metadata={"provenance": True})
 
 
 @dataclass(frozen=True, kw_only=True)
