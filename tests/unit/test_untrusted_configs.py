@@ -65,3 +65,20 @@ def test_setup_cfg_without_a_mypy_section_is_not_mypys(tmp_path):
     (tmp_path / "setup.cfg").write_text("[metadata]\nname = x\n")
     config = untrusted_config(tmp_path)
     assert config.source is None and config.text.startswith("[mypy]")
+
+
+def test_vscode_restricts_every_routing_setting_in_untrusted_workspaces():
+    # A workspace's .vscode/settings.json is the workspace's word, like its .fixloop.toml:
+    # VS Code ignores it for these keys until the folder is trusted.
+    import json
+    from pathlib import Path
+
+    from fixloop.config import ROUTING, TIERS
+
+    package = Path(__file__).resolve().parents[2] / "editors" / "vscode" / "package.json"
+    restricted = set(
+        json.loads(package.read_text())["capabilities"]["untrustedWorkspaces"][
+            "restrictedConfigurations"
+        ]
+    )
+    assert {f"fixloop.models.{t}.{k}" for t in TIERS for k in ROUTING} <= restricted
