@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import os
 from pathlib import Path
 
 import pytest
 from fixloop.config import CONFIG_DIR_ENV
 from fakes.model_server import ScriptedModelServer
+from helpers import write_user_routes
 
 pytest_plugins = ["lspwire"]  # serve, wires, private_tmp: `fixloop serve` over bare pipes
 
@@ -27,19 +26,6 @@ def user_config(tmp_path_factory, monkeypatch):
     ~/.config/fixloop never counts (servers and CLI runs inherit the variable)."""
     path = tmp_path_factory.mktemp("user-config")
     monkeypatch.setenv(CONFIG_DIR_ENV, str(path))
-    return path
-
-
-def write_user_routes(routes: dict[str, dict[str, str]]) -> Path:
-    """The user's config file (in this test's $FIXLOOP_CONFIG_DIR) saying where each tier's
-    requests go: only user-level settings may, in an untrusted workspace."""
-    path = Path(os.environ[CONFIG_DIR_ENV]) / "config.toml"
-    lines = []
-    for tier, table in routes.items():
-        lines.append(f"[models.{tier}]")
-        lines += [f"{key} = {json.dumps(value)}" for key, value in table.items()]
-        lines.append("")
-    path.write_text("\n".join(lines))
     return path
 
 

@@ -24,7 +24,7 @@ def write_tier_config(
     budget: str = "",
 ) -> Path:
     """`.fixloop.toml`: the fast tier on the fake's OpenAI side, the frontier on its Anthropic side."""
-    from conftest import write_user_routes
+    from helpers import write_user_routes
 
     # Where requests and keys go is the user's to say (an untrusted workspace's file may not).
     fast_route = {"protocol": "openai", "base_url": server.openai_base_url}

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from conftest import write_user_routes
+from helpers import write_user_routes
 from fakes.model_server import Hang, Text
 from helpers import HeldReply, search_replace
 from lsprotocol import types as T

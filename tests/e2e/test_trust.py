@@ -206,7 +206,7 @@ def test_an_untrusted_workspace_cannot_reroute_the_users_model(tmp_path, model_s
     # The user's config file names their endpoint and key; the workspace tries to change
     # either. The user's key goes to the user's endpoint only; the workspace's variable is
     # never read; the workspace's other settings (budget) still apply.
-    from conftest import write_user_routes
+    from helpers import write_user_routes
     from fakes.model_server import ScriptedModelServer
 
     write_user_routes(
@@ -247,7 +247,7 @@ def test_a_trusted_workspace_may_route_its_own_key(tmp_path, model_server):
 def test_a_key_is_only_sent_to_the_base_url_named_beside_it(tmp_path, model_server):
     # Even trusted: a workspace file that names only a base_url does not get the key the
     # user's config file named for its own endpoint.
-    from conftest import write_user_routes
+    from helpers import write_user_routes
 
     write_user_routes(
         {"fast": {"protocol": "openai", "base_url": "http://127.0.0.1:9/v1",
