@@ -17,8 +17,10 @@ taken as they are, except:
 - a private key is one result on its BEGIN line: the whole block, up to its
   END line, is masked.
 
-Scanning costs ~0.1 ms a line: it runs off the event loop, once per text
-(`find_secrets` is cached by content), never per keystroke.
+Scanning costs 0.2-0.7 ms a line of real code (27 plugins): it runs off the
+event loop, once per text (`find_secrets` is cached by content), and a line
+once (results are cached per line: after a one-line edit of a 1,300-line file
+the rescan took 2 ms, the first scan 310 ms), never per keystroke.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from pathlib import PurePath
 
 MIN_SECRET = 4  # characters: shorter results are fragments (see above)
 PLACEHOLDER = "<fixloop-secret-{}>"
@@ -101,32 +105,82 @@ def _scan(numbered: list[tuple[int, str]], filename: str):
         return list(_process_line_based_plugins(numbered, filename))
 
 
+Result = tuple[str, str]  # (detect-secrets' type, the value it reported)
+
+
+class _LineCache:
+    """detect-secrets' results per (file type, line), bounded: the next version of a file is
+    scanned only where its lines changed. A cache, shared by every loop of the process."""
+
+    def __init__(self, size: int) -> None:
+        self._size = size
+        self._items: OrderedDict[tuple[str, str], tuple[Result, ...]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> tuple[Result, ...] | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, str], value: tuple[Result, ...]) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_LINES = _LineCache(50_000)
+
+
+def _scan_lines(lines: list[str], kind: str) -> None:
+    """Scan the lines not in the cache (each with its typed variants) and cache their results."""
+    numbered: list[tuple[int, str]] = []
+    owner: dict[int, int] = {}  # number in the batch -> index in `lines`
+    variants: set[int] = set()  # numbers of the typed variants (not the line itself)
+    for index, line in enumerate(lines):
+        for text in (line, *_typed_variants(line)):
+            numbered.append((len(numbered) + 1, text))
+            owner[len(numbered)] = index
+            if text is not line:
+                variants.add(len(numbered))
+    results: dict[int, list[Result]] = {index: [] for index in range(len(lines))}
+    for secret in _scan(numbered, f"file{kind}") if numbered else ():
+        index = owner[secret.line_number]
+        value = secret.secret_value or ""
+        if secret.line_number in variants:
+            if len(value) < MIN_SECRET or value not in lines[index]:
+                continue  # a variant's result counts only when it is a value on the line
+        results[index].append((secret.type, value))
+    for index, line in enumerate(lines):
+        _LINES.put((kind, line), tuple(results[index]))
+
+
 @functools.lru_cache(maxsize=16)
 def find_secrets(text: str, filename: str = "file.py") -> frozenset[str]:
-    """Every secret value in `text` to mask (cached by content: call it off the event loop)."""
+    """Every secret value in `text` to mask (cached by content and per line: call it off the
+    event loop)."""
+    kind = PurePath(filename).suffix or filename  # the keyword plugin reads by file type
     lines = text.splitlines()
-    numbered = list(enumerate(lines, 1))
+    missing = list(dict.fromkeys(
+        line for line in lines if line.strip() and _LINES.get((kind, line)) is None
+    ))
+    if missing:
+        _scan_lines(missing, kind)
     found: set[str] = set()
-    for secret in _scan(numbered, filename):
-        line = lines[secret.line_number - 1]
-        value = secret.secret_value or ""
-        if secret.type == PRIVATE_KEY:
-            found.update(_key_block(lines, secret.line_number - 1))
+    for index, line in enumerate(lines):
+        if not line.strip():
             continue
-        if len(value) < MIN_SECRET:
-            value = _around(line, value) if value else ""
-        if len(value) >= MIN_SECRET:
-            found.add(value)
-    # Typed assignments the keyword plugin cannot read: scanned again, word by word.
-    variants = [
-        (number, variant)
-        for number, line in numbered
-        for variant in _typed_variants(line)
-    ]
-    for secret in _scan(variants, filename) if variants else ():
-        value = secret.secret_value or ""
-        if len(value) >= MIN_SECRET and value in lines[secret.line_number - 1]:
-            found.add(value)
+        for kind_of, value in _LINES.get((kind, line)) or ():
+            if kind_of == PRIVATE_KEY:
+                found.update(_key_block(lines, index))
+                continue
+            if len(value) < MIN_SECRET:
+                value = _around(line, value) if value else ""
+            if len(value) >= MIN_SECRET:
+                found.add(value)
     return frozenset(found)
 
 

@@ -171,3 +171,14 @@ def test_a_private_key_is_masked_whole_though_only_its_begin_line_is_a_result():
     window = "\n".join(PRIVATE_KEY_BODY[1:])
     assert not any(line in Masker.of(find_secrets(text)).mask(window) for line in PRIVATE_KEY_BODY)
     assert masked.unmask(masked.text) == text
+
+
+def test_a_new_version_is_scanned_where_it_changed_and_cached_lines_still_count():
+    from fixloop.engine.secrets import find_secrets
+
+    first = "import os\n\n\ndef f():\n    return 1\n"
+    assert find_secrets(first, "a.py") == frozenset()
+    second = first + 'db_password = "Sup3rS3cret"\n'
+    assert find_secrets(second, "a.py") == {"Sup3rS3cret"}
+    third = 'db_password = "Sup3rS3cret"\n' + first  # the same line, now cached, elsewhere
+    assert find_secrets(third, "a.py") == {"Sup3rS3cret"}
