@@ -98,7 +98,8 @@ def _key_block(lines: list[str], begin: int) -> list[str]:
 
 
 def _scan(numbered: list[tuple[int, str]], filename: str):
-    from detect_secrets.core.scan import _process_line_based_plugins  # noqa: PLC2701
+    # Private, but the one function that runs the plugins and filters over given lines.
+    from detect_secrets.core.scan import _process_line_based_plugins
     from detect_secrets.settings import default_settings
 
     with _SCANNING, default_settings():
@@ -150,9 +151,10 @@ def _scan_lines(lines: list[str], kind: str) -> None:
     for secret in _scan(numbered, f"file{kind}") if numbered else ():
         index = owner[secret.line_number]
         value = secret.secret_value or ""
-        if secret.line_number in variants:
-            if len(value) < MIN_SECRET or value not in lines[index]:
-                continue  # a variant's result counts only when it is a value on the line
+        if secret.line_number in variants and (
+            len(value) < MIN_SECRET or value not in lines[index]
+        ):
+            continue  # a variant's result counts only when it is a value on the line
         results[index].append((secret.type, value))
     for index, line in enumerate(lines):
         _LINES.put((kind, line), tuple(results[index]))

@@ -73,7 +73,7 @@ class SettingsStore:
         path = user_config_file()
         stamp = (_stamp_of(path),)
         if self._user is None or self._user[0] != stamp:
-            layer, source = (self._user[1], self._user[2]) if self._user else ({}, str(path))
+            layer = self._user[1] if self._user else {}
             try:
                 layer, _ = load_user_layer()
             except ConfigError as exc:

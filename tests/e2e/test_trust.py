@@ -394,7 +394,7 @@ def test_check_never_reads_through_a_link_out_of_the_workspace(tmp_path):
 async def test_an_open_buffer_behind_a_link_out_of_the_workspace_is_never_sent(
     tmp_path, model_server, serve
 ):
-    root, secret = linked_workspace(tmp_path)
+    root, _ = linked_workspace(tmp_path)
     write_config(root, model_server.openai_base_url)
     model_server.default = Text(FIX)
     wire = await session(serve, root, {})
