@@ -6,19 +6,14 @@ import argparse
 import dataclasses
 import difflib
 import json
+import os
 import sys
 from pathlib import Path
 
 import anyio
 from fixloop import __version__
-from fixloop.config import (
-    ConfigError,
-    Settings,
-    build_settings,
-    find_root,
-    load_workspace_layer,
-    merge_layers,
-)
+from fixloop.config import ConfigError, Settings, find_root
+from fixloop.config import load_settings as assemble_for
 
 SKIP_DIRS = {
     ".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".tox",
@@ -27,19 +22,29 @@ SKIP_DIRS = {
 
 
 def source_files(paths: list[str]) -> list[Path]:
-    """The files named, and the files of every routed language under the folders named."""
+    """The files named, and the files of every routed language under the folders named.
+
+    Paths stay as named (absolute, links not followed), so that a link's own place decides
+    the workspace and `_snapshot` can refuse one that leads out of it. Folders are walked
+    without following links to folders.
+    """
     from fixloop.verifiers import languages
 
     found: list[Path] = []
     for name in paths:
-        path = Path(name).resolve()
+        path = Path(os.path.abspath(name))
         if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*")
-                if languages.detect(None, p) is not None and p.is_file()
-                and not SKIP_DIRS.intersection(p.relative_to(path).parts)
-            )
-        elif path.is_file():
+            within: list[Path] = []
+            for folder, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+                for file in names:
+                    candidate = Path(folder, file)
+                    if languages.detect(None, candidate) is not None and (
+                        candidate.is_file() or candidate.is_symlink()
+                    ):
+                        within.append(candidate)
+            found += sorted(within)
+        elif path.is_file() or path.is_symlink():
             found.append(path)
         else:
             raise FileNotFoundError(f"no such file or folder: {name}")
@@ -52,9 +57,15 @@ TRUST_HELP = (
 )
 
 
-def load_settings(root: Path) -> Settings:
-    layer, path = load_workspace_layer(root)
-    return build_settings(merge_layers({}, layer), str(path or root))
+def load_settings(root: Path, trusted: bool, said: set[str] | None = None) -> Settings:
+    """The workspace's settings over the user's config file; each notice on stderr once."""
+    assembled = assemble_for(root, trusted=trusted)
+    for notice in assembled.notices:
+        if said is None or notice not in said:
+            print(f"fixloop: {notice}", file=sys.stderr)
+            if said is not None:
+                said.add(notice)
+    return assembled.settings
 
 
 def _snapshot(path: Path, trusted: bool, read: dict | None = None):
@@ -63,10 +74,16 @@ def _snapshot(path: Path, trusted: bool, read: dict | None = None):
     what `--apply` writes over), by path.
 
     `trusted`: the user said `--trust`, so the workspace may run its own programs."""
+    from fixloop.engine.privacy import outside
     from fixloop.engine.values import Snapshot
     from fixloop.userfiles import read_source
     from fixloop.verifiers import languages
 
+    root = find_root(path)  # where the path is, not where a link leads
+    if reason := outside(path, root):
+        print(f"fixloop: {reason}; skipped", file=sys.stderr)
+        return None
+    path, root = path.resolve(), root.resolve()
     try:
         source = read_source(path)  # a byte order mark is kept aside, not checked as code
         text = source.text
@@ -89,7 +106,7 @@ def _snapshot(path: Path, trusted: bool, read: dict | None = None):
         return None
     if read is not None:
         read[path] = source
-    return Snapshot(path.as_uri(), 0, text, path, find_root(path), trusted, language.key)
+    return Snapshot(path.as_uri(), 0, text, path, root, trusted, language.key)
 
 
 def _finding_json(finding) -> dict:
@@ -117,13 +134,14 @@ async def _check(files: list[Path], as_json: bool, trusted: bool) -> int:
 
     toolbox = Toolbox()
     report, total = [], 0
+    said: set[str] = set()
     try:
         for path in files:
             snapshot = _snapshot(path, trusted)
             if snapshot is None:
                 total += 1
                 continue
-            settings = load_settings(snapshot.root)
+            settings = load_settings(snapshot.root, trusted, said)
             result = await run_checks(
                 snapshot, toolbox.verifiers(settings, snapshot=snapshot), toolbox.verify_limiter
             )
@@ -185,7 +203,8 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
             if snapshot is None:
                 everything_fixed = False
                 continue
-            settings = toolbox.effective(load_settings(snapshot.root))  # or the local model
+            # or the local model
+            settings = toolbox.effective(load_settings(snapshot.root, trusted, said))
             if "fast" not in settings.models:
                 print(f"fixloop: {NO_MODEL}", file=sys.stderr)
                 return 2
@@ -241,9 +260,17 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
                             f"not applied: it clashes with another fix; run again",
                             file=sys.stderr,
                         )
-                if text != snapshot.text and not _write(path, read[path], text):
-                    everything_fixed = False
-                    applied_fixes = []
+                if text != snapshot.text:
+                    from fixloop.engine.privacy import outside
+
+                    # The file read was checked; a link put in its place since is not followed.
+                    if reason := outside(snapshot.path, snapshot.root):
+                        print(f"fixloop: {reason}; not written", file=sys.stderr)
+                        everything_fixed = False
+                        applied_fixes = []
+                    elif not _write(snapshot.path, read[snapshot.path], text):
+                        everything_fixed = False
+                        applied_fixes = []
             report.append(
                 {
                     "path": str(path),
@@ -353,7 +380,7 @@ def _stats(path: str, as_json: bool) -> int:
         raise FileNotFoundError(f"no such file or folder: {path}")
     root = find_root(folder)
     try:
-        cap = load_settings(root).budget.usd_per_day
+        cap = assemble_for(root, trusted=False).settings.budget.usd_per_day
     except ConfigError as exc:
         print(f"fixloop: {exc}", file=sys.stderr)
         cap = None

@@ -9,9 +9,10 @@ key and where it came from, and that layer keeps its last good value.
 from __future__ import annotations
 
 import math
+import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,10 @@ class ModelSettings:
     # engine.prompt.ReplyFormat's value: "search-replace", or "whole" (the region in a
     # code block, which small models manage far more often)
     reply_format: str = "search-replace"
+    # Where `base_url` and `api_key_env` were set (a file, or the editor's settings): a key is
+    # only sent to a base_url named in the same place (see providers.make_provider).
+    base_url_from: str = field(default="", metadata={"provenance": True})
+    api_key_env_from: str = field(default="", metadata={"provenance": True})
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -386,24 +391,25 @@ def validate_layer(raw: Any, source: str) -> dict:
     return layer
 
 
-def merge_layers(editor: dict, workspace: dict) -> dict:
-    """Workspace over editor, except that the smaller budget cap wins."""
+def merge_layers(*layers: dict) -> dict:
+    """Later layers over earlier ones, except that the smallest budget cap wins."""
     merged: dict[str, Any] = {}
-    for section in {*editor, *workspace}:
-        a, b = editor.get(section, {}), workspace.get(section, {})
-        if section == "models":
-            merged[section] = {
-                tier: {**a.get(tier, {}), **b.get(tier, {})} for tier in {*a, *b}
-            }
-            continue
-        table = {**a, **b}
-        if section == "verifiers" and ("command" in a or "command" in b):
-            table["command"] = {**a.get("command", {}), **b.get("command", {})}
-        if section == "budget":
-            for cap in CAPS:
-                if cap in a and cap in b:
-                    table[cap] = min(a[cap], b[cap])
-        merged[section] = table
+    for layer in layers:
+        for section, b in layer.items():
+            a = merged.get(section, {})
+            if section == "models":
+                merged[section] = {
+                    tier: {**a.get(tier, {}), **b.get(tier, {})} for tier in {*a, *b}
+                }
+                continue
+            table = {**a, **b}
+            if section == "verifiers" and ("command" in a or "command" in b):
+                table["command"] = {**a.get("command", {}), **b.get("command", {})}
+            if section == "budget":
+                for cap in CAPS:
+                    if cap in a and cap in b:
+                        table[cap] = min(a[cap], b[cap])
+            merged[section] = table
     return merged
 
 
@@ -493,3 +499,136 @@ def find_root(path: Path) -> Path:
             return folder
     return start
 
+
+
+# --- Where settings come from -------------------------------------------------------------
+#
+# Layers, later over earlier: the user's config file, the editor's settings, the workspace's
+# file. The first two are the user's own ("user-level"); the workspace's file came with the
+# folder. Unless the workspace is trusted, its file may not say where model requests go, nor
+# which environment variable's key goes with them: those keys are dropped, with a notice.
+
+CONFIG_DIR_ENV = "FIXLOOP_CONFIG_DIR"  # the user's config folder (tests set it); not a workspace's
+USER_FILE = "config.toml"
+ROUTING = ("protocol", "base_url", "api_key_env")  # what decides where a request and its key go
+
+
+def user_config_file(env: Mapping[str, str] | None = None) -> Path:
+    """The user's own config file: `$FIXLOOP_CONFIG_DIR/config.toml`, or the platform's
+    user config folder (`~/.config/fixloop/config.toml` on Linux)."""
+    import platformdirs
+
+    env = os.environ if env is None else env
+    folder = env.get(CONFIG_DIR_ENV) or platformdirs.user_config_dir("fixloop")
+    return Path(folder) / USER_FILE
+
+
+def load_user_layer(env: Mapping[str, str] | None = None) -> tuple[dict, Path | None]:
+    """The validated layer of the user's config file (empty when there is none), and its path."""
+    path = user_config_file(env)
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder, not a file")
+    if not path.is_file():
+        return {}, None
+    return validate_layer(_load_toml(path), str(path)), path
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One validated layer of settings and where it came from."""
+
+    values: dict
+    source: str
+    user_level: bool  # the user's own settings: they may say where requests and keys go
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """The settings a workspace runs with, and what the user should hear about them."""
+
+    settings: Settings
+    notices: tuple[str, ...] = ()
+
+
+def _untrusted_routing(layer: Layer, user_tiers: set[str]) -> tuple[Layer, list[str]]:
+    """A workspace layer without what would route requests and keys, and a notice per key."""
+    models = layer.values.get("models")
+    if not models:
+        return layer, []
+    notices, kept = [], {}
+    where = user_config_file()
+    for tier, table in models.items():
+        dropped = [key for key in ROUTING if key in table]
+        for key in dropped:
+            notices.append(
+                f"{layer.source}: `models.{tier}.{key}` is ignored: this workspace is not "
+                "trusted, and only your own settings (the editor's fixloop settings, or "
+                f"{where}) may say where model requests and API keys go; trust the "
+                "workspace to let its file decide"
+            )
+        if tier not in user_tiers:
+            # Nothing of the user's to refine: without a base_url the tier cannot run, and
+            # with no tier at all the local model (when installed) stands in.
+            if not dropped:
+                notices.append(
+                    f"{layer.source}: `models.{tier}` is ignored: this workspace is not "
+                    f"trusted and your own settings configure no {tier} model"
+                )
+            continue
+        kept[tier] = {key: value for key, value in table.items() if key not in ROUTING}
+    values = dict(layer.values)
+    if kept:
+        values["models"] = kept
+    else:
+        values.pop("models")
+    return Layer(values, layer.source, layer.user_level), notices
+
+
+def _provenance(layers: Sequence[Layer], merged: dict) -> None:
+    """Mark each tier with where its base_url and its key variable were set (the last layer
+    that set each)."""
+    for tier, table in merged.get("models", {}).items():
+        for key in ("base_url", "api_key_env"):
+            for layer in reversed(layers):
+                if key in layer.values.get("models", {}).get(tier, {}):
+                    table[f"{key}_from"] = layer.source
+                    break
+
+
+def assemble_settings(layers: Sequence[Layer], *, trusted: bool) -> Assembled:
+    """The one place settings are put together: the CLI, the server and the benchmark call it.
+
+    `layers` come earliest first (user file, editor, workspace file). Untrusted, a layer that
+    is not the user's own keeps none of `protocol`, `base_url`, `api_key_env` (the notices
+    say which were dropped), and a tier that only such a layer configures is dropped.
+    ConfigError when the merged tree is not whole (a tier without its base_url or model).
+    """
+    notices: list[str] = []
+    if not trusted:
+        user_tiers = {
+            tier for layer in layers if layer.user_level for tier in layer.values.get("models", {})
+        }
+        kept = []
+        for layer in layers:
+            if not layer.user_level:
+                layer, said = _untrusted_routing(layer, user_tiers)
+                notices += said
+            kept.append(layer)
+        layers = kept
+    merged = merge_layers(*(layer.values for layer in layers))
+    _provenance(layers, merged)
+    source = layers[-1].source if layers else "settings"
+    return Assembled(build_settings(merged, source), tuple(notices))
+
+
+def load_settings(root: Path, *, trusted: bool, env: Mapping[str, str] | None = None) -> Assembled:
+    """The settings of a workspace on the command line: the user's file, then the workspace's."""
+    user, user_path = load_user_layer(env)
+    workspace, path = load_workspace_layer(root)
+    return assemble_settings(
+        [
+            Layer(user, str(user_path or user_config_file(env)), True),
+            Layer(workspace, str(path or root), False),
+        ],
+        trusted=trusted,
+    )

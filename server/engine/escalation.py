@@ -15,7 +15,9 @@ from fixloop.verifiers.base import Finding
 FRONTIER = "frontier"
 NO_FRONTIER = (
     "fixloop has no frontier model configured: add a [models.frontier] table (protocol, "
-    "base_url, model, api_key_env) to .fixloop.toml or to [tool.fixloop] in pyproject.toml"
+    "base_url, model, api_key_env) to your config file (~/.config/fixloop/config.toml, or "
+    "$FIXLOOP_CONFIG_DIR/config.toml) or to the editor's fixloop settings; a workspace's "
+    ".fixloop.toml may set where requests go only when the workspace is trusted"
 )
 
 

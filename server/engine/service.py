@@ -63,8 +63,9 @@ class SettingsSource(Protocol):
     def for_root(self, root: Path) -> Settings: ...
 
 
-# Given where to report a bad setting (a message to the user), the settings.
-MakeSettings = Callable[[Callable[[str], None]], SettingsSource]
+# Given where to report a bad setting (a message to the user) and whether the editor
+# trusts the workspace (asked on every look-up), the settings.
+MakeSettings = Callable[[Callable[[str], None], Callable[[], bool]], SettingsSource]
 
 
 class EngineService:
@@ -78,8 +79,8 @@ class EngineService:
         toolbox: Toolbox | None = None,
     ) -> None:
         self._outlet = outlet
-        self._settings = settings(self.message)
         self._trusted = False  # until the editor says otherwise (a Trust command)
+        self._settings = settings(self.message, lambda: self._trusted)
         self._loop = asyncio.get_running_loop()
         self.engine = Engine(
             task_group,

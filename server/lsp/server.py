@@ -78,9 +78,9 @@ class FixloopServer(LanguageServer):
 
     def __init__(self) -> None:
         super().__init__("fixloop", __version__)
+        self.trusted = False  # the editor says so in initializationOptions.trusted
         self.host: EngineHost | None = None
         self.loops_progress: LoopProgress | None = None
-        self.trusted = False  # the editor says so in initializationOptions.trusted
         self._last_status: dict | None = None
         self.stopping = False  # the client has gone: say nothing more to it
         self._reporting = False
