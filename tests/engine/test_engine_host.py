@@ -81,8 +81,8 @@ class Server:
 class RecordingStore(SettingsStore):
     """The real settings store, noting which threads use it."""
 
-    def __init__(self, report, settings: Settings | None = None) -> None:
-        super().__init__(report)
+    def __init__(self, report, trusted, settings: Settings | None = None) -> None:
+        super().__init__(report, trusted)
         self.threads: set[int] = set()
         self._fixed = settings
 
@@ -103,8 +103,8 @@ def make_host(base_url: str, server: Server, stores: list[RecordingStore]) -> En
         editor=EditorSettings(debounce=0.0),
     )
 
-    def make_settings(report):
-        stores.append(RecordingStore(report, settings))
+    def make_settings(report, trusted):
+        stores.append(RecordingStore(report, trusted, settings))
         return stores[-1]
 
     host = EngineHost(
