@@ -21,6 +21,11 @@ class Prices:
     usd_per_mtok_in: float = 0.0
     usd_per_mtok_out: float = 0.0
 
+    @property
+    def paid(self) -> bool:
+        """Any price above zero, however small (its cost may round to $0.00)."""
+        return self.usd_per_mtok_in > 0 or self.usd_per_mtok_out > 0
+
     def cost(self, input_tokens: int, output_tokens: int) -> float:
         """The price of a call that used these many tokens."""
         return (input_tokens * self.usd_per_mtok_in + output_tokens * self.usd_per_mtok_out) / 1e6
