@@ -209,8 +209,8 @@ class Reservation:
         says it billed is what counts against the cap (and stops the calls in flight)."""
         if self.state is not CallState.RESERVED:
             return self.cost
-        tokens_in = self._prompt_tokens if input_tokens is None else max(0, input_tokens)
-        tokens_out = self._max_tokens if output_tokens is None else max(0, output_tokens)
+        tokens_in = self._prompt_tokens if input_tokens is None else _counted(input_tokens)
+        tokens_out = self._max_tokens if output_tokens is None else _counted(output_tokens)
         self.cost = self._prices.cost(tokens_in, tokens_out)
         self.state = CallState.SETTLED
         self._ledger._finish(self._id, CallState.SETTLED, self.cost, tokens_in, tokens_out)
@@ -223,6 +223,15 @@ class Reservation:
         self.cost = 0.0
         self.state = CallState.RELEASED
         self._ledger._finish(self._id, CallState.RELEASED, 0.0, 0, 0)
+
+
+# A reported count above this counts as this much: far past any cap, and still a float and
+# a SQLite integer (10**400 raised OverflowError and left the call unrecorded).
+MAX_COUNTED_TOKENS = 2**48
+
+
+def _counted(tokens: int) -> int:
+    return min(max(0, tokens), MAX_COUNTED_TOKENS)
 
 
 def _local_now() -> datetime:
