@@ -311,3 +311,14 @@ def test_reported_usage_above_the_reservation_is_recorded_and_blows_the_cap(tmp_
     assert ledger.over_cap(WS, 0.05) == pytest.approx(0.054)
     with pytest.raises(BudgetExhausted):
         reserve(ledger, cap=0.05, prompt=1, out=1)
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize("prices", [Prices(1.0, 5e-324), Prices(5e-324, 5e-324), Prices(0.0, 1e-320)])
+def test_a_subnormal_price_is_no_overflow(tmp_path, prices):
+    # left * 1e6 / 5e-324 is inf: math.floor raised OverflowError on every request.
+    ledger = Ledger(tmp_path / "l.sqlite3")
+    reservation = ledger.reserve(
+        WS, tier="fast", model="m", prices=prices, prompt_tokens=100, max_tokens=1000, cap=0.5
+    )
+    assert reservation.max_tokens == 1000
