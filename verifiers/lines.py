@@ -69,7 +69,7 @@ def position_at(text: str, index: int) -> tuple[int, int]:
     return len(lines) - 1, len(last)
 
 
-def keep_endings(old: str, new: str) -> str:
+def keep_endings(old: str, new: str, default: str = "\n") -> str:
     """`new` (a rewrite of `old`) with each line ended as `old` ends it.
 
     A line `new` keeps (the same characters) keeps its own ending; a changed line
@@ -77,12 +77,13 @@ def keep_endings(old: str, new: str) -> str:
     more lines come in than went out); an added line that of the line before it
     (after it, at the top). A file mixing "\r\n" and "\n" keeps every ending it
     had: only what the fix changes changes. The last line of `new` stays
-    unended if it is unended.
+    unended if it is unended. `default`: the ending for a line that has none to copy
+    (`old` has no line ending at all: the file's own ending, from the caller).
     """
     a, b = split_lines(old), split_lines(new)
     if not a or not b:
         return new
-    fallback = newline_of(old)
+    fallback = newline_of(old) if _ENDING.search(old) else default
     bare_a, bare_b = [_strip(line) for line in a], [_strip(line) for line in b]
     out = []
     matcher = difflib.SequenceMatcher(None, bare_a, bare_b, autojunk=False)

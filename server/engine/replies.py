@@ -145,7 +145,7 @@ def apply_reply(
             )
             new = _joined(kept, newline, ends)
         regions[window.main] = new
-        return _ended_as_before(originals, regions)
+        return _ended_as_before(originals, regions, newline)
     if not reply.replacements:
         raise ReplyError("the reply has no SEARCH/REPLACE block")
     for number, block in enumerate(reply.replacements, 1):
@@ -162,14 +162,17 @@ def apply_reply(
                     f"SEARCH block {number} matches code outside the editable window"
                 )
             raise ReplyError(f"SEARCH block {number} does not match the window")
-    return _ended_as_before(originals, regions)
+    return _ended_as_before(originals, regions, newline)
 
 
-def _ended_as_before(originals: tuple[str, ...], regions: list[str]) -> tuple[str, ...]:
+def _ended_as_before(
+    originals: tuple[str, ...], regions: list[str], newline: str
+) -> tuple[str, ...]:
     """Every line of a changed region ended as the line it replaces was (a file that mixes
     line endings keeps each of them; see verifiers/lines.keep_endings)."""
     return tuple(
-        new if new == old else keep_endings(old, new) for old, new in zip(originals, regions)
+        new if new == old else keep_endings(old, new, newline)
+        for old, new in zip(originals, regions, strict=True)
     )
 
 
