@@ -33,7 +33,7 @@ from fixloop.engine.window import make_window
 from fixloop.shadow.edits import LineEdit, apply_line_edit, diff_line_edit, split_lines
 from fixloop.verifiers.base import Finding, Span
 from fixloop.verifiers.columns import lines_of, utf16_offset_point
-from fixloop.verifiers.lines import newline_of
+from fixloop.verifiers.lines import keep_endings, newline_of
 from fixloop.verifiers.python import syntax_findings
 
 # What str.splitlines breaks at and LSP does not.
@@ -85,9 +85,6 @@ def test_a_fixed_line_keeps_the_files_own_line_ending(newline):
     window = make_window(text, finding)
     reply = parse_reply("<<<<<<< SEARCH\ndef f(x)\n=======\ndef f(x):\n>>>>>>> REPLACE\n")
     assert "".join(apply_reply(text, window, reply)) in text.replace("def f(x)", "def f(x):")
-
-
-from fixloop.verifiers.lines import keep_endings  # noqa: E402
 
 
 @pytest.mark.badinput
