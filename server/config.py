@@ -11,11 +11,13 @@ from __future__ import annotations
 import math
 import os
 import re
+import reprlib
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fixloop.verifiers import languages
 from fixloop.verifiers.registry import KNOWN as KNOWN_VERIFIERS
@@ -207,6 +209,43 @@ def _verifier_list(language: str, commands: Mapping[str, Any]):
     return check
 
 
+def _http_url(value: str) -> str | None:
+    """A model server's address: http:// or https:// and a host ("" is no address: unset)."""
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # a port that is no number raises ValueError
+    except ValueError as exc:
+        return f"must be an http:// or https:// URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:11434/v1"
+    return None
+
+
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _env_name(value: str) -> str | None:
+    """The name of the variable holding a key: a shell variable's name, never empty (an empty
+    name meant \"no key\" without saying so; leave the key out for a server needing none)."""
+    if ENV_NAME.fullmatch(value):
+        return None
+    return (
+        "must be the name of an environment variable (letters, digits and _), "
+        "or left out for a server that needs no key"
+    )
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: short, and safe for a value nested thousands deep."""
+    return _REPR.repr(value)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+
+
 def _argv(value: list[str]) -> str | None:
     return None if value else "must name a command (a non-empty list of strings)"
 
@@ -224,9 +263,9 @@ MAX_DEBOUNCE = 60.0
 SCHEMA: dict[str, dict[str, _Rule]] = {
     "model": {
         "protocol": _Rule(str, _one_of(PROTOCOLS)),
-        "base_url": _Rule(str),
+        "base_url": _Rule(str, _http_url),
         "model": _Rule(str),
-        "api_key_env": _Rule(str),
+        "api_key_env": _Rule(str, _env_name),
         "usd_per_mtok_in": _Rule(NUMBER, _between(0, MAX_USD_PER_MTOK)),
         "usd_per_mtok_out": _Rule(NUMBER, _between(0, MAX_USD_PER_MTOK)),
         "max_tokens": _Rule(int, _between(1, MAX_TOKENS)),
@@ -298,10 +337,10 @@ def _check_table(table: Any, rules: dict[str, _Rule], where: str, source: str) -
             wanted = "a number" if rule.kind == NUMBER else TYPE_NAMES.get(rule.kind, str(rule.kind))
             if isinstance(value, float) and not math.isfinite(value):
                 wanted = "a finite number"
-            raise ConfigError(f"{source}: `{name}` must be {wanted}, got {value!r}")
+            raise ConfigError(f"{source}: `{name}` must be {wanted}, got {_shown(value)}")
         complaint = rule.check(value) if rule.check else None
         if complaint:
-            raise ConfigError(f"{source}: `{name}` {complaint}, got {value!r}")
+            raise ConfigError(f"{source}: `{name}` {complaint}, got {_shown(value)}")
         out[key] = value
     return out
 
@@ -373,6 +412,11 @@ def validate_layer(raw: Any, source: str) -> dict:
         if section == "models":
             if not isinstance(table, Mapping):
                 raise ConfigError(f"{source}: `models` must be a table of tiers")
+            if not table:
+                raise ConfigError(
+                    f"{source}: `models` names no model (known tiers: {', '.join(TIERS)}): "
+                    "add [models.fast] with its base_url and model, or remove [models]"
+                )
             models = {}
             for tier, model in table.items():
                 if tier not in TIERS:
@@ -380,6 +424,12 @@ def validate_layer(raw: Any, source: str) -> dict:
                         f"{source}: unknown model tier `models.{tier}` (known: {', '.join(TIERS)})"
                     )
                 models[tier] = _check_table(model, SCHEMA["model"], f"models.{tier}", source)
+                if models[tier].get("protocol") == "local" and models[tier].get("base_url"):
+                    raise ConfigError(
+                        f"{source}: `models.{tier}.base_url` is not used with protocol = "
+                        '"local" (fixloop serves that model itself): remove it, or set the '
+                        "protocol of the server at that address (openai or anthropic)"
+                    )
             layer["models"] = models
         elif section == "verifiers":
             layer[section] = _check_verifiers(table, source)
@@ -475,6 +525,8 @@ def _load_toml(path: Path) -> dict:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(f"{path}: not valid TOML for fixloop: nested too deeply") from None
     except UnicodeDecodeError as exc:  # TOML is UTF-8; tomllib lets this through as is
         line = exc.object[: exc.start].count(b"\n") + 1
         raise ConfigError(f"{path}: not valid TOML: line {line} is not UTF-8") from None

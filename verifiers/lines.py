@@ -9,9 +9,18 @@ into numbered lines goes through this module.
 
 from __future__ import annotations
 
+import difflib
 import re
 
-__all__ = ["EXTRA_BREAKS", "line_ending", "lines_of", "newline_of", "position_at", "split_lines"]
+__all__ = [
+    "EXTRA_BREAKS",
+    "keep_endings",
+    "line_ending",
+    "lines_of",
+    "newline_of",
+    "position_at",
+    "split_lines",
+]
 
 # What str.splitlines breaks at beyond LSP's three line endings.
 EXTRA_BREAKS = "\v\f\x1c\x1d\x1e\x85\u2028\u2029"
@@ -58,6 +67,37 @@ def position_at(text: str, index: int) -> tuple[int, int]:
     if line_ending(last):
         return len(lines), 0
     return len(lines) - 1, len(last)
+
+
+def keep_endings(old: str, new: str, default: str = "\n") -> str:
+    """`new` (a rewrite of `old`) with each line ended as `old` ends it.
+
+    A line `new` keeps (the same characters) keeps its own ending; a changed line
+    takes the ending of the line of `old` it replaces (the last replaced one when
+    more lines come in than went out); an added line that of the line before it
+    (after it, at the top). A file mixing "\r\n" and "\n" keeps every ending it
+    had: only what the fix changes changes. The last line of `new` stays
+    unended if it is unended. `default`: the ending for a line that has none to copy
+    (`old` has no line ending at all: the file's own ending, from the caller).
+    """
+    a, b = split_lines(old), split_lines(new)
+    if not a or not b:
+        return new
+    fallback = newline_of(old) if _ENDING.search(old) else default
+    bare_a, bare_b = [_strip(line) for line in a], [_strip(line) for line in b]
+    out = []
+    matcher = difflib.SequenceMatcher(None, bare_a, bare_b, autojunk=False)
+    for _, i1, i2, j1, j2 in matcher.get_opcodes():
+        for k in range(j1, j2):
+            if not line_ending(b[k]):
+                out.append(b[k])
+                continue
+            if i1 < i2:
+                source = a[min(i1 + k - j1, i2 - 1)]
+            else:  # inserted: the neighbour's ending
+                source = a[i1 - 1] if i1 > 0 else a[0]
+            out.append(bare_b[k] + (line_ending(source) or fallback))
+    return "".join(out)
 
 
 def _strip(line: str) -> str:

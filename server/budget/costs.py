@@ -21,6 +21,11 @@ class Prices:
     usd_per_mtok_in: float = 0.0
     usd_per_mtok_out: float = 0.0
 
+    @property
+    def paid(self) -> bool:
+        """Any price above zero, however small (its cost may round to $0.00)."""
+        return self.usd_per_mtok_in > 0 or self.usd_per_mtok_out > 0
+
     def cost(self, input_tokens: int, output_tokens: int) -> float:
         """The price of a call that used these many tokens."""
         return (input_tokens * self.usd_per_mtok_in + output_tokens * self.usd_per_mtok_out) / 1e6
@@ -46,7 +51,12 @@ def output_tokens_that_fit(prices: Prices, prompt_tokens: int, usd_left: float) 
     if prices.usd_per_mtok_out <= 0:
         return None
     left = usd_left - prompt_tokens * prices.usd_per_mtok_in / 1e6
-    return max(0, math.floor(left * 1e6 / prices.usd_per_mtok_out + 1e-6))
+    if left <= 0:
+        return 0
+    fit = left * 1e6 / prices.usd_per_mtok_out + 1e-6
+    if not math.isfinite(fit) or fit >= 2**62:  # a price of 5e-324: no limit any call reaches
+        return None
+    return math.floor(fit)
 
 
 def worst_case(prices: Prices, prompt_tokens: int, max_tokens: int) -> float:

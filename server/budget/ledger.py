@@ -79,7 +79,15 @@ LOOP_COLUMNS = {
 }
 # A reservation counts at its worst case until it is settled.
 SPENT = "CASE state WHEN 'reserved' THEN reserved_usd WHEN 'settled' THEN usd ELSE 0 END"
-EPSILON = 1e-12  # float sums of cents must not refuse a call that fits exactly
+# Float sums of cents must not refuse a call that fits exactly: a tolerance relative to the
+# cap (a float sum's error is relative too). An absolute one let a call worth less than it
+# through a zero cap: `usd_per_day = 0` with a paid model sent one request.
+RELATIVE_TOLERANCE = 1e-12
+
+
+def _slack(cap: float) -> float:
+    """How far a sum may pass `cap` and still fit it: none at a zero cap."""
+    return max(cap, 0.0) * RELATIVE_TOLERANCE
 # The fewest output tokens worth asking for (a one-line SEARCH/REPLACE fix is 30-60): a call
 # whose worst case fits only with fewer is refused instead.
 MIN_OUTPUT_TOKENS = 64
@@ -201,8 +209,8 @@ class Reservation:
         says it billed is what counts against the cap (and stops the calls in flight)."""
         if self.state is not CallState.RESERVED:
             return self.cost
-        tokens_in = self._prompt_tokens if input_tokens is None else max(0, input_tokens)
-        tokens_out = self._max_tokens if output_tokens is None else max(0, output_tokens)
+        tokens_in = self._prompt_tokens if input_tokens is None else _counted(input_tokens)
+        tokens_out = self._max_tokens if output_tokens is None else _counted(output_tokens)
         self.cost = self._prices.cost(tokens_in, tokens_out)
         self.state = CallState.SETTLED
         self._ledger._finish(self._id, CallState.SETTLED, self.cost, tokens_in, tokens_out)
@@ -215,6 +223,15 @@ class Reservation:
         self.cost = 0.0
         self.state = CallState.RELEASED
         self._ledger._finish(self._id, CallState.RELEASED, 0.0, 0, 0)
+
+
+# A reported count above this counts as this much: far past any cap, and still a float and
+# a SQLite integer (10**400 raised OverflowError and left the call unrecorded).
+MAX_COUNTED_TOKENS = 2**48
+
+
+def _counted(tokens: int) -> int:
+    return min(max(0, tokens), MAX_COUNTED_TOKENS)
 
 
 def _local_now() -> datetime:
@@ -357,14 +374,16 @@ class Ledger:
         day = self.today()
         with self._transaction() as db:
             spent = self._spent(db, workspace, day)
-            fit = output_tokens_that_fit(prices, prompt_tokens, cap - spent + EPSILON)
+            fit = output_tokens_that_fit(prices, prompt_tokens, cap - spent + _slack(cap))
             if fit is not None and fit < max_tokens:
                 if fit < min(min_tokens, max_tokens):
                     needed = worst_case(prices, prompt_tokens, min(min_tokens, max_tokens))
                     raise BudgetExhausted(spent, cap, needed)
                 max_tokens = fit
             usd = worst_case(prices, prompt_tokens, max_tokens)
-            if spent + usd > cap + EPSILON:
+            if prices.paid and cap <= 0:  # a zero cap: nothing paid, not even what rounds to $0
+                raise BudgetExhausted(spent, cap, usd)
+            if spent + usd > cap + _slack(cap):
                 raise BudgetExhausted(spent, cap, usd)
             cursor = db.execute(
                 "INSERT INTO calls (workspace, day, at, tier, model, state, reserved_usd) "
@@ -380,7 +399,7 @@ class Ledger:
         ones at what their servers reported), else None: the calls in flight must stop."""
         with self._transaction("BEGIN") as db:
             spent = self._spent(db, workspace, self.today())
-        return spent if spent > cap + EPSILON else None
+        return spent if spent > cap + _slack(cap) else None
 
     def _finish(
         self, call_id: int, state: CallState, usd: float, tokens_in: int, tokens_out: int

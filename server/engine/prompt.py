@@ -10,6 +10,7 @@ from fixloop.providers.base import ChatRequest, Fence, Message
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers import languages
 from fixloop.verifiers.base import Finding
+from fixloop.verifiers.lines import line_ending
 
 CONTEXT_LINES = 30
 FAILURES_SHOWN = 3
@@ -84,9 +85,15 @@ def _who(attempt: Attempt, tiers: bool) -> str:
 
 
 def _numbered(lines: list[str], start: int, end: int) -> str:
-    return "".join(f"{number + 1:>5} | {lines[number]}" for number in range(start, end)).rstrip(
-        "\n"
-    ) + "\n"
+    """Lines `start`..`end` numbered, one a line: the model reads "\\n" whatever the file's
+    own line ending ("\\r" alone would run a CR-only file's window into one line)."""
+    return "".join(
+        f"{number + 1:>5} | {_bare(lines[number])}\n" for number in range(start, end)
+    )
+
+
+def _bare(line: str) -> str:
+    return line[: len(line) - len(line_ending(line))]
 
 
 def whole_reply_tokens(region_text: str, limit: int) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fixloop.verifiers.lines import newline_of, split_lines
+from fixloop.verifiers.lines import line_ending, newline_of, split_lines
 
 __all__ = ["LineEdit", "apply_line_edit", "changed_lines", "diff_line_edit", "split_lines"]
 
@@ -33,7 +33,9 @@ def apply_line_edit(text: str, edit: LineEdit) -> str:
     after = "".join(lines[edit.end :])
     new_text = edit.new_text
     if after and new_text and not new_text.endswith(("\n", "\r")):
-        new_text += newline_of(text)
+        # The ending of the last line replaced (a mixed file keeps its endings).
+        replaced = line_ending(lines[edit.end - 1]) if edit.end > edit.start else ""
+        new_text += replaced or newline_of(text)
     return before + new_text + after
 
 

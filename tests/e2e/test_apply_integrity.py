@@ -192,3 +192,46 @@ def test_the_files_own_line_endings_are_kept(tmp_path, model_server, newline):
     run = fixloop("fix", "--apply", "app.py", cwd=tmp_path)
     assert run.returncode == 0, run.stderr
     assert app.read_bytes() == FIXED.replace("\n", newline).encode()
+
+
+NO_COLON = "import os\n\n\ndef f()\n    return os.sep\n"
+COLON = search_replace("def f()", "def f():")
+
+
+@pytest.mark.badinput
+def test_a_file_mixing_line_endings_keeps_each_of_them(tmp_path, model_server):
+    # The fixed line ended in "\n" in a file whose first line ends in "\r\n": it keeps "\n".
+    write_config(tmp_path, model_server.openai_base_url)
+    app = tmp_path / "app.py"
+    app.write_bytes(b"import os\r\n\n\r\ndef f()\n    return os.sep\r\n")
+    model_server.default = Text(COLON)
+    run = fixloop("fix", "--apply", "app.py", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert app.read_bytes() == b"import os\r\n\n\r\ndef f():\n    return os.sep\r\n"
+
+
+@pytest.mark.badinput
+def test_the_model_reads_a_cr_only_file_one_line_per_line(tmp_path, model_server):
+    # Sent as it was, a CR-only window was one line to the model ("1 | import os\r    2 | ...").
+    write_config(tmp_path, model_server.openai_base_url)
+    app = tmp_path / "app.py"
+    app.write_bytes(NO_COLON.replace("\n", "\r").encode())
+    model_server.default = Text(COLON)
+    run = fixloop("fix", "--apply", "app.py", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    prompt = model_server.requests[0].prompt_text
+    assert "\r" not in prompt
+    assert "    4 | def f()\n    5 |     return os.sep\n" in prompt
+    assert app.read_bytes() == NO_COLON.replace("def f()", "def f():").replace("\n", "\r").encode()
+
+
+@pytest.mark.badinput
+def test_a_fix_on_a_line_holding_u2028_applies(tmp_path, model_server):
+    # U+2028 is a character inside the line (LSP's line model), so the SEARCH line matches.
+    write_config(tmp_path, model_server.openai_base_url)
+    app = tmp_path / "app.py"
+    app.write_text(NO_COLON.replace("def f()", "def f()  # x\u2028y"), encoding="utf-8")
+    model_server.default = Text(search_replace("def f()  # x\u2028y", "def f():  # x\u2028y"))
+    run = fixloop("fix", "--apply", "app.py", cwd=tmp_path)
+    assert run.returncode == 0, run.stderr
+    assert app.read_text(encoding="utf-8") == NO_COLON.replace("def f()", "def f():  # x\u2028y")

@@ -203,3 +203,14 @@ def test_a_settings_file_that_is_a_folder_is_said_by_the_cli(tmp_path):
     assert run.returncode == 2
     assert f"{tmp_path / '.fixloop.toml'}: is a folder" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_a_deeply_nested_settings_file_is_named_not_a_traceback(tmp_path):
+    config = tmp_path / ".fixloop.toml"
+    config.write_text("x = " + "[" * 3000 + "]" * 3000 + "\n")
+    (tmp_path / "app.py").write_text(BROKEN)
+    for command in ("check", "fix"):
+        run = fixloop_cli(command, "app.py", cwd=tmp_path)
+        assert run.returncode == 2, run.stderr
+        assert f"{config}: not valid TOML for fixloop: nested too deeply" in run.stderr
+        assert "Traceback" not in run.stderr

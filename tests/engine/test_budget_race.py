@@ -198,3 +198,16 @@ def test_a_lying_server_stops_every_loop_of_the_workspace_at_the_cap(tmp_path, m
     assert one_lie < spent(tmp_path) <= 1.0 + one_lie
     # Nothing was sent once the cap was blown: at most what was in flight (parallel = 2 each).
     assert len(model_server.requests) <= 2 * PROCESSES
+
+
+@pytest.mark.fault
+def test_an_absurd_reported_usage_is_counted_not_a_traceback(tmp_path, model_server):
+    """A server reporting 10**400 prompt tokens: before, OverflowError (a traceback, and the
+    call never recorded); now it counts as 2**48 tokens, far past the cap, and the loop stops."""
+    workspace(tmp_path, model_server, usd_in=1.0, usd_out=1.0, cap=5.0)
+    model_server.default = Text(NO_CHANGE, usage=(10**400, 10**30))
+    [(code, err)] = finish(start_fixes(tmp_path, 1))
+    assert code == 1 and "Traceback" not in err, err
+    assert "budget is spent" in err
+    assert spent(tmp_path) > 5.0
+    assert len(model_server.requests) <= 2  # what was in flight (parallel = 2)

@@ -165,6 +165,27 @@ def test_free_models_are_never_refused(tmp_path):
         )
 
 
+@pytest.mark.badinput
+@pytest.mark.parametrize(
+    ("cap", "price"), [(0.0, 1e-9), (1e-300, 1e-9), (0.0, 5e-324), (-0.0, 5e-324)]
+)
+def test_a_zero_cap_sends_nothing_paid_however_cheap(tmp_path, cap, price):
+    # Worth about 1e-13 dollars: an absolute tolerance of 1e-12 let it through a zero cap;
+    # at 5e-324 the cost rounds to $0.0 but the model is still a paid one.
+    ledger = Ledger(tmp_path / "l.sqlite3")
+    with pytest.raises(BudgetExhausted):
+        ledger.reserve(
+            WS,
+            tier="fast",
+            model="m",
+            prices=Prices(usd_per_mtok_in=price, usd_per_mtok_out=price),
+            prompt_tokens=100,
+            max_tokens=64,
+            cap=cap,
+        )
+    assert ledger.stats(WS).today == {} or ledger.stats(WS).today["fast"].requests == 0
+
+
 def test_the_day_rolls_over_at_local_midnight(tmp_path):
     clock = Clock(datetime(2026, 3, 1, 23, 59, 30))
     ledger = Ledger(tmp_path / "l.sqlite3", clock=clock)
@@ -290,3 +311,14 @@ def test_reported_usage_above_the_reservation_is_recorded_and_blows_the_cap(tmp_
     assert ledger.over_cap(WS, 0.05) == pytest.approx(0.054)
     with pytest.raises(BudgetExhausted):
         reserve(ledger, cap=0.05, prompt=1, out=1)
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize("prices", [Prices(1.0, 5e-324), Prices(5e-324, 5e-324), Prices(0.0, 1e-320)])
+def test_a_subnormal_price_is_no_overflow(tmp_path, prices):
+    # left * 1e6 / 5e-324 is inf: math.floor raised OverflowError on every request.
+    ledger = Ledger(tmp_path / "l.sqlite3")
+    reservation = ledger.reserve(
+        WS, tier="fast", model="m", prices=prices, prompt_tokens=100, max_tokens=1000, cap=0.5
+    )
+    assert reservation.max_tokens == 1000

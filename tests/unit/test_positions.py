@@ -33,7 +33,7 @@ from fixloop.engine.window import make_window
 from fixloop.shadow.edits import LineEdit, apply_line_edit, diff_line_edit, split_lines
 from fixloop.verifiers.base import Finding, Span
 from fixloop.verifiers.columns import lines_of, utf16_offset_point
-from fixloop.verifiers.lines import newline_of
+from fixloop.verifiers.lines import keep_endings, newline_of
 from fixloop.verifiers.python import syntax_findings
 
 # What str.splitlines breaks at and LSP does not.
@@ -85,3 +85,44 @@ def test_a_fixed_line_keeps_the_files_own_line_ending(newline):
     window = make_window(text, finding)
     reply = parse_reply("<<<<<<< SEARCH\ndef f(x)\n=======\ndef f(x):\n>>>>>>> REPLACE\n")
     assert "".join(apply_reply(text, window, reply)) in text.replace("def f(x)", "def f(x):")
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        # a mixed file: each line keeps its own ending, the changed one too
+        ("a\r\nb\nc\r\n", "a\r\nb:\r\nc\r\n", "a\r\nb:\nc\r\n"),
+        # more lines in than out: the added ones take the replaced line's ending
+        ("a\r\nb\nc\r\n", "a\r\nX\r\nY\r\nc\r\n", "a\r\nX\nY\nc\r\n"),
+        # an added line takes the ending of the line before it
+        ("a\nb\r\n", "a\nnew\nb\r\n", "a\nnew\nb\r\n"),
+        # CR-only stays CR-only; an unended last line stays unended
+        ("a\rb", "a\nb:\nc", "a\rb:\rc"),
+    ],
+)
+def test_keep_endings(old, new, expected):
+    assert keep_endings(old, new) == expected
+
+
+@pytest.mark.badinput
+def test_a_line_added_to_an_unended_last_line_gets_the_files_ending():
+    # The region is the file's last line, without an ending: the added line must get the
+    # file's "\r\n", not a "\n" of fixloop's own.
+    text = "import os\r\n\r\n\r\ndef f():\r\n    return pathlib.Path(os.sep)"
+    finding = Finding("ruff", "F821", "Undefined name `pathlib`", Span(4, 11, 4, 18))
+    window = make_window(text, finding)
+    reply = parse_reply(
+        "<<<<<<< SEARCH\n    return pathlib.Path(os.sep)\n=======\n"
+        "    import pathlib\n    return pathlib.Path(os.sep)\n>>>>>>> REPLACE\n"
+    )
+    regions = apply_reply(text, window, reply)
+    assert "    import pathlib\r\n    return pathlib.Path(os.sep)" in "".join(regions)
+    assert "pathlib\n" not in "".join(regions)
+
+
+@pytest.mark.badinput
+def test_a_region_without_any_ending_takes_the_callers_one():
+    # A one-line region with no ending (the file's last line): nothing in it to copy.
+    assert keep_endings("x", "a\nx", "\r\n") == "a\r\nx"
+    assert keep_endings("x", "a\nx", "\r") == "a\rx"
