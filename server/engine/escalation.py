@@ -14,7 +14,9 @@ from fixloop.verifiers.base import Finding
 
 NO_FRONTIER = (
     "fixloop has no frontier model configured: add a [models.frontier] table (protocol, "
-    "base_url, model, api_key_env) to .fixloop.toml or to [tool.fixloop] in pyproject.toml"
+    "base_url, model, api_key_env) to your config file (~/.config/fixloop/config.toml, or "
+    "$FIXLOOP_CONFIG_DIR/config.toml) or to the editor's fixloop settings; a workspace's "
+    ".fixloop.toml may set where requests go only when the workspace is trusted"
 )
 
 
@@ -62,11 +64,13 @@ def offer(
 
 
 def auto_escalates(settings: Settings, tier: Tier, result: LoopResult) -> bool:
-    """Whether a loop's end escalates by itself: the workspace opted in and the fast tier gave up."""
+    """Whether a loop's end escalates by itself: the fast tier gave up, and the workspace
+    opted in or the frontier tier is a local model (the ladder: it costs nothing but time)."""
+    frontier = settings.models.get(Tier.FRONTIER)
     return (
-        settings.budget.auto_escalate
+        frontier is not None
+        and (settings.budget.auto_escalate or frontier.protocol == "local")
         and tier == Tier.FAST
-        and Tier.FRONTIER in settings.models
         and result.status in (LoopStatus.GAVE_UP, LoopStatus.TIMED_OUT)
     )
 

@@ -19,7 +19,7 @@ from fixloop.engine.toolbox import Toolbox
 from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window, make_window
 from fixloop.providers import FatalProviderError
-from fixloop.shadow.edits import LineEdit, apply_line_edit
+from fixloop.shadow.edits import LineEdit, apply_line_edit, split_lines
 from fixloop.verifiers.base import Finding
 
 
@@ -146,7 +146,7 @@ def _moved(edit: LineEdit, applied: list[LineEdit]) -> LineEdit:
     shift = 0
     for other in applied:
         if other.end <= edit.start and not (other.start == other.end == edit.start == edit.end):
-            shift += len(other.new_text.splitlines(keepends=True)) - (other.end - other.start)
+            shift += len(split_lines(other.new_text)) - (other.end - other.start)
     return edit.shifted(shift)
 
 

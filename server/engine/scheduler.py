@@ -16,7 +16,8 @@ The Engine coordinates; the parts live in their own modules: `tracking`
 checks and applying their match), `slots` (the queues),
 `runs` (starting, stopping and running loops), `reporting` (the Listener,
 messages said once, progress), `status` (the values reported),
-`foreign_requests` (other servers' diagnostics).
+`foreign_requests` (other servers' diagnostics). Outside the engine's event
+loop it is driven only through `service` (the commands of `seam`).
 """
 
 from __future__ import annotations
@@ -132,7 +133,8 @@ class Engine:
         return doc.checked if doc else None
 
     def document(self, uri: str) -> Document | None:
-        """The engine's own record of a buffer: for its host, on the engine's event loop only."""
+        """The engine's own record of a buffer: for the views (engine/service.py), on the
+        engine's event loop only."""
         return self._documents.get(uri)
 
     def uris(self) -> tuple[str, ...]:

@@ -35,7 +35,9 @@ UNTRUSTED_GATE = (
 )
 NO_MODEL = (
     "fixloop has no fast model configured: add a [models.fast] table (protocol, base_url, "
-    "model, api_key_env) to .fixloop.toml or to [tool.fixloop] in pyproject.toml, "
+    "model, api_key_env) to your config file (~/.config/fixloop/config.toml, or "
+    "$FIXLOOP_CONFIG_DIR/config.toml) or to the editor's fixloop settings (a workspace's "
+    ".fixloop.toml may set where requests go only when the workspace is trusted), "
     f"or install the offline local model: {INSTALL_LOCAL}"
 )
 

@@ -26,6 +26,7 @@ from fixloop.providers.base import (
     Unreachable,
 )
 from fixloop.providers.client import HttpProvider
+from fixloop.providers.local.grammar import fenced_block
 from fixloop.providers.local.process import LocalProcess, describe_exit
 from fixloop.providers.local.weights import (
     BUILD_FLAGS,
@@ -147,7 +148,10 @@ class _ThreadedDialect(OpenAIDialect):
     threads = 1
 
     def body(self, model: str, request: ChatRequest, stream: bool) -> dict:
-        return {**super().body(model, request, stream), "n_threads": self.threads}
+        body = {**super().body(model, request, stream), "n_threads": self.threads}
+        if request.fence is not None:
+            body["grammar"] = fenced_block(request.fence.tag, request.fence.max_lines)
+        return body
 
 
 class LocalModels:
