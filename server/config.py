@@ -8,6 +8,7 @@ key and where it came from, and that layer keeps its last good value.
 
 from __future__ import annotations
 
+import enum
 import math
 import os
 import re
@@ -23,9 +24,25 @@ from fixloop.verifiers import languages
 from fixloop.verifiers.registry import KNOWN as KNOWN_VERIFIERS
 
 WORKSPACE_FILE = ".fixloop.toml"
-TIERS = ("fast", "frontier")
+
+
+class Tier(enum.StrEnum):
+    """A model class: the key of a `[models.<tier>]` table."""
+
+    FAST = "fast"  # cheap and quick, tried first and in a loop
+    FRONTIER = "frontier"  # on request, or by itself after the fast tier gave up
+
+
+class ReplyFormat(enum.StrEnum):
+    """What a prompt asks the model to reply with: `models.<tier>.reply_format`."""
+
+    EDITS = "search-replace"  # SEARCH/REPLACE blocks: a one-line fix costs a one-line reply
+    WHOLE = "whole"  # the whole window in one fenced block (small models, the bench's baseline)
+
+
+TIERS = tuple(tier.value for tier in Tier)
 PROTOCOLS = ("openai", "anthropic", "local")  # local: fixloop[local], served by fixloop
-REPLY_FORMATS = ("search-replace", "whole")  # engine.prompt.ReplyFormat's values
+REPLY_FORMATS = tuple(fmt.value for fmt in ReplyFormat)
 COMMAND_FORMATS = ("regex", "jsonl", "sarif")
 CAPS = ("usd_per_day", "attempts", "parallel", "loops", "seconds", "frontier_attempts")
 
@@ -44,13 +61,17 @@ class ModelSettings:
     temperature: float = 0.2
     timeout: float = 60.0
     stream: bool = True  # stream replies (SSE), so a cancelled attempt stops at once
-    # engine.prompt.ReplyFormat's value: "search-replace", or "whole" (the region in a
-    # code block, which small models manage far more often)
-    reply_format: str = "search-replace"
+    # search/replace blocks, or the whole region in a code block (which small models
+    # manage far more often)
+    reply_format: ReplyFormat = ReplyFormat.EDITS
     # Where `base_url` and `api_key_env` were set (a file, or the editor's settings): a key is
     # only sent to a base_url named in the same place (see providers.make_provider).
     base_url_from: str = field(default="", metadata={"provenance": True})
     api_key_env_from: str = field(default="", metadata={"provenance": True})
+
+    def __post_init__(self) -> None:
+        # The loaders and the editor give the format as its string.
+        object.__setattr__(self, "reply_format", ReplyFormat(self.reply_format))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,7 +156,7 @@ class EditorSettings:
 class Settings:
     """The whole settings tree."""
 
-    models: Mapping[str, ModelSettings] = field(default_factory=dict)
+    models: Mapping[Tier, ModelSettings] = field(default_factory=dict)
     budget: BudgetSettings = BudgetSettings()
     verifiers: VerifierSettings = VerifierSettings()
     gate: GateSettings = GateSettings()
@@ -471,7 +492,7 @@ def build_settings(layer: dict, source: str = "settings") -> Settings:
         for required in ("base_url", "model") if model.protocol != "local" else ("model",):
             if not getattr(model, required):
                 raise ConfigError(f"{source}: `models.{tier}.{required}` is required")
-        models[tier] = model
+        models[Tier(tier)] = model
 
     def section(cls, name):
         values = dict(layer.get(name, {}))

@@ -177,6 +177,7 @@ class FixLoop:
                 for message in request.messages
             ),
         )
+        call_started = time.perf_counter()
         try:
             completion = await self.provider.complete(request, self.meter)
         except FatalProviderError as exc:
@@ -187,7 +188,9 @@ class FixLoop:
         except ProviderError as exc:
             return record(Outcome.PROVIDER_ERROR, str(exc)), None, 0.0
         figures = {
-            "model_seconds": completion.seconds,
+            # The call's wall time: a single local model's turn (other candidates' replies
+            # decoded first) and its start are the model's time, not the engine's.
+            "model_seconds": max(completion.seconds, time.perf_counter() - call_started),
             "input_tokens": completion.input_tokens,
             "output_tokens": completion.output_tokens,
             "usd": prices(self.model).cost(completion.input_tokens, completion.output_tokens),

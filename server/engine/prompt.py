@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import enum
-
+from fixloop.config import ReplyFormat
+from fixloop.engine.tiers import describe
 from fixloop.engine.values import Attempt, Outcome, Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers.base import ChatRequest, Fence, Message
@@ -55,13 +55,6 @@ and nothing else. Copy every line you do not need to change exactly as it is:
 blank lines, comments and docstrings included."""
 
 
-class ReplyFormat(enum.Enum):
-    """What a prompt asks the model to reply with: `models.<tier>.reply_format` in the settings."""
-
-    EDITS = "search-replace"  # SEARCH/REPLACE blocks: a one-line fix costs a one-line reply
-    WHOLE = "whole"  # the whole window in one fenced block (small models, the bench's baseline)
-
-
 def system_prompt(language: str, reply_format: ReplyFormat) -> str:
     """The system prompt for a language key (see fixloop.verifiers.languages)."""
     lang = languages.by_key(language)
@@ -74,13 +67,9 @@ def worth_telling(attempts) -> list[Attempt]:
     return [a for a in attempts if a.outcome not in (Outcome.VERIFIED, Outcome.PROVIDER_ERROR)]
 
 
-# Candidates that were not a model's attempt (engine/shortcuts.py).
-NOT_A_MODEL = {"tool": "the checker's own fix", "memory": "a fix remembered from before"}
-
-
 def _who(attempt: Attempt, tiers: bool) -> str:
-    if attempt.tier in NOT_A_MODEL:
-        return NOT_A_MODEL[attempt.tier]
+    if not_a_model := describe(attempt.tier):
+        return not_a_model
     return f"{attempt.tier + ' ' if tiers else ''}attempt {attempt.number}"
 
 
@@ -138,7 +127,7 @@ def build_request(
     if failures:
         shown = failures[-FAILURES_SHOWN:]
         # After an escalation the numbers restart: say whose attempt it was.
-        tiers = len({a.tier for a in shown if a.tier not in NOT_A_MODEL}) > 1
+        tiers = len({a.tier for a in shown if not describe(a.tier)}) > 1
         parts.append(
             "Earlier attempts failed; do not repeat them:\n"
             + "\n".join(f"- {_who(a, tiers)}: {a.outcome.value}: {a.reason}" for a in shown)

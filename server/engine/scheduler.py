@@ -31,9 +31,9 @@ import anyio
 import anyio.abc
 
 from fixloop.budget import LedgerError, Stats
-from fixloop.config import Settings
+from fixloop.config import Settings, Tier
 from fixloop.engine.checking import Checker
-from fixloop.engine.escalation import FRONTIER, NO_FRONTIER, Offer, offer, unaffordable
+from fixloop.engine.escalation import NO_FRONTIER, Offer, offer, unaffordable
 from fixloop.engine.foreign import Checking
 from fixloop.engine.foreign_requests import locate
 from fixloop.engine.reporting import Listener, Reporter
@@ -150,7 +150,7 @@ class Engine:
         doc = self._documents.get(uri)
         if doc is None or tracked.state is not State.QUEUED:
             return
-        tracked.asked = next(self._asks)
+        tracked.ask(next(self._asks))
         self._slots.reprioritize(doc, tracked)
 
     def ask_about(self, uri: str, finding_id: str) -> None:
@@ -186,7 +186,7 @@ class Engine:
         if found is None:
             return False
         doc, tracked = found
-        tracked.asked = next(self._asks)
+        tracked.ask(next(self._asks))
         self._runner.start(doc, tracked)
         self._listener.changed()
         return True
@@ -197,7 +197,7 @@ class Engine:
         snapshot = self.snapshot(uri)
         if snapshot is None or tracked.state is State.FIXED:
             return None
-        if tracked.tier == FRONTIER and tracked.state in (State.QUEUED, State.RUNNING):
+        if tracked.tier == Tier.FRONTIER and tracked.state in (State.QUEUED, State.RUNNING):
             return None
         settings = self._settings(snapshot.root)
         return offer(settings, snapshot, tracked.finding, tracked.window, tracked.attempts_so_far)
@@ -210,7 +210,7 @@ class Engine:
         doc, tracked = found
         proposal = self.offer(uri, tracked)
         if proposal is None:
-            if FRONTIER not in self._settings(doc.latest.root).models:
+            if Tier.FRONTIER not in self._settings(doc.latest.root).models:
                 self._say(NO_FRONTIER)
             return False
         settings = self._settings(doc.latest.root)
@@ -219,8 +219,8 @@ class Engine:
             self._listener.message(why_not)
             return False
         history = tracked.attempts_so_far
-        tracked.asked = next(self._asks)
-        self._runner.start(doc, tracked, FRONTIER, history)
+        tracked.ask(next(self._asks))
+        self._runner.start(doc, tracked, Tier.FRONTIER, history)
         self._listener.changed()
         return True
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fixloop.config import Settings
-from fixloop.engine.escalation import FRONTIER, Offer, offer
+from fixloop.config import Settings, Tier
+from fixloop.engine.escalation import Offer, offer
 from fixloop.engine.foreign import Checking, same_problem
 from fixloop.engine.tracking import Document, State, Tracked
 from fixloop.engine.values import Attempt, Fix, LoopResult, Snapshot
@@ -141,7 +141,7 @@ def escalation_offer(view: DocumentView, tracked: TrackedView) -> Offer | None:
     finding is not already on the frontier tier."""
     if tracked.state is State.FIXED:
         return None
-    if tracked.tier == FRONTIER and tracked.state in (State.QUEUED, State.RUNNING):
+    if tracked.tier == Tier.FRONTIER and tracked.state in (State.QUEUED, State.RUNNING):
         return None
     return offer(
         view.settings, view.checked, tracked.finding, tracked.window, tracked.attempts_so_far
