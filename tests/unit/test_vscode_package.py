@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 from pathlib import Path
 
@@ -38,7 +39,9 @@ def server_defaults() -> dict[str, object]:
         for f in dataclasses.fields(ModelSettings):
             if f.metadata.get("provenance"):
                 continue  # where a value came from, set by fixloop, not a setting
-            defaults[f"models.{tier}.{f.name}"] = f.default
+            # An enum's setting is its value, as the settings (and the editor) write it.
+            default = f.default.value if isinstance(f.default, enum.Enum) else f.default
+            defaults[f"models.{tier}.{f.name}"] = default
     for name, cls in (
         ("budget", BudgetSettings),
         ("verifiers", VerifierSettings),
