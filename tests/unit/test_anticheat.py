@@ -34,7 +34,6 @@ def test_cheats_are_rejected_with_a_reason(candidate, reason):
     "candidate, finding",
     [
         (ORIGINAL.replace("pritn", "print"), UNDEFINED),
-        (ORIGINAL.replace("import os\n", "import os\nfrom mod import pritn\n"), UNDEFINED),
         (ORIGINAL.replace("import os\n", ""), UNUSED),  # unused code may go
         (ORIGINAL.replace("    return pritn(x)\n", "    y = x\n    return print(y)\n"), UNDEFINED),
     ],
