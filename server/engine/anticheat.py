@@ -22,6 +22,7 @@ counted in the loop's figures:
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from pathlib import Path
@@ -218,7 +219,7 @@ def _flagged(original_lines: list[str], finding: Finding) -> set[str]:
     start = max(0, span.start_col - 1)
     found = set()
     for match in LEX.finditer(line):
-        if match.start() <= max(end, span.start_col + 1) and match.end() >= start:
+        if match.start() <= max(end, span.start_col + 1) and match.end() > start:
             found.add(match.group())
     return found
 
@@ -290,6 +291,14 @@ def _syntax_only(hunk: Hunk, old_lines, new_lines, before, after, language) -> b
     if set(before.names_in(hunk.old_lines)) - set(after.names_in(hunk.new_lines)):
         return False
     return _syntax_fix_changes_meaning([hunk], old_lines, new_lines, set(), language) is None
+
+
+def _same_lines(original: str, candidate: str):
+    """(original row, candidate row) of each line the diff leaves unchanged."""
+    matcher = difflib.SequenceMatcher(None, split_lines(original), split_lines(candidate), False)
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
+        if tag == "equal":
+            yield from ((i1 + k, j1 + k) for k in range(i2 - i1))
 
 
 def _is_syntax(finding: Finding, before) -> bool:
@@ -412,14 +421,27 @@ def review(
         for hunk in change_list:
             old = set(before.names_in(hunk.old_lines)) - set(after.names_in(hunk.new_lines))
             lost |= {n for n in old if gone[n] > 0}
+        for row, moved in _same_lines(original, candidate):
+            # a line left as it was that no longer runs (now in a string, under `#if 0`)
+            old = set(before.idents.get(row, ())) - set(after.idents.get(moved, ()))
+            lost |= {n for n in old if gone[n] > 0}
         lost -= flagged | CONVERTED | ({name} if name else set())
+        bogus_rows = [row for h in change_list if not h.new for row in h.old_lines
+                      if before.idents.get(row)]
+        bogus = (replaced and after.names()[name] == 0 and bool(bogus_rows)
+                 and all(name in before.idents[row] for row in bogus_rows))
+        for hunk in change_list:
+            if bogus and not hunk.new:
+                lost -= set(before.names_in(hunk.old_lines))  # the injected call goes whole
+            if syntax_error:  # a broken parse splits tokens oddly: only whole tokens count
+                lost -= set(before.names_in(hunk.old_lines)) - set(
+                    _tokens(old_lines, hunk.old_lines, grammar))
         if lost:
             return (
                 "the candidate deletes code instead of fixing it: "
                 f"{', '.join(sorted(lost)[:5])} no longer run as code "
                 f"({finding.source} {finding.code} is not about code that should go)"
             )
-        bogus = replaced and after.names()[name] == 0
         if not syntax_error and not bogus and after.statements < before.statements:
             return (
                 "the candidate deletes code instead of fixing it "

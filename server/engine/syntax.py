@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import keyword
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -43,6 +44,15 @@ EXITS = {"return_statement", "raise_statement", "continue_statement", "break_sta
          "throw_statement", "goto_statement"}
 NOT_STATEMENTS = {"compound_statement", "block", "declaration_list", "field_declaration_list",
                   "statement_block", "ERROR", "empty_statement"}
+# Keywords a broken parse may show as identifiers (`return` swallowed by an unclosed call).
+PY_KEYWORDS = frozenset(keyword.kwlist)
+C_KEYWORDS = frozenset({
+    "return", "if", "else", "for", "while", "do", "switch", "case", "break", "continue", "goto",
+    "int", "char", "void", "long", "short", "unsigned", "signed", "float", "double", "auto",
+    "struct", "union", "enum", "typedef", "static", "const", "sizeof", "new", "delete", "class",
+    "public", "private", "protected", "template", "typename", "namespace", "using", "virtual",
+    "fn", "let", "mut", "func", "var", "function",
+})
 PLACEHOLDERS = {"pass", "...", "return", "return None", "return;", "raise NotImplementedError",
                 "raise NotImplementedError()", ";", "pass;"}
 
@@ -138,6 +148,7 @@ def facts(text: str, language: str | None) -> Facts | None:
     tree = parse(text, language)
     if tree is None:
         return None
+    keywords = PY_KEYWORDS if (language or "python") == "python" else C_KEYWORDS
     idents: dict[int, list[str]] = {}
     kinds: dict[int, list[str]] = {}
     comments: list[str] = []
@@ -164,8 +175,10 @@ def facts(text: str, language: str | None) -> Facts | None:
             in_string = False
         if node.child_count == 0:
             code_rows.add(node.start_point[0])
+            word = node_text(node)
+            if word in keywords and kind.endswith("identifier"):
+                continue
             if live and not in_string and (kind.endswith("identifier") or kind in LITERALS):
-                word = node_text(node)
                 if kind in ("integer", "number_literal") and word.isdigit():
                     word = str(int(word))  # `00` is `0`
                 idents.setdefault(node.start_point[0], []).append(word)
