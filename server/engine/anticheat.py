@@ -442,7 +442,10 @@ def review(
                 f"{', '.join(sorted(lost)[:5])} no longer run as code "
                 f"({finding.source} {finding.code} is not about code that should go)"
             )
-        if not syntax_error and not bogus and after.statements < before.statements:
+        # (a candidate that does not parse hides its statements in ERROR nodes: the verifiers
+        # refuse it for the syntax error it makes)
+        broken = after.has_error and not before.has_error
+        if not syntax_error and not bogus and not broken and after.statements < before.statements:
             return (
                 "the candidate deletes code instead of fixing it "
                 f"({finding.source} {finding.code} is not about code that should go)"
