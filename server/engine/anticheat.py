@@ -183,14 +183,9 @@ def _trivia(hunk: Hunk, old_lines: list[str], new_lines: list[str], before, afte
 
 
 def _allowed_regions(original, candidate, finding, window, language) -> list[tuple[int, int]]:
-    """Original lines [start, end) a candidate may change: the window and the enclosing block."""
-    lines = split_lines(original)
-    regions = []
-    for region in window.regions if window is not None else ():
-        end = region.end
-        while end < len(lines) and not lines[end].strip():
-            end += 1  # the blank lines after a region belong to it (an import goes there)
-        regions.append((region.start, end))
+    """Original lines [start, end) a candidate may change: the window's main region and the
+    enclosing block (the header region of an undefined name takes imports and definitions only)."""
+    regions = [_with_blanks(original, window.main_region)] if window is not None else []
     line = finding.span.start_line
     block = syntax.enclosing_block(original, language, line)
     if block is not None:
@@ -201,6 +196,15 @@ def _allowed_regions(original, candidate, finding, window, language) -> list[tup
         regions.append((map_line(candidate, original, block[0]),
                         map_line(candidate, original, block[1]) + 1))
     return regions
+
+
+def _with_blanks(original: str, region) -> tuple[int, int]:
+    """The region's lines and the blank lines after it (an import goes there)."""
+    lines = split_lines(original)
+    end = region.end
+    while end < len(lines) and not lines[end].strip():
+        end += 1
+    return region.start, end
 
 
 def _inside(hunk: Hunk, regions: list[tuple[int, int]]) -> bool:
@@ -393,15 +397,20 @@ def review(
     removable = _removable(finding)
     flagged = _flagged(old_lines, finding)
     syntax_error = _is_syntax(finding, before)
+    name = undefined.undefined_name(finding)
     if window is not None:
         regions = _allowed_regions(original, candidate, finding, window, grammar)
+        header = [_with_blanks(original, r) for r in window.regions if r != window.main_region]
         for hunk in change_list:
             if _inside(hunk, regions) or _imports_only(hunk, old_lines, new_lines, before, after):
                 continue
+            if name and _inside(hunk, header) and name in after.names_in(hunk.new_lines) and not (
+                before.names_in(hunk.old_lines)
+            ):
+                continue  # a definition of the undefined name above its use
             if syntax_error and _syntax_only(hunk, old_lines, new_lines, before, after, grammar):
                 continue  # the next syntax error, which the tool could not report yet
             return "the candidate edits lines outside its window"
-    name = undefined.undefined_name(finding)
     if name is not None:
         word = undefined.lookups_added(before.names(), after.names())
         if word:

@@ -89,6 +89,8 @@ def is_statement(node: Node) -> bool:
 
 
 def is_placeholder(node: Node) -> bool:
+    if node.end_byte - node.start_byte > 32:
+        return False  # longer than any placeholder
     return " ".join(node_text(node).split()) in PLACEHOLDERS
 
 
@@ -143,8 +145,10 @@ class Facts:
         return Counter(name for line in lines for name in self.idents.get(line, ()))
 
 
+@functools.lru_cache(maxsize=16)
 def facts(text: str, language: str | None) -> Facts | None:
-    """The live code of `text`, or None without a grammar."""
+    """The live code of `text`, or None without a grammar (cached: a loop judges many
+    candidates against one original)."""
     tree = parse(text, language)
     if tree is None:
         return None

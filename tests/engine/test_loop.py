@@ -161,3 +161,17 @@ async def test_losers_still_streaming_are_cut_off_when_one_verifies(tmp_path, mo
         result = await loop.run()
         assert result.status is LoopStatus.FIXED and len(result.attempts) == 1
         await model_server.await_disconnects(2)  # both streams were dropped mid-way
+
+
+async def test_a_noisy_fix_is_offered_as_its_minimal_edit(tmp_path, model_server):
+    # The model imports pathlib and also touches a line the diagnostic does not need.
+    model_server.script(
+        Text(
+            search_replace("import sys", "import sys\nimport pathlib")
+            + search_replace("    print(sys.argv)", "    print(sys.argv[0:])")
+        )
+    )
+    result = await (await make_loop(tmp_path, model_server)).run()
+    assert result.status is LoopStatus.FIXED
+    assert result.fix.edits() == (LineEdit(1, 1, "import pathlib\n"),)
+    assert result.fix.title == "fixloop: import pathlib"
