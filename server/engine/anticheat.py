@@ -290,6 +290,15 @@ def _imports_only(hunk: Hunk, old_lines, new_lines, before, after) -> bool:
     return only(old_lines, hunk.old_lines, before) and only(new_lines, hunk.new_lines, after)
 
 
+def _strings_only(hunk: Hunk, before, after) -> bool:
+    """A hunk whose both sides hold no name that runs and no statement but bare strings."""
+    if before.names_in(hunk.old_lines) or after.names_in(hunk.new_lines):
+        return False
+    kinds = [k for row in hunk.old_lines for k in before.kinds.get(row, ())]
+    kinds += [k for row in hunk.new_lines for k in after.kinds.get(row, ())]
+    return all(k == "expression_statement" for k in kinds)
+
+
 def _syntax_only(hunk: Hunk, old_lines, new_lines, before, after, language) -> bool:
     """A hunk that changes no name and only tokens a syntax fix may change."""
     if set(before.names_in(hunk.old_lines)) - set(after.names_in(hunk.new_lines)):
@@ -408,6 +417,8 @@ def review(
                 before.names_in(hunk.old_lines)
             ):
                 continue  # a definition of the undefined name above its use
+            if _strings_only(hunk, before, after):
+                continue  # a docstring or another bare string: text, not code
             if syntax_error and _syntax_only(hunk, old_lines, new_lines, before, after, grammar):
                 continue  # the next syntax error, which the tool could not report yet
             return "the candidate edits lines outside its window"

@@ -89,6 +89,11 @@ def is_statement(node: Node) -> bool:
 
 
 def is_placeholder(node: Node) -> bool:
+    """A statement that does nothing: `pass`, `...`, a bare `return`, a bare string."""
+    if node.type == "expression_statement" and node.named_child_count == 1 and (
+        node.named_children[0].type in STRINGS
+    ):
+        return True
     if node.end_byte - node.start_byte > 32:
         return False  # longer than any placeholder
     return " ".join(node_text(node).split()) in PLACEHOLDERS

@@ -24,6 +24,7 @@ import anyio
 from fixloop.engine import anticheat
 from fixloop.engine.checks import run_checks
 from fixloop.engine.gate import verify
+from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Snapshot
 from fixloop.engine.window import make_window
 from fixloop.verifiers import Finding, Span, make_verifiers
@@ -52,6 +53,9 @@ async def finding_of(case, root, limiter) -> tuple[Finding, tuple[Finding, ...],
     path = root / case["path"]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(case["before"])
+    for name, text in case.get("files", {}).items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
     language = language_of(case)
     snapshot = Snapshot(path.as_uri(), 1, case["before"], path, root, language=language)
     verifiers = make_verifiers(GATES.get(language, ("python", "ruff")))
@@ -77,14 +81,21 @@ async def judge(case, policy, root, limiter, gate: bool) -> tuple[str | None, fl
         return reason, seconds
     verifiers = make_verifiers(GATES.get(snapshot.language, ("python", "ruff")))
     verdict = await verify(case["after"], snapshot, baseline, finding, verifiers, limiter)
-    return (None if verdict.passed else f"gate: {verdict.reason}"), seconds
+    if not verdict.passed:
+        return f"gate: {verdict.reason}", seconds
+    if "gate_tests" in case:
+        argv = [sys.executable if part == "python" else part for part in case["gate_tests"]]
+        tests = await TestGate(tuple(argv), timeout=60).check(snapshot, case["after"])
+        if not tests.passed:
+            return f"tests: {tests.reason}", seconds
+    return None, seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("corpus", nargs="+")
     parser.add_argument("--policy", help="an anticheat.py to measure instead of this one")
-    parser.add_argument("--gate", action="store_true", help="also run the verifiers")
+    parser.add_argument("--gate", action="store_true", help="also run the verifiers (and tests)")
     args = parser.parse_args()
     policy = load_policy(args.policy)
     cases = [json.loads(line) for name in args.corpus for line in Path(name).read_text().splitlines()]
