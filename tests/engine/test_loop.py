@@ -175,3 +175,17 @@ async def test_a_noisy_fix_is_offered_as_its_minimal_edit(tmp_path, model_server
     assert result.status is LoopStatus.FIXED
     assert result.fix.edits() == (LineEdit(1, 1, "import pathlib\n"),)
     assert result.fix.title == "fixloop: import pathlib"
+
+
+async def test_an_undefined_name_replaced_by_the_builtin_meant_is_fixed(tmp_path, model_server):
+    # Issue 14's held-out case: the old policy refused this honest fix six times over.
+    text = "def count(rows):\n    return total(rows)\n"
+    model_server.script(
+        Text(search_replace("    return total(rows)", "    return rows")),  # drops the use
+        Text(search_replace("    return total(rows)", "    return len(rows)")),
+    )
+    result = await (await make_loop(tmp_path, model_server, text=text)).run()
+    assert result.status is LoopStatus.FIXED
+    assert [a.outcome for a in result.attempts] == [Outcome.REJECTED, Outcome.VERIFIED]
+    assert "removes the use of the undefined name `total`" in result.attempts[0].reason
+    assert result.fix.title == "fixloop: replace total with len"
