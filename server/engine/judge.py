@@ -9,6 +9,7 @@ still passes (minimise.py), and titled by what that minimal edit does.
 
 from __future__ import annotations
 
+import itertools
 import re
 import time
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from fixloop.shadow.edits import split_lines
 from fixloop.verifiers.base import Finding, Verifier
 
 _RUNS = re.compile(r"[ \t]+")
+SALVAGE_HUNKS = 5  # a refused candidate with up to this many hunks is searched for a good part
 
 
 def normalised(text: str) -> str:
@@ -108,8 +110,10 @@ class Judge:
 
     async def __call__(self, candidate: Assembled, number: int) -> Judgement:
         rejection = self._review(candidate.text)
-        if rejection:
+        salvaged = self._salvage(candidate) if rejection else None
+        if rejection and salvaged is None:
             return Judgement(Outcome.REJECTED, rejection)
+        candidate = salvaged or candidate
         key = normalised(candidate.text)
         if key in self._seen:
             return Judgement(Outcome.DUPLICATE, f"the same candidate as attempt {self._seen[key]}")
@@ -123,6 +127,8 @@ class Judge:
             self.limiter,
             candidate.changed,
         )
+        if not verdict.passed and rejection:
+            return Judgement(Outcome.REJECTED, rejection, verify_seconds=verdict.seconds)
         if not verdict.passed:
             return Judgement(Outcome.FAILED, verdict.reason, verdict.verifier, verdict.seconds)
         started = time.perf_counter()
@@ -152,6 +158,24 @@ class Judge:
             Outcome.VERIFIED, "verified", None, seconds, test_seconds, candidate,
             title(self.snapshot.text, candidate.text),
         )
+
+    def _salvage(self, candidate: Assembled) -> Assembled | None:
+        """The largest part of a refused candidate that the policy accepts, if any.
+
+        A small model often fixes the line and also touches something it should
+        not: the fix is kept, the rest dropped (then the gate and minimisation
+        judge what is left). Policy checks only: they take milliseconds.
+        """
+        parts = hunks(self.snapshot.text, candidate.text)
+        if not 2 <= len(parts) <= SALVAGE_HUNKS:
+            return None
+        for size in range(len(parts) - 1, 0, -1):
+            for subset in itertools.combinations(parts, size):
+                if self._review(apply(self.snapshot.text, subset)) is None:
+                    rebuilt = reassemble(self.snapshot.text, self.window, subset)
+                    if rebuilt is not None:
+                        return rebuilt
+        return None
 
     async def _minimal(self, candidate: Assembled) -> Assembled:
         """The smallest subset of the candidate's hunks that still passes the cheap gate."""

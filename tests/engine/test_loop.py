@@ -189,3 +189,16 @@ async def test_an_undefined_name_replaced_by_the_builtin_meant_is_fixed(tmp_path
     assert [a.outcome for a in result.attempts] == [Outcome.REJECTED, Outcome.VERIFIED]
     assert "removes the use of the undefined name `total`" in result.attempts[0].reason
     assert result.fix.title == "fixloop: replace total with len"
+
+
+async def test_a_fix_with_a_refused_extra_is_offered_without_it(tmp_path, model_server):
+    # The model imports pathlib (the fix) and also adds a noqa elsewhere (refused alone).
+    model_server.script(
+        Text(
+            search_replace("import sys", "import sys\nimport pathlib")
+            + search_replace("    print(sys.argv)", "    print(sys.argv)  # noqa")
+        )
+    )
+    result = await (await make_loop(tmp_path, model_server)).run()
+    assert result.status is LoopStatus.FIXED
+    assert result.fix.edits() == (LineEdit(1, 1, "import pathlib\n"),)
