@@ -403,6 +403,9 @@ def review(
                    if not _trivia(h, old_lines, new_lines, before, after)]
     if not change_list:
         return "the candidate changes only comments and blank lines"
+    # A candidate that breaks a text that parsed hides its structure in ERROR nodes: only
+    # the names that stop running are judged; the verifiers refuse the syntax error.
+    broken = after.has_error and not before.has_error
     removable = _removable(finding)
     flagged = _flagged(old_lines, finding)
     syntax_error = _is_syntax(finding, before)
@@ -410,6 +413,8 @@ def review(
     if window is not None:
         regions = _allowed_regions(original, candidate, finding, window, grammar)
         header = [_with_blanks(original, r) for r in window.regions if r != window.main_region]
+        if broken:
+            regions += header  # what it writes there cannot run: the verifiers say why
         for hunk in change_list:
             if _inside(hunk, regions) or _imports_only(hunk, old_lines, new_lines, before, after):
                 continue
@@ -426,10 +431,10 @@ def review(
         word = undefined.lookups_added(before.names(), after.names())
         if word:
             return f"the candidate looks `{name}` up through {word} instead of defining it"
-        reason = undefined.stand_in(original, candidate, name, language, root)
+        reason = None if broken else undefined.stand_in(original, candidate, name, language, root)
         if reason:
             return reason
-        if _new_import_brings_more(change_list, before, after):
+        if not broken and _new_import_brings_more(change_list, before, after):
             return "the candidate's import brings other statements with it"
     dropped = name is not None and after.names()[name] < before.names()[name]
     replaced = dropped and _replaced(
@@ -462,15 +467,12 @@ def review(
                 f"{', '.join(sorted(lost)[:5])} no longer run as code "
                 f"({finding.source} {finding.code} is not about code that should go)"
             )
-        # (a candidate that does not parse hides its statements in ERROR nodes: the verifiers
-        # refuse it for the syntax error it makes)
-        broken = after.has_error and not before.has_error
-        if not syntax_error and not bogus and not broken and after.statements < before.statements:
+        if not (syntax_error or bogus or broken) and after.statements < before.statements:
             return (
                 "the candidate deletes code instead of fixing it "
                 f"({finding.source} {finding.code} is not about code that should go)"
             )
-    if dropped and not replaced:
+    if dropped and not replaced and not broken:
         return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
     if syntax_error:
         code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)]
