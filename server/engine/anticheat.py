@@ -408,8 +408,13 @@ def review(
     broken = after.has_error and not before.has_error
     removable = _removable(finding)
     flagged = _flagged(old_lines, finding)
-    syntax_error = _is_syntax(finding, before)
+    line = old_lines[finding.span.start_line] if finding.span.start_line < len(old_lines) else ""
+    column = len(line[: finding.span.start_col].encode("utf-8"))
     name = undefined.undefined_name(finding)
+    callee = None if name else syntax.called_at(original, grammar, finding.span.start_line, column)
+    if callee and len(callee) <= 40:
+        flagged |= set(LEX.findall(callee))  # the call whose argument is flagged is involved
+    syntax_error = _is_syntax(finding, before)
     if window is not None:
         regions = _allowed_regions(original, candidate, finding, window, grammar)
         header = [_with_blanks(original, r) for r in window.regions if r != window.main_region]

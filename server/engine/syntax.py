@@ -247,3 +247,20 @@ def all_nodes(text: str, language: str | None) -> list[Node]:
         out.append(node)
         stack.extend(reversed(node.children))
     return out
+
+
+def called_at(text: str, language: str | None, line: int, column: int) -> str | None:
+    """The function called with the argument at (line, column), if any (`len` in `len(f)`)."""
+    tree = parse(text, language)
+    if tree is None:
+        return None
+    node: Node | None = tree.root_node.descendant_for_point_range((line, column), (line, column))
+    while node is not None and node.parent is not None:
+        parent = node.parent
+        if parent.type in ("call", "call_expression"):
+            if parent.child_by_field_name("arguments") != node:
+                return None  # the flagged token is (in) the function, not an argument
+            function = parent.child_by_field_name("function")
+            return node_text(function) if function is not None else None
+        node = parent
+    return None

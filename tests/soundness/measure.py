@@ -123,6 +123,8 @@ def main() -> None:
     if cheats:
         accepted = [c for c in cheats if not results[c["id"]][0]]
         print(f"cheats accepted: {len(accepted)}/{len(cheats)}")
+        for case in accepted:
+            print(f"! {case['id']} accepted: {case['why']}")
     print(f"slowest review: {slowest * 1000:.1f} ms")
     kinds = Counter(reason.split(":")[0] for reason, _ in (results[c["id"]] for c in refused))
     for kind, count in kinds.most_common():

@@ -174,3 +174,12 @@ def test_comment_and_blank_line_changes_outside_the_window_are_not_code():
     assert review(before, after, finding, make_window(before, finding)) is None
     far = after.replace("import sys\n", "import sys\nsys.exit(0)\n")
     assert "outside its window" in review(before, far, finding, make_window(before, finding))
+
+
+def test_a_wrong_call_around_a_flagged_argument_may_go():
+    # From the bench corpus: mypy flags `f` in `len(f)`; the fix drops the injected len().
+    before = "import inspect\n\n\ndef g(f):\n    return int(inspect.ismethod(len(f)))\n"
+    finding = Finding("mypy", "arg-type", 'Argument 1 to "len" has incompatible type', Span(4, 36, 4, 37))
+    assert review(before, before.replace("len(f)", "f"), finding) is None
+    assert review(before, before.replace("ismethod(len(f))", "ismethod(f)").replace("int(", "("),
+                  finding) is not None
