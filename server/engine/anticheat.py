@@ -236,7 +236,7 @@ def _in_scope(name: str, before, language: str | None) -> set[str]:
     return scope
 
 
-def _replaced(name, hunk_list, before, after, scope) -> bool:
+def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=None) -> bool:
     """Whether every dropped use of `name` was replaced by a close or existing name.
 
     A hunk that only deletes lines may drop it when no name like it exists
@@ -252,6 +252,9 @@ def _replaced(name, hunk_list, before, after, scope) -> bool:
                 return False
             continue
         added = new - old
+        if new_lines is not None and language in C_LIKE:  # a type read as a keyword (`int64_t`)
+            added += Counter(t for t in _tokens(new_lines, hunk.new_lines, language)
+                             if t[0].isalpha() or t[0] == "_") - old - new
         if not any(other != name and (_close(name, other) or other in scope
                                       or other in ("None", "True", "False"))
                    for other in added):
@@ -443,7 +446,7 @@ def review(
             return "the candidate's import brings other statements with it"
     dropped = name is not None and after.names()[name] < before.names()[name]
     replaced = dropped and _replaced(
-        name, change_list, before, after, _in_scope(name, before, language)
+        name, change_list, before, after, _in_scope(name, before, language), new_lines, grammar
     )
     if not removable:
         gone = before.names() - after.names()
