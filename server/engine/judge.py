@@ -15,7 +15,6 @@ import time
 from dataclasses import dataclass
 
 import anyio
-
 from fixloop.engine import anticheat
 from fixloop.engine.gate import verify
 from fixloop.engine.hunks import Hunk, apply, hunks

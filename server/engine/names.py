@@ -13,10 +13,9 @@ import sys
 from importlib.machinery import PathFinder
 from pathlib import Path
 
-from tree_sitter import Node
-
 from fixloop.engine.syntax import NEVER, all_nodes, is_placeholder, node_text
 from fixloop.verifiers.base import Finding
+from tree_sitter import Node
 
 # How each tool names the name (gcc and friends say it in words, under the code `error`).
 QUOTED = re.compile(r"[`'\"‘“]([A-Za-z_][\w.]*)[`'\"’”]")

@@ -20,7 +20,6 @@ from collections import Counter
 from pathlib import Path
 
 import anyio
-
 from fixloop.engine import anticheat
 from fixloop.engine.checks import run_checks
 from fixloop.engine.gate import verify

@@ -1,7 +1,6 @@
 """The anti-cheat policy rejects suppressions, deletions and no-ops, and passes honest fixes."""
 
 import pytest
-
 from fixloop.engine.anticheat import review
 from fixloop.engine.window import make_window
 from fixloop.verifiers.base import Finding, Span

@@ -2,7 +2,6 @@
 
 import anyio
 import pytest
-
 from fixloop.engine.hunks import Hunk, apply, hunks
 from fixloop.engine.judge import reassemble
 from fixloop.engine.minimise import minimise
