@@ -5,7 +5,7 @@
         [--gc-log] [--debug-loop]
 
 1. Engine overhead per attempt, with a zero-latency scripted model (the fake
-   model server of tests/fakes, in a process of its own, over real loopback
+   model server of fixloop.fakes, in a process of its own, over real loopback
    HTTP, streaming): `--docs` documents with one undefined name each, fixed by
    the full Engine (4 loops at a time, the default). The model's replies come
    in turn: an unusable reply, a suppression the anti-cheat policy refuses, a
@@ -64,17 +64,16 @@ from fixloop.engine.scheduler import Engine, State  # noqa: E402
 from fixloop.engine.toolbox import Toolbox  # noqa: E402
 from fixloop.engine.values import Outcome, Snapshot  # noqa: E402
 
-FAKE = REPO / "tests" / "fakes" / "model_server.py"
 
 
 @contextlib.asynccontextmanager
 async def model_server(replies: list[dict], default: dict):
-    """The scripted model server of tests/fakes in a process of its own (its threads would
+    """The scripted model server (fixloop.fakes) in a process of its own (its threads would
     otherwise compete with what is measured); yields its OpenAI base URL."""
     script = Path(tempfile.mkdtemp(prefix="fixloop-bench-model-")) / "script.json"
     script.write_text(json.dumps({"replies": replies, "default": default}))
     process = await asyncio.create_subprocess_exec(
-        sys.executable, str(FAKE), "--script", str(script), stdout=asyncio.subprocess.PIPE
+        sys.executable, "-m", "fixloop.fakes", "--script", str(script), stdout=asyncio.subprocess.PIPE
     )
     try:
         line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()

@@ -6,20 +6,14 @@ import argparse
 import dataclasses
 import difflib
 import json
+import os
 import sys
 from pathlib import Path
 
 import anyio
-
 from fixloop import __version__
-from fixloop.config import (
-    ConfigError,
-    Settings,
-    build_settings,
-    find_root,
-    load_workspace_layer,
-    merge_layers,
-)
+from fixloop.config import ConfigError, Settings, find_root
+from fixloop.config import load_settings as assemble_for
 
 SKIP_DIRS = {
     ".git", ".hg", ".venv", "venv", "node_modules", "__pycache__", ".mypy_cache", ".tox",
@@ -28,19 +22,29 @@ SKIP_DIRS = {
 
 
 def source_files(paths: list[str]) -> list[Path]:
-    """The files named, and the files of every routed language under the folders named."""
+    """The files named, and the files of every routed language under the folders named.
+
+    Paths stay as named (absolute, links not followed), so that a link's own place decides
+    the workspace and `_snapshot` can refuse one that leads out of it. Folders are walked
+    without following links to folders.
+    """
     from fixloop.verifiers import languages
 
     found: list[Path] = []
     for name in paths:
-        path = Path(name).resolve()
+        path = Path(os.path.abspath(name))
         if path.is_dir():
-            found += sorted(
-                p for p in path.rglob("*")
-                if languages.detect(None, p) is not None and p.is_file()
-                and not SKIP_DIRS.intersection(p.relative_to(path).parts)
-            )
-        elif path.is_file():
+            within: list[Path] = []
+            for folder, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS)
+                for file in names:
+                    candidate = Path(folder, file)
+                    if languages.detect(None, candidate) is not None and (
+                        candidate.is_file() or candidate.is_symlink()
+                    ):
+                        within.append(candidate)
+            found += sorted(within)
+        elif path.is_file() or path.is_symlink():
             found.append(path)
         else:
             raise FileNotFoundError(f"no such file or folder: {name}")
@@ -53,24 +57,38 @@ TRUST_HELP = (
 )
 
 
-def load_settings(root: Path) -> Settings:
-    layer, path = load_workspace_layer(root)
-    return build_settings(merge_layers({}, layer), str(path or root))
+def load_settings(root: Path, trusted: bool, said: set[str] | None = None) -> Settings:
+    """The workspace's settings over the user's config file; each notice on stderr once."""
+    assembled = assemble_for(root, trusted=trusted)
+    for notice in assembled.notices:
+        if said is None or notice not in said:
+            print(f"fixloop: {notice}", file=sys.stderr)
+            if said is not None:
+                said.add(notice)
+    return assembled.settings
 
 
-def _snapshot(path: Path, trusted: bool):
+def _snapshot(path: Path, trusted: bool, read: dict | None = None):
     """The file as a snapshot, or None (said on stderr) when it is not UTF-8 text or of a
-    language fixloop does not route.
+    language fixloop does not route. `read`: gets the file as read (userfiles.SourceText,
+    what `--apply` writes over), by path.
 
     `trusted`: the user said `--trust`, so the workspace may run its own programs."""
+    from fixloop.engine.privacy import outside
     from fixloop.engine.values import Snapshot
+    from fixloop.userfiles import read_source
     from fixloop.verifiers import languages
 
+    root = find_root(path)  # where the path is, not where a link leads
+    if reason := outside(path, root):
+        print(f"fixloop: {reason}; skipped", file=sys.stderr)
+        return None
+    path, root = path.resolve(), root.resolve()
     try:
-        data = path.read_bytes()
-        if b"\0" in data:
-            raise UnicodeDecodeError("utf-8", data, data.index(b"\0"), data.index(b"\0") + 1, "NUL byte")
-        text = data.decode("utf-8")
+        source = read_source(path)  # a byte order mark is kept aside, not checked as code
+        text = source.text
+        if "\0" in text:
+            raise UnicodeDecodeError("utf-8", b"\0", 0, 1, "NUL byte")
     except UnicodeDecodeError:
         print(f"fixloop: {_display(path)}: not UTF-8 text; skipped", file=sys.stderr)
         return None
@@ -86,7 +104,9 @@ def _snapshot(path: Path, trusted: bool):
             file=sys.stderr,
         )
         return None
-    return Snapshot(path.as_uri(), 0, text, path, find_root(path), trusted, language.key)
+    if read is not None:
+        read[path] = source
+    return Snapshot(path.as_uri(), 0, text, path, root, trusted, language.key)
 
 
 def _finding_json(finding) -> dict:
@@ -114,13 +134,14 @@ async def _check(files: list[Path], as_json: bool, trusted: bool) -> int:
 
     toolbox = Toolbox()
     report, total = [], 0
+    said: set[str] = set()
     try:
         for path in files:
             snapshot = _snapshot(path, trusted)
             if snapshot is None:
                 total += 1
                 continue
-            settings = load_settings(snapshot.root)
+            settings = load_settings(snapshot.root, trusted, said)
             result = await run_checks(
                 snapshot, toolbox.verifiers(settings, snapshot=snapshot), toolbox.verify_limiter
             )
@@ -144,11 +165,13 @@ async def _check(files: list[Path], as_json: bool, trusted: bool) -> int:
 
 
 def _diff(path: Path, before: str, after: str) -> str:
+    from fixloop.verifiers.lines import split_lines
+
     name = _display(path)
     return "".join(
         difflib.unified_diff(
-            before.splitlines(keepends=True),
-            after.splitlines(keepends=True),
+            split_lines(before),
+            split_lines(after),
             fromfile=f"a/{name}",
             tofile=f"b/{name}",
         )
@@ -166,6 +189,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
     report = []
     warned = False
     said: set[str] = set()  # the ledger's notices, each once
+    read: dict = {}  # path -> the file as read (userfiles.SourceText), for --apply
 
     def refused(exc) -> None:  # once: every later loop is refused for the same reason
         nonlocal warned
@@ -175,11 +199,12 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
 
     try:
         for path in files:
-            snapshot = _snapshot(path, trusted)
+            snapshot = _snapshot(path, trusted, read)
             if snapshot is None:
                 everything_fixed = False
                 continue
-            settings = toolbox.effective(load_settings(snapshot.root))  # or the local model
+            # or the local model
+            settings = toolbox.effective(load_settings(snapshot.root, trusted, said))
             if "fast" not in settings.models:
                 print(f"fixloop: {NO_MODEL}", file=sys.stderr)
                 return 2
@@ -236,7 +261,16 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
                             file=sys.stderr,
                         )
                 if text != snapshot.text:
-                    path.write_text(text, encoding="utf-8", newline="")
+                    from fixloop.engine.privacy import outside
+
+                    # The file read was checked; a link put in its place since is not followed.
+                    if reason := outside(snapshot.path, snapshot.root):
+                        print(f"fixloop: {reason}; not written", file=sys.stderr)
+                        everything_fixed = False
+                        applied_fixes = []
+                    elif not _write(snapshot.path, read[snapshot.path], text):
+                        everything_fixed = False
+                        applied_fixes = []
             report.append(
                 {
                     "path": str(path),
@@ -262,6 +296,23 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
     if as_json:
         print(json.dumps(report, indent=2))
     return 0 if everything_fixed else 1
+
+
+def _write(path: Path, source, text: str) -> bool:
+    """Write the fixed text over the file as read (fixloop/userfiles.py); say why not."""
+    from fixloop.userfiles import WriteError, Written, write_fix
+
+    try:
+        if write_fix(source, text) is Written.MERGED:
+            print(
+                f"fixloop: {_display(path)}: it changed while fixloop ran; the fixes were "
+                "applied to the new text (the lines they change had not changed)",
+                file=sys.stderr,
+            )
+    except WriteError as exc:
+        print(f"fixloop: {_display(path)}: not written: {exc}", file=sys.stderr)
+        return False
+    return True
 
 
 def _tier(loop) -> str:
@@ -330,7 +381,7 @@ def _stats(path: str, as_json: bool) -> int:
         raise FileNotFoundError(f"no such file or folder: {path}")
     root = find_root(folder)
     try:
-        cap = load_settings(root).budget.usd_per_day
+        cap = assemble_for(root, trusted=False).settings.budget.usd_per_day
     except ConfigError as exc:
         print(f"fixloop: {exc}", file=sys.stderr)
         cap = None

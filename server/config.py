@@ -8,21 +8,41 @@ key and where it came from, and that layer keeps its last good value.
 
 from __future__ import annotations
 
+import enum
 import math
+import os
 import re
+import reprlib
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from fixloop.verifiers import languages
 from fixloop.verifiers.registry import KNOWN as KNOWN_VERIFIERS
 
 WORKSPACE_FILE = ".fixloop.toml"
-TIERS = ("fast", "frontier")
+
+
+class Tier(enum.StrEnum):
+    """A model class: the key of a `[models.<tier>]` table."""
+
+    FAST = "fast"  # cheap and quick, tried first and in a loop
+    FRONTIER = "frontier"  # on request, or by itself after the fast tier gave up
+
+
+class ReplyFormat(enum.StrEnum):
+    """What a prompt asks the model to reply with: `models.<tier>.reply_format`."""
+
+    EDITS = "search-replace"  # SEARCH/REPLACE blocks: a one-line fix costs a one-line reply
+    WHOLE = "whole"  # the whole window in one fenced block (small models, the bench's baseline)
+
+
+TIERS = tuple(tier.value for tier in Tier)
 PROTOCOLS = ("openai", "anthropic", "local")  # local: fixloop[local], served by fixloop
-REPLY_FORMATS = ("search-replace", "whole")  # engine.prompt.ReplyFormat's values
+REPLY_FORMATS = tuple(fmt.value for fmt in ReplyFormat)
 COMMAND_FORMATS = ("regex", "jsonl", "sarif")
 CAPS = ("usd_per_day", "attempts", "parallel", "loops", "seconds", "frontier_attempts")
 
@@ -41,9 +61,17 @@ class ModelSettings:
     temperature: float = 0.2
     timeout: float = 60.0
     stream: bool = True  # stream replies (SSE), so a cancelled attempt stops at once
-    # engine.prompt.ReplyFormat's value: "search-replace", or "whole" (the region in a
-    # code block, which small models manage far more often)
-    reply_format: str = "search-replace"
+    # search/replace blocks, or the whole region in a code block (which small models
+    # manage far more often)
+    reply_format: ReplyFormat = ReplyFormat.EDITS
+    # Where `base_url` and `api_key_env` were set (a file, or the editor's settings): a key is
+    # only sent to a base_url named in the same place (see providers.make_provider).
+    base_url_from: str = field(default="", metadata={"provenance": True})
+    api_key_env_from: str = field(default="", metadata={"provenance": True})
+
+    def __post_init__(self) -> None:
+        # The loaders and the editor give the format as its string.
+        object.__setattr__(self, "reply_format", ReplyFormat(self.reply_format))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -128,7 +156,7 @@ class EditorSettings:
 class Settings:
     """The whole settings tree."""
 
-    models: Mapping[str, ModelSettings] = field(default_factory=dict)
+    models: Mapping[Tier, ModelSettings] = field(default_factory=dict)
     budget: BudgetSettings = BudgetSettings()
     verifiers: VerifierSettings = VerifierSettings()
     gate: GateSettings = GateSettings()
@@ -147,16 +175,21 @@ class _Rule:
     describe: str = ""
 
 
-def _positive(value: Any) -> str | None:
-    return None if value > 0 else "must be greater than 0"
+def _between(low: float, high: float, *, above: bool = False):
+    """A number from `low` (or above it, with `above`) to `high`: every number fixloop reads is
+    bounded at load, so a huge one (TOML integers have no size limit) is named here instead of
+    overflowing later in a price, a token count or a timeout."""
 
+    def check(value: Any) -> str | None:
+        if value > high:
+            return f"must be at most {high:,}"
+        if above and not value > low:
+            return f"must be greater than {low}"
+        if value < low:
+            return "must not be negative" if low == 0 else f"must be at least {low}"
+        return None
 
-def _at_least_one(value: Any) -> str | None:
-    return None if value >= 1 else "must be at least 1"
-
-
-def _not_negative(value: Any) -> str | None:
-    return None if value >= 0 else "must not be negative"
+    return check
 
 
 def _one_of(options: tuple[str, ...]):
@@ -197,35 +230,81 @@ def _verifier_list(language: str, commands: Mapping[str, Any]):
     return check
 
 
+def _http_url(value: str) -> str | None:
+    """A model server's address: http:// or https:// and a host ("" is no address: unset)."""
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+        _ = parts.port  # a port that is no number raises ValueError
+    except ValueError as exc:
+        return f"must be an http:// or https:// URL ({exc})"
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return "must be an http:// or https:// URL with a host, e.g. http://127.0.0.1:11434/v1"
+    return None
+
+
+ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _env_name(value: str) -> str | None:
+    """The name of the variable holding a key: a shell variable's name, never empty (an empty
+    name meant \"no key\" without saying so; leave the key out for a server needing none)."""
+    if ENV_NAME.fullmatch(value):
+        return None
+    return (
+        "must be the name of an environment variable (letters, digits and _), "
+        "or left out for a server that needs no key"
+    )
+
+
+def _shown(value: Any) -> str:
+    """A value for a message: short, and safe for a value nested thousands deep."""
+    return _REPR.repr(value)
+
+
+_REPR = reprlib.Repr()
+_REPR.maxstring = _REPR.maxother = 80
+
+
 def _argv(value: list[str]) -> str | None:
     return None if value else "must name a command (a non-empty list of strings)"
 
 
 NUMBER = (int, float)
+# Upper bounds: far above any sensible setting, far below what overflows a float or a timeout.
+MAX_TOKENS = 1_000_000  # output tokens per request
+MAX_USD_PER_MTOK = 10_000.0  # the dearest model lists about $150 per million tokens
+MAX_USD_PER_DAY = 100_000.0
+MAX_ATTEMPTS = 1_000
+MAX_PARALLEL = 64
+MAX_SECONDS = 86_400.0  # a day: any wall-clock limit or timeout
+MAX_FILE_BYTES = 1_000_000_000
+MAX_DEBOUNCE = 60.0
 SCHEMA: dict[str, dict[str, _Rule]] = {
     "model": {
         "protocol": _Rule(str, _one_of(PROTOCOLS)),
-        "base_url": _Rule(str),
+        "base_url": _Rule(str, _http_url),
         "model": _Rule(str),
-        "api_key_env": _Rule(str),
-        "usd_per_mtok_in": _Rule(NUMBER, _not_negative),
-        "usd_per_mtok_out": _Rule(NUMBER, _not_negative),
-        "max_tokens": _Rule(int, _at_least_one),
-        "temperature": _Rule(NUMBER, _not_negative),
-        "timeout": _Rule(NUMBER, _positive),
+        "api_key_env": _Rule(str, _env_name),
+        "usd_per_mtok_in": _Rule(NUMBER, _between(0, MAX_USD_PER_MTOK)),
+        "usd_per_mtok_out": _Rule(NUMBER, _between(0, MAX_USD_PER_MTOK)),
+        "max_tokens": _Rule(int, _between(1, MAX_TOKENS)),
+        "temperature": _Rule(NUMBER, _between(0, 2)),
+        "timeout": _Rule(NUMBER, _between(0, MAX_SECONDS, above=True)),
         "stream": _Rule(bool),
         "reply_format": _Rule(str, _one_of(REPLY_FORMATS)),
     },
     "budget": {
-        "usd_per_day": _Rule(NUMBER, _not_negative),
-        "attempts": _Rule(int, _at_least_one),
-        "parallel": _Rule(int, _at_least_one),
-        "loops": _Rule(int, _at_least_one),
-        "seconds": _Rule(NUMBER, _positive),
-        "frontier_attempts": _Rule(int, _at_least_one),
+        "usd_per_day": _Rule(NUMBER, _between(0, MAX_USD_PER_DAY)),
+        "attempts": _Rule(int, _between(1, MAX_ATTEMPTS)),
+        "parallel": _Rule(int, _between(1, MAX_PARALLEL)),
+        "loops": _Rule(int, _between(1, MAX_PARALLEL)),
+        "seconds": _Rule(NUMBER, _between(0, MAX_SECONDS, above=True)),
+        "frontier_attempts": _Rule(int, _between(1, MAX_ATTEMPTS)),
         "auto_escalate": _Rule(bool),
     },
-    "verifiers": {"timeout": _Rule(NUMBER, _positive)},  # + one list per language, `command`
+    "verifiers": {"timeout": _Rule(NUMBER, _between(0, MAX_SECONDS, above=True))},  # + one list per language, `command`
     "command": {
         "argv": _Rule(list, _argv),
         "files": _Rule(list, lambda v: None if v else "must name at least one glob"),
@@ -236,11 +315,14 @@ SCHEMA: dict[str, dict[str, _Rule]] = {
         "output": _Rule(str, _one_of(("stdout", "stderr", "both"))),
         "columns": _Rule(str, _one_of(("auto", "characters", "bytes", "utf-16"))),
         "base": _Rule(int, lambda v: None if v in (0, 1) else "must be 0 or 1"),
-        "timeout": _Rule(NUMBER, _positive),
+        "timeout": _Rule(NUMBER, _between(0, MAX_SECONDS, above=True)),
     },
-    "gate": {"tests": _Rule(list, _argv), "timeout": _Rule(NUMBER, _positive)},
-    "files": {"exclude": _Rule(list), "max_bytes": _Rule(int, _at_least_one)},
-    "editor": {"publish_diagnostics": _Rule(bool), "debounce": _Rule(NUMBER, _not_negative)},
+    "gate": {
+        "tests": _Rule(list, _argv),
+        "timeout": _Rule(NUMBER, _between(0, MAX_SECONDS, above=True)),
+    },
+    "files": {"exclude": _Rule(list), "max_bytes": _Rule(int, _between(1, MAX_FILE_BYTES))},
+    "editor": {"publish_diagnostics": _Rule(bool), "debounce": _Rule(NUMBER, _between(0, MAX_DEBOUNCE))},
 }
 TYPE_NAMES = {
     str: "a string", bool: "true or false", int: "an integer", list: "a list of strings",
@@ -276,10 +358,10 @@ def _check_table(table: Any, rules: dict[str, _Rule], where: str, source: str) -
             wanted = "a number" if rule.kind == NUMBER else TYPE_NAMES.get(rule.kind, str(rule.kind))
             if isinstance(value, float) and not math.isfinite(value):
                 wanted = "a finite number"
-            raise ConfigError(f"{source}: `{name}` must be {wanted}, got {value!r}")
+            raise ConfigError(f"{source}: `{name}` must be {wanted}, got {_shown(value)}")
         complaint = rule.check(value) if rule.check else None
         if complaint:
-            raise ConfigError(f"{source}: `{name}` {complaint}, got {value!r}")
+            raise ConfigError(f"{source}: `{name}` {complaint}, got {_shown(value)}")
         out[key] = value
     return out
 
@@ -351,6 +433,11 @@ def validate_layer(raw: Any, source: str) -> dict:
         if section == "models":
             if not isinstance(table, Mapping):
                 raise ConfigError(f"{source}: `models` must be a table of tiers")
+            if not table:
+                raise ConfigError(
+                    f"{source}: `models` names no model (known tiers: {', '.join(TIERS)}): "
+                    "add [models.fast] with its base_url and model, or remove [models]"
+                )
             models = {}
             for tier, model in table.items():
                 if tier not in TIERS:
@@ -358,6 +445,12 @@ def validate_layer(raw: Any, source: str) -> dict:
                         f"{source}: unknown model tier `models.{tier}` (known: {', '.join(TIERS)})"
                     )
                 models[tier] = _check_table(model, SCHEMA["model"], f"models.{tier}", source)
+                if models[tier].get("protocol") == "local" and models[tier].get("base_url"):
+                    raise ConfigError(
+                        f"{source}: `models.{tier}.base_url` is not used with protocol = "
+                        '"local" (fixloop serves that model itself): remove it, or set the '
+                        "protocol of the server at that address (openai or anthropic)"
+                    )
             layer["models"] = models
         elif section == "verifiers":
             layer[section] = _check_verifiers(table, source)
@@ -369,24 +462,25 @@ def validate_layer(raw: Any, source: str) -> dict:
     return layer
 
 
-def merge_layers(editor: dict, workspace: dict) -> dict:
-    """Workspace over editor, except that the smaller budget cap wins."""
+def merge_layers(*layers: dict) -> dict:
+    """Later layers over earlier ones, except that the smallest budget cap wins."""
     merged: dict[str, Any] = {}
-    for section in {*editor, *workspace}:
-        a, b = editor.get(section, {}), workspace.get(section, {})
-        if section == "models":
-            merged[section] = {
-                tier: {**a.get(tier, {}), **b.get(tier, {})} for tier in {*a, *b}
-            }
-            continue
-        table = {**a, **b}
-        if section == "verifiers" and ("command" in a or "command" in b):
-            table["command"] = {**a.get("command", {}), **b.get("command", {})}
-        if section == "budget":
-            for cap in CAPS:
-                if cap in a and cap in b:
-                    table[cap] = min(a[cap], b[cap])
-        merged[section] = table
+    for layer in layers:
+        for section, b in layer.items():
+            a = merged.get(section, {})
+            if section == "models":
+                merged[section] = {
+                    tier: {**a.get(tier, {}), **b.get(tier, {})} for tier in {*a, *b}
+                }
+                continue
+            table = {**a, **b}
+            if section == "verifiers" and ("command" in a or "command" in b):
+                table["command"] = {**a.get("command", {}), **b.get("command", {})}
+            if section == "budget":
+                for cap in CAPS:
+                    if cap in a and cap in b:
+                        table[cap] = min(a[cap], b[cap])
+            merged[section] = table
     return merged
 
 
@@ -398,7 +492,7 @@ def build_settings(layer: dict, source: str = "settings") -> Settings:
         for required in ("base_url", "model") if model.protocol != "local" else ("model",):
             if not getattr(model, required):
                 raise ConfigError(f"{source}: `models.{tier}.{required}` is required")
-        models[tier] = model
+        models[Tier(tier)] = model
 
     def section(cls, name):
         values = dict(layer.get(name, {}))
@@ -432,6 +526,8 @@ def _command_settings(spec: Mapping[str, Any]) -> CommandSettings:
 def read_workspace_file(root: Path) -> tuple[dict, Path | None]:
     """The raw `.fixloop.toml`, or `[tool.fixloop]` of pyproject.toml, and its path."""
     own = root / WORKSPACE_FILE
+    if own.is_dir():
+        raise ConfigError(f"{own}: is a folder, not a settings file (fixloop reads it as TOML)")
     if own.is_file():
         return _load_toml(own), own
     pyproject = root / "pyproject.toml"
@@ -450,6 +546,8 @@ def _load_toml(path: Path) -> dict:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        raise ConfigError(f"{path}: not valid TOML for fixloop: nested too deeply") from None
     except UnicodeDecodeError as exc:  # TOML is UTF-8; tomllib lets this through as is
         line = exc.object[: exc.start].count(b"\n") + 1
         raise ConfigError(f"{path}: not valid TOML: line {line} is not UTF-8") from None
@@ -467,10 +565,143 @@ def find_root(path: Path) -> Path:
     """The workspace root for a file: the nearest folder with fixloop or project markers."""
     start = path if path.is_dir() else path.parent
     for folder in [start, *start.parents]:
-        if (folder / WORKSPACE_FILE).is_file():
+        if (folder / WORKSPACE_FILE).exists():  # a folder there is reported when it is read
             return folder
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() or (folder / ".git").exists():
             return folder
     return start
 
+
+
+# --- Where settings come from -------------------------------------------------------------
+#
+# Layers, later over earlier: the user's config file, the editor's settings, the workspace's
+# file. The first two are the user's own ("user-level"); the workspace's file came with the
+# folder. Unless the workspace is trusted, its file may not say where model requests go, nor
+# which environment variable's key goes with them: those keys are dropped, with a notice.
+
+CONFIG_DIR_ENV = "FIXLOOP_CONFIG_DIR"  # the user's config folder (tests set it); not a workspace's
+USER_FILE = "config.toml"
+ROUTING = ("protocol", "base_url", "api_key_env")  # what decides where a request and its key go
+
+
+def user_config_file(env: Mapping[str, str] | None = None) -> Path:
+    """The user's own config file: `$FIXLOOP_CONFIG_DIR/config.toml`, or the platform's
+    user config folder (`~/.config/fixloop/config.toml` on Linux)."""
+    import platformdirs
+
+    env = os.environ if env is None else env
+    folder = env.get(CONFIG_DIR_ENV) or platformdirs.user_config_dir("fixloop")
+    return Path(folder) / USER_FILE
+
+
+def load_user_layer(env: Mapping[str, str] | None = None) -> tuple[dict, Path | None]:
+    """The validated layer of the user's config file (empty when there is none), and its path."""
+    path = user_config_file(env)
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder, not a file")
+    if not path.is_file():
+        return {}, None
+    return validate_layer(_load_toml(path), str(path)), path
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One validated layer of settings and where it came from."""
+
+    values: dict
+    source: str
+    user_level: bool  # the user's own settings: they may say where requests and keys go
+
+
+@dataclass(frozen=True)
+class Assembled:
+    """The settings a workspace runs with, and what the user should hear about them."""
+
+    settings: Settings
+    notices: tuple[str, ...] = ()
+
+
+def _untrusted_routing(layer: Layer, user_tiers: set[str]) -> tuple[Layer, list[str]]:
+    """A workspace layer without what would route requests and keys, and a notice per key."""
+    models = layer.values.get("models")
+    if not models:
+        return layer, []
+    notices, kept = [], {}
+    where = user_config_file()
+    for tier, table in models.items():
+        dropped = [key for key in ROUTING if key in table]
+        for key in dropped:
+            notices.append(
+                f"{layer.source}: `models.{tier}.{key}` is ignored: this workspace is not "
+                "trusted, and only your own settings (the editor's fixloop settings, or "
+                f"{where}) may say where model requests and API keys go; trust the "
+                "workspace to let its file decide"
+            )
+        if tier not in user_tiers:
+            # Nothing of the user's to refine: without a base_url the tier cannot run, and
+            # with no tier at all the local model (when installed) stands in.
+            if not dropped:
+                notices.append(
+                    f"{layer.source}: `models.{tier}` is ignored: this workspace is not "
+                    f"trusted and your own settings configure no {tier} model"
+                )
+            continue
+        kept[tier] = {key: value for key, value in table.items() if key not in ROUTING}
+    values = dict(layer.values)
+    if kept:
+        values["models"] = kept
+    else:
+        values.pop("models")
+    return Layer(values, layer.source, layer.user_level), notices
+
+
+def _provenance(layers: Sequence[Layer], merged: dict) -> None:
+    """Mark each tier with where its base_url and its key variable were set (the last layer
+    that set each)."""
+    for tier, table in merged.get("models", {}).items():
+        for key in ("base_url", "api_key_env"):
+            for layer in reversed(layers):
+                if key in layer.values.get("models", {}).get(tier, {}):
+                    table[f"{key}_from"] = layer.source
+                    break
+
+
+def assemble_settings(layers: Sequence[Layer], *, trusted: bool) -> Assembled:
+    """The one place settings are put together: the CLI, the server and the benchmark call it.
+
+    `layers` come earliest first (user file, editor, workspace file). Untrusted, a layer that
+    is not the user's own keeps none of `protocol`, `base_url`, `api_key_env` (the notices
+    say which were dropped), and a tier that only such a layer configures is dropped.
+    ConfigError when the merged tree is not whole (a tier without its base_url or model).
+    """
+    notices: list[str] = []
+    if not trusted:
+        user_tiers = {
+            tier for layer in layers if layer.user_level for tier in layer.values.get("models", {})
+        }
+        kept = []
+        for layer in layers:
+            if not layer.user_level:
+                layer, said = _untrusted_routing(layer, user_tiers)
+                notices += said
+            kept.append(layer)
+        layers = kept
+    merged = merge_layers(*(layer.values for layer in layers))
+    _provenance(layers, merged)
+    source = layers[-1].source if layers else "settings"
+    return Assembled(build_settings(merged, source), tuple(notices))
+
+
+def load_settings(root: Path, *, trusted: bool, env: Mapping[str, str] | None = None) -> Assembled:
+    """The settings of a workspace on the command line: the user's file, then the workspace's."""
+    user, user_path = load_user_layer(env)
+    workspace, path = load_workspace_layer(root)
+    return assemble_settings(
+        [
+            Layer(user, str(user_path or user_config_file(env)), True),
+            Layer(workspace, str(path or root), False),
+        ],
+        trusted=trusted,
+    )

@@ -1,4 +1,4 @@
-"""The fault, bad-input and trust figures for the README: how many cases run, how many pass.
+"""The fault, bad-input and trust figures for docs/faults.md: how many cases run, how many pass.
 
     .venv/bin/python tests/figures.py            # runs the marked tests once, prints a table
 

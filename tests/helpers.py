@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 
 def search_replace(search: str, replace: str) -> str:
     """A model reply in the SEARCH/REPLACE format."""
@@ -25,3 +29,16 @@ class HeldReply:
         self._taken = True
         self.release.wait(60)
         return self.reply
+
+
+def write_user_routes(routes: dict[str, dict[str, str]]) -> Path:
+    """The user's config file (in this test's $FIXLOOP_CONFIG_DIR) saying where each tier's
+    requests go: only user-level settings may, in an untrusted workspace."""
+    path = Path(os.environ["FIXLOOP_CONFIG_DIR"]) / "config.toml"
+    lines = []
+    for tier, table in routes.items():
+        lines.append(f"[models.{tier}]")
+        lines += [f"{key} = {json.dumps(value)}" for key, value in table.items()]
+        lines.append("")
+    path.write_text("\n".join(lines))
+    return path

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Union
 
-from fakes.model_server import ScriptedModelServer
+from fixloop.fakes import ScriptedModelServer
 from lsprotocol import types as T
 from pytest_lsp import LanguageClient
 
@@ -258,8 +258,9 @@ async def start(
 
 
 def apply_text_edits(text: str, edits: list[T.TextEdit], encoding: str) -> str:
-    """Apply LSP edits the way an editor does, in the negotiated encoding."""
-    lines = text.splitlines(keepends=True)
+    """Apply LSP edits the way an editor does, in the negotiated encoding (lines end at \n,
+    \r\n or \r only: a form feed or U+2028 is not a line break for LSP)."""
+    lines = re.findall(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z", text)
 
     def offset(position: T.Position) -> int:
         if position.line >= len(lines):

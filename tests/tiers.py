@@ -24,14 +24,23 @@ def write_tier_config(
     budget: str = "",
 ) -> Path:
     """`.fixloop.toml`: the fast tier on the fake's OpenAI side, the frontier on its Anthropic side."""
-    fast_key = f'api_key_env = "{fast_key_env}"\n' if fast_key_env else ""
+    from helpers import write_user_routes
+
+    # Where requests and keys go is the user's to say (an untrusted workspace's file may not).
+    fast_route = {"protocol": "openai", "base_url": server.openai_base_url}
+    if fast_key_env:
+        fast_route["api_key_env"] = fast_key_env
+    routes = {"fast": fast_route}
+    if frontier:
+        routes["frontier"] = {
+            "protocol": "anthropic", "base_url": server.anthropic_base_url,
+            "api_key_env": FRONTIER_KEY_ENV,
+        }
+    write_user_routes(routes)
     frontier_table = (
         f"""
 [models.frontier]
-protocol = "anthropic"
-base_url = "{server.anthropic_base_url}"
 model = "{FRONTIER_MODEL}"
-api_key_env = "{FRONTIER_KEY_ENV}"
 usd_per_mtok_in = 3.0
 usd_per_mtok_out = 15.0
 max_tokens = 512
@@ -43,10 +52,8 @@ max_tokens = 512
     config.write_text(
         f"""\
 [models.fast]
-protocol = "openai"
-base_url = "{server.openai_base_url}"
 model = "{FAST_MODEL}"
-{fast_key}usd_per_mtok_in = {fast_prices[0]}
+usd_per_mtok_in = {fast_prices[0]}
 usd_per_mtok_out = {fast_prices[1]}
 max_tokens = {fast_max_tokens}
 {frontier_table}

@@ -7,6 +7,9 @@ line, so a tool that points past the end cannot produce a span outside the text.
 
 from __future__ import annotations
 
+from fixloop.verifiers.lines import lines_of as _lines_of
+from fixloop.verifiers.lines import position_at
+
 
 def to_code_points(line: str, column: int, unit: str) -> int:
     """A 0-based column counted in `unit` ("characters", "bytes" or "utf-16") as code
@@ -35,8 +38,8 @@ def from_utf8(line: str, size: int) -> int:
 
 
 def lines_of(text: str) -> list[str]:
-    """The text's lines without their line breaks (at least one, maybe empty)."""
-    return text.splitlines() or [""]
+    """The text's lines without their line breaks (at least one, maybe empty), LSP's way."""
+    return _lines_of(text)
 
 
 def point(lines: list[str], line: int, col: int, unit: str = "cp") -> tuple[int, int]:
@@ -60,10 +63,7 @@ def utf16_offset_point(text: str, offset: int) -> tuple[int, int]:
         while index < len(text) and seen < offset:
             seen += 2 if ord(text[index]) > 0xFFFF else 1
             index += 1
-    before = text[:index]
-    line = before.count("\n")
-    start = before.rfind("\n") + 1
-    return line, index - start
+    return position_at(text, index)
 
 
 def word_span(lines: list[str], line: int, col: int) -> tuple[int, int, int, int]:

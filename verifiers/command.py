@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from fixloop.verifiers.base import CheckRequest, Finding, VerifierError
 from fixloop.verifiers.formats import parse_jsonl, parse_regex, parse_sarif, to_finding
+from fixloop.verifiers.lines import split_lines
 from fixloop.verifiers.private import private_dir
 from fixloop.verifiers.run import run_tool
 
@@ -123,7 +124,7 @@ class CommandVerifier:
                 f"{self.name} exited with {run.returncode} and reported nothing fixloop could "
                 f"read" + (f": {tail}" if tail else "")
             )
-        lines = request.text.splitlines(keepends=True) or [""]
+        lines = split_lines(request.text) or [""]
         base = 1 if settings.format == "sarif" else settings.base
         return tuple(
             to_finding(raw, self.name, lines, unit=unit, base=base) for raw in raws

@@ -28,6 +28,7 @@ from fixloop.verifiers.base import (
 )
 from fixloop.verifiers.columns import to_code_points
 from fixloop.verifiers.languages import install_hint
+from fixloop.verifiers.lines import split_lines
 from fixloop.verifiers.run import run_tool
 
 DATABASE = "compile_commands.json"
@@ -96,7 +97,7 @@ def parse_gcc_json(output: str, text: str, source: str = "gcc") -> tuple[Finding
     `finish` is the last character (inclusive); a fix-it's `next` is exclusive.
     Diagnostics located in other files (headers) are left out: no edit here fixes them.
     """
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     findings: list[Finding] = []
     for item in _json_items(output):
         locations = item.get("locations") or []

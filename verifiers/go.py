@@ -9,7 +9,7 @@ The text is written where the real file sits in the workspace's mirror
 (`mirror.Mirror`; go.mod and go.sum are copies there, so go never writes the
 real ones). Nothing is downloaded and no other toolchain is fetched:
 GOTOOLCHAIN=local, GOPROXY=off, GOFLAGS=-mod=mod (-mod=vendor with a vendor
-folder), GOWORK=off; go's own build cache keeps it warm. A `_test.go` file is
+folder) -buildvcs=false (no git, which would run the repository's config), GOWORK=off; go's own build cache keeps it warm. A `_test.go` file is
 not part of `go build`: its type errors are vet's. A file its build constraints
 leave out (`//go:build ignore`) would pass anything: `go list` says so on its
 first check (and whenever its header changes), and that is an error.
@@ -189,7 +189,9 @@ class Go:
         env = tool_env(
             GOTOOLCHAIN="local",
             GOPROXY="off",
-            GOFLAGS="-mod=vendor" if vendored else "-mod=mod",
+            # -buildvcs=false: go build would run git in the repository to stamp the binary,
+            # and git runs the repository's own config (core.fsmonitor, a command)
+            GOFLAGS=("-mod=vendor" if vendored else "-mod=mod") + " -buildvcs=false",
             GOWORK="off",
             GOTELEMETRY="off",
         )

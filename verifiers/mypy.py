@@ -14,13 +14,13 @@ import json
 import os
 import re
 import shutil
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
-
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
+from fixloop.verifiers.lines import split_lines
+from fixloop.verifiers.mypy_config import PluginsNamed, untrusted_config
 from fixloop.verifiers.mypy_pool import MypyAnswer, MypyPool
 from fixloop.verifiers.private import private_dir
 from fixloop.verifiers.tools import ToolLog, own_python, project_tool, project_venv, venv_python
@@ -124,7 +124,7 @@ def parse_mypy_json(output: str, path: Path, root: Path, text: str) -> tuple[Fin
     that belong to an error (mypy's "hint") follow its message on new lines.
     """
     records, _ = mypy_records(output)
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     findings = []
     for record in records:
         if record.severity == "note" or not same_file(record.file, path, root):
@@ -180,7 +180,9 @@ def _first_words(answer: MypyAnswer, other: tuple[str, ...]) -> str:
 _CONFIG_COMPLAINT = re.compile(r"^(?P<file>[^\s:][^:]*\.(?:ini|cfg|toml)): (?P<what>.+)$")
 
 
-def config_complaints(stderr: str, root: Path) -> list[str]:
+def config_complaints(
+    stderr: str, root: Path, ours: dict[Path, Path | None] | None = None
+) -> list[str]:
     """mypy's complaints about its config file, which it prints and then ignores (exit 0).
 
     mypy 2.4 on a `mypy.ini` with an unknown option and a bad value:
@@ -193,36 +195,11 @@ def config_complaints(stderr: str, root: Path) -> list[str]:
         if match:
             path = Path(match["file"])
             where = path if path.is_absolute() else root / path
+            where = (ours or {}).get(where) or where  # fixloop's file: name the workspace's
             complaints.append(
                 f"mypy: {where}: {match['what']} (mypy ignores this setting and goes on)"
             )
     return complaints
-
-
-MYPY_CONFIGS = ("mypy.ini", ".mypy.ini", "pyproject.toml", "setup.cfg")
-_PLUGINS = re.compile(r"^\s*plugins\s*=", re.MULTILINE)
-
-
-def config_plugins(root: Path) -> Path | None:
-    """The config file mypy reads in `root` when it names plugins (code mypy would import)."""
-    for name in MYPY_CONFIGS:
-        path = root / name
-        try:
-            text = path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            continue
-        if name == "pyproject.toml":
-            try:
-                section = tomllib.loads(text).get("tool", {}).get("mypy")
-            except tomllib.TOMLDecodeError:
-                continue  # mypy will say what is wrong with it
-            if section is None:
-                continue
-            return path if isinstance(section, dict) and section.get("plugins") else None
-        if name == "setup.cfg" and "[mypy" not in text:
-            continue
-        return path if _PLUGINS.search(text) else None  # the first config found is mypy's
-    return None
 
 
 def shadow_text(text: str, number: int) -> str:
@@ -264,6 +241,7 @@ class Mypy:
         self._log = ToolLog()
         self._notices: dict[str, None] = {}  # not yet taken, in order
         self._noticed: set[str] = set()
+        self._configs: dict[Path, Path | None] = {}  # fixloop's mypy configs -> their source
 
     def _private(self) -> Path:
         if self._home is None:
@@ -303,13 +281,32 @@ class Mypy:
             pool = self._pools[key] = MypyPool(python, root, home, self.workers)
         return pool, extra
 
-    async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
-        if not request.trusted and (plugins := config_plugins(request.root)):
+    def _untrusted_config(self, root: Path) -> list[str]:
+        """`--config-file` with fixloop's own file for an untrusted workspace (mypy then looks
+        for no other); VerifierError when the workspace's config names plugins."""
+        try:
+            config = untrusted_config(root)
+        except PluginsNamed as exc:
             raise VerifierError(
-                f"{plugins} names mypy plugins, which run the workspace's own code; "
+                f"{exc.path} names mypy plugins, which run the workspace's own code; "
                 "mypy runs here only once you trust the workspace"
+            ) from None
+        if config.dropped:
+            notice = (
+                f"mypy: {config.source}: not used while the workspace is not trusted: "
+                f"{', '.join(config.dropped)} (only options that change what mypy reports are)"
             )
+            if notice not in self._noticed:
+                self._noticed.add(notice)
+                self._notices[notice] = None
+        path = config.write(self._private())
+        self._configs[path] = config.source
+        return ["--config-file", str(path)]
+
+    async def check(self, request: CheckRequest) -> tuple[Finding, ...]:
+        config = [] if request.trusted else self._untrusted_config(request.root)
         pool, extra = await self._pool(request.root, request.trusted)
+        extra = [*config, *extra]
         number = next(self._shadow_ids)
         shadow = self._private() / "shadows" / f"{number}-{request.path.name}"
         shadow.write_bytes(shadow_text(request.text, number).encode("utf-8"))
@@ -336,7 +333,7 @@ class Mypy:
         finally:
             shadow.unlink(missing_ok=True)
         self._describe(pool, request.root, request.trusted)
-        for complaint in config_complaints(answer.stderr, request.root):
+        for complaint in config_complaints(answer.stderr, request.root, self._configs):
             if complaint not in self._noticed:
                 self._noticed.add(complaint)
                 self._notices[complaint] = None

@@ -25,6 +25,7 @@ import anyio
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
 from fixloop.verifiers.columns import from_utf16
 from fixloop.verifiers.langserver import LanguageServerSession
+from fixloop.verifiers.lines import split_lines
 from fixloop.verifiers.private import private_dir
 from fixloop.verifiers.tools import ToolLog, project_venv, site_packages, venv_python
 from fixloop.verifiers.watch import Watch
@@ -60,7 +61,7 @@ def parse_pyright_diagnostics(items: list[dict], text: str) -> tuple[Finding, ..
     output: both are dropped. Errors without a rule (syntax errors) get the
     code "error".
     """
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     findings = []
     for item in items:
         severity = SEVERITY.get(int(item.get("severity") or 1))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import warnings
 
 import anyio
-
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span
+from fixloop.verifiers.lines import split_lines
 
 # Compiling a few thousand lines takes tens of milliseconds: off the event loop beyond this.
 INLINE_LIMIT = 50_000
@@ -21,21 +21,26 @@ def _clamp(lines: list[str], line: int, col: int) -> tuple[int, int]:
 
 
 def syntax_findings(text: str, filename: str) -> tuple[Finding, ...]:
-    """Compile `text` and return its syntax error as a finding, or nothing."""
+    """Compile `text` and return its syntax error as a finding, or nothing.
+
+    A leading byte order mark (a buffer an editor sent with it) is not compiled, as
+    Python skips it in a file; columns of the first line still count it."""
+    bom = 1 if text.startswith("\ufeff") else 0
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            compile(text, filename, "exec", dont_inherit=True)
+            compile(text[bom:], filename, "exec", dont_inherit=True)
     except SyntaxError as exc:
-        lines = text.splitlines(keepends=True) or [""]
+        lines = split_lines(text) or [""]
         row = (exc.lineno or 1) - 1
         # Python 3.11 gives 1-based offsets in code points for str sources.
-        line, col = _clamp(lines, row, (exc.offset or 1) - 1)
+        line, col = _clamp(lines, row, (exc.offset or 1) - 1 + (bom if row == 0 else 0))
         if exc.end_lineno and exc.end_offset and (exc.end_lineno, exc.end_offset) > (
             exc.lineno,
             exc.offset or 0,
         ):
-            end_line, end_col = _clamp(lines, exc.end_lineno - 1, exc.end_offset - 1)
+            shift = bom if exc.end_lineno == 1 else 0
+            end_line, end_col = _clamp(lines, exc.end_lineno - 1, exc.end_offset - 1 + shift)
         else:
             end_line, end_col = line, col
         if (end_line, end_col) <= (line, col):

@@ -148,10 +148,14 @@ def run(args: argparse.Namespace) -> int:
         for tier in sorted({t for s in chosen for t in s.tiers}):
             spec = args.fast if tier == "fast" else args.frontier
             if spec == CONFIG:
-                from fixloop.cli import load_settings
+                from fixloop.config import load_settings
 
                 root = find_root(args.workspace.resolve())
-                settings = load_settings(root)
+                # Untrusted: the workspace's file may not say where requests and keys go.
+                assembled = load_settings(root, trusted=False)
+                for notice in assembled.notices:
+                    print(f"fixloop bench: {notice}", file=sys.stderr)
+                settings = assembled.settings
                 if tier not in settings.models:
                     raise ConfigError(
                         f"{root}: no [models.{tier}] to benchmark (`--{tier} config`)"

@@ -7,8 +7,12 @@
   diagnostic at a time);
 - attempts per fix, dollars per fix: everything spent (fixed or not) / fixes;
 - why attempts failed: each failed attempt's outcome and the stem of its reason;
+- verified fixes against the ground truth: the same text, equivalent (the same
+  syntax tree for Python, the same tokens without comments otherwise) or a
+  behaviour change (benchmark/equivalence.py);
 - where the time went: the attempts' summed seconds split into waiting for the
-  model, the verifiers (their queue included) and the engine's own overhead
+  model (a single local model's turn and start included), the verifiers (their
+  queue included) and the engine's own overhead
   (prompting, parsing, the anti-cheat policy, scheduling; with simulated models
   also the HTTP client and streaming: a reply's time beyond the simulator's
   intended pace and its median lateness).
@@ -135,6 +139,7 @@ def strategy_figures(
         "usd_per_fix": _per(usd, len(fixed)),
         "wall_seconds": wall,
         "matches_truth": sum(1 for r in fixed if r.get("matches_truth")),
+        "verdicts": verdicts(fixed),
         "time": {
             "attempt_seconds": attempt_seconds,
             "model_seconds": model - transport,
@@ -155,6 +160,16 @@ def strategy_figures(
         "by_tier": by_tier,
         "by_kind": by_kind,
     }
+
+
+VERDICTS = ("same", "equivalent", "behaviour change")  # benchmark/equivalence.py's Verdict
+
+
+def verdicts(fixed: list[dict[str, Any]]) -> dict[str, int]:
+    """The fixed jobs by their verdict against the ground truth (records without one: unknown)."""
+    counts = Counter(r.get("verdict", "unknown") for r in fixed)
+    names = (*VERDICTS, "unknown")
+    return {name: counts[name] for name in names if counts[name] or name != "unknown"}
 
 
 def summarize(

@@ -8,6 +8,7 @@ from html import escape
 from typing import Any
 
 from fixloop import __version__
+from fixloop.benchmark.figures import VERDICTS
 from fixloop.benchmark.svg import PALETTE, Axis, Series, box_chart, line_chart, stacked_bars
 
 OUTCOMES = (
@@ -43,8 +44,10 @@ NOTE = (
     "summed wall-clock of all cases, one at a time. Attempts and dollars per fix: everything "
     "spent, fixed or not, over the fixes. Engine overhead: the attempts' time not spent waiting "
     "for the model or in the verifiers (with simulated models, the replies' time beyond the "
-    "simulator's pace counts as the engine's). = ground truth: verified fixes identical to the "
-    "case's after/ file.</p>"
+    "simulator's pace counts as the engine's; waiting for a single local model's turn counts as "
+    "the model's). Against the ground truth: verified fixes identical to the case's after/ file "
+    "(same), equivalent to it (the same syntax tree for Python, the same tokens without comments "
+    "for other languages), or a behaviour change, each fix's diff in results.jsonl.</p>"
 )
 
 
@@ -86,11 +89,20 @@ def headline(summary: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _verdicts(figures: dict[str, Any]) -> str:
+    """`same / equivalent / behaviour change` counts of a strategy's fixes."""
+    counts = figures.get("verdicts") or {}
+    text = " / ".join(str(counts.get(name, 0)) for name in VERDICTS)
+    if counts.get("unknown"):
+        text += f" ({counts['unknown']} not classified)"
+    return text
+
+
 def _summary_table(summary: dict[str, Any], info: dict[str, Any]) -> str:
     head = (
         "<tr><th>strategy</th><th class=text>how</th><th>success</th><th>median s</th><th>p95 s</th>"
         "<th>fixes/min</th><th>attempts/fix</th><th>$/fix</th><th>engine overhead</th>"
-        "<th>= ground truth</th></tr>"
+        "<th>same / equivalent / behaviour change</th></tr>"
     )
     rows = []
     for name, f in summary["strategies"].items():
@@ -100,7 +112,7 @@ def _summary_table(summary: dict[str, Any], info: dict[str, Any]) -> str:
             f"<td>{_num(f['median_seconds'])}</td><td>{_num(f['p95_seconds'])}</td>"
             f"<td>{_num(f['fixes_per_minute'], 1)}</td><td>{_num(f['attempts_per_fix'])}</td>"
             f"<td>{_usd(f['usd_per_fix'])}</td><td>{_pct(f['time']['engine_share'])}</td>"
-            f"<td>{f['matches_truth']}/{f['fixed']}</td></tr>"
+            f"<td>{_verdicts(f)}</td></tr>"
         )
         for tier, t in f["by_tier"].items():
             rows.append(

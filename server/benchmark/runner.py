@@ -1,6 +1,7 @@
 """Running a benchmark: checked cases × strategies × repeats through the real engine.
 
-Every job (case, strategy, repeat) runs the engine's loops (`Toolbox.loop`)
+Every job (case, strategy, repeat) runs the product's fix pipeline
+(engine/pipeline.py: the checker's own fix, the fast tier, auto-escalation)
 on a copy of the case's `before` in a private workspace, against the
 simulated model server (a child process) or the models a workspace
 configures. Each finished job is appended to `results.jsonl` at once, so an
@@ -24,22 +25,28 @@ from typing import Any, Protocol, Self
 
 import anyio
 from anyio.abc import Process
+from fixloop import config
 from fixloop.benchmark.corpus import Case, ReadyCase, prepare
+from fixloop.benchmark.equivalence import Verdict, classify, unified_diff
 from fixloop.benchmark.profiles import Profile
 from fixloop.benchmark.simserver import Session, base_url
-from fixloop.benchmark.strategies import Strategy
+from fixloop.benchmark.strategies import Step, Strategy
 from fixloop.budget import Ledger
-from fixloop.config import BudgetSettings, ModelSettings, Settings, VerifierSettings
+from fixloop.config import BudgetSettings, ModelSettings, ReplyFormat, Settings, VerifierSettings
+from fixloop.engine import pipeline
+from fixloop.engine.shortcuts import Shortcut, try_shortcuts
 from fixloop.engine.toolbox import Toolbox
-from fixloop.engine.values import LoopStatus
+from fixloop.engine.values import Attempt, LoopResult, LoopStatus
 from fixloop.engine.window import make_window, whole_file
-from fixloop.providers import Provider, make_provider
+from fixloop.providers import FatalProviderError, Provider, make_provider
 from fixloop.shadow.edits import apply_line_edit
 
 RESULTS = "results.jsonl"
 REQUESTS = "requests.jsonl"
 RUN = "run.json"
-FORMAT = 1  # of the files above
+# Of the files above; 2: the product's pipeline (the checker's own fix first), each fix's
+# text, diff and verdict against the ground truth.
+FORMAT = 2
 UNLIMITED_USD = 1e9  # simulated money: no cap
 REASON_CHARS = 300
 
@@ -49,7 +56,7 @@ class RunError(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Tier:
+class TierSource:
     """Where one tier's answers come from: a simulated profile or a configured model."""
 
     name: str
@@ -74,6 +81,9 @@ class Tier:
         }
 
 
+Tier = TierSource  # the name benchmark/command.py imports
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     """Everything one run needs."""
@@ -81,7 +91,7 @@ class Plan:
     corpus: Path
     cases: tuple[Case, ...]
     strategies: tuple[Strategy, ...]
-    tiers: dict[str, Tier]
+    tiers: dict[str, TierSource]
     out: Path
     repeats: int = 1
     seed: int = 7
@@ -267,7 +277,9 @@ class Runner:
         self.toolbox: BenchToolbox | None = None
         self.workspace = Path()
 
-    def model_for(self, tier: Tier, case: Case, strategy: Strategy, repeat: int) -> ModelSettings:
+    def model_for(
+        self, tier: TierSource, case: Case, strategy: Strategy, repeat: int
+    ) -> ModelSettings:
         if tier.profile is not None:
             profile = tier.profile
             session = Session(profile.name, case.id, strategy.name, repeat)
@@ -280,95 +292,136 @@ class Runner:
                 max_tokens=strategy.max_tokens,
             )
         assert tier.model is not None
-        return dataclasses.replace(
-            tier.model, max_tokens=max(tier.model.max_tokens, strategy.max_tokens)
+        if any(step.whole_file for step in strategy.steps):
+            # The serial baseline rewrites the whole file: room for it.
+            return dataclasses.replace(
+                tier.model, max_tokens=max(tier.model.max_tokens, strategy.max_tokens)
+            )
+        return tier.model  # as the product runs it: its own format, token limit, temperature
+
+    def _settings(
+        self,
+        strategy: Strategy,
+        models: dict[config.Tier, ModelSettings],
+        step: Step,
+        verifiers: tuple[str, ...],
+    ) -> Settings:
+        """The product's settings for one step, with the strategy's budget for its tier."""
+        cap = UNLIMITED_USD if self.plan.usd_per_day is None else self.plan.usd_per_day
+        by_tier = {s.tier: s for s in strategy.steps}
+        fast, frontier = by_tier.get(config.Tier.FAST), by_tier.get(config.Tier.FRONTIER)
+        return Settings(
+            models=models,
+            budget=BudgetSettings(
+                usd_per_day=cap,
+                attempts=fast.attempts if fast else step.attempts,
+                parallel=step.parallel,
+                frontier_attempts=frontier.attempts if frontier else step.attempts,
+                seconds=self.plan.seconds,
+                loops=1,
+                # A second step is the pipeline's own escalation once the fast tier gave up.
+                auto_escalate=len(strategy.steps) > 1,
+            ),
+            verifiers=VerifierSettings(python=verifiers),
         )
 
     async def run_job(self, ready: ReadyCase, strategy: Strategy, repeat: int) -> dict[str, Any]:
+        """One case through the product's fix pipeline (engine/pipeline.py), as `strategy` says."""
         assert self.toolbox is not None
         toolbox = self.toolbox
         case = ready.case
         snapshot = ready.snapshot
         edits_window = make_window(snapshot.text, ready.finding)
-        cap = UNLIMITED_USD if self.plan.usd_per_day is None else self.plan.usd_per_day
         budget_root = self.plan.budget_root or snapshot.root
-        attempts: list = []
-        loops: list[dict[str, Any]] = []
-        used: list[ModelSettings] = []
-        fix = None
-        time_to_fix = None
-        elapsed = 0.0
+        steps = {step.tier: step for step in strategy.steps}
+        models = {
+            step.tier: self.model_for(self.plan.tiers[step.tier], case, strategy, repeat)
+            for step in strategy.steps
+        }
+        first = strategy.steps[0]
+        window = whole_file(snapshot.text) if first.whole_file else edits_window
         started = time.time()
-        try:
-            for step in strategy.steps:
-                model = self.model_for(self.plan.tiers[step.tier], case, strategy, repeat)
-                used.append(model)
-                settings = Settings(
-                    models={step.tier: model},
-                    budget=BudgetSettings(
-                        usd_per_day=cap,
-                        attempts=step.attempts,
-                        parallel=step.parallel,
-                        frontier_attempts=step.attempts,
-                        seconds=self.plan.seconds,
-                        loops=1,
-                    ),
-                    verifiers=VerifierSettings(python=case.verifiers),
-                )
-                window = whole_file(snapshot.text) if step.whole_file else edits_window
-                meter = toolbox.meter(settings, budget_root, step.tier)
+
+        async def run_shortcuts(candidates: tuple[Shortcut, ...]) -> LoopResult:
+            settings = self._settings(strategy, models, first, case.verifiers)
+            judge = toolbox.judge(settings, snapshot, ready.finding, ready.baseline, window)
+            return await try_shortcuts(judge, candidates)
+
+        async def run_tier(tier: config.Tier, context: tuple[Attempt, ...]) -> LoopResult:
+            step = steps[tier]
+            settings = self._settings(strategy, models, step, case.verifiers)
+            try:
                 loop = toolbox.loop(
-                    step.tier,
+                    tier,
                     settings,
                     snapshot,
                     ready.finding,
                     ready.baseline,
-                    window,
-                    context=tuple(attempts),
-                    meter=meter,
-                    reply_format=step.reply_format,
+                    whole_file(snapshot.text) if step.whole_file else edits_window,
+                    context=context,
+                    meter=toolbox.meter(settings, budget_root, tier),
+                    # The tier's own reply format, as in the product; the serial baseline
+                    # is defined by its whole-file reply.
+                    reply_format=ReplyFormat.WHOLE if step.whole_file else None,
                 )
-                result = await loop.run()
-                attempts += result.attempts
-                loops.append(
-                    {
-                        "tier": step.tier,
-                        "status": result.status.value,
-                        "seconds": round(result.seconds, 4),
-                        "attempts": len(result.attempts),
-                        "reason": result.reason[:REASON_CHARS],
-                    }
-                )
-                if result.fix is not None:
-                    fix = result.fix
-                    time_to_fix = elapsed + result.fix.seconds
-                elapsed += result.seconds
-                if fix is not None or result.status in (LoopStatus.STOPPED, LoopStatus.OVER_BUDGET):
-                    break
+            except FatalProviderError as exc:
+                return LoopResult(LoopStatus.STOPPED, None, (), 0.0, str(exc))
+            return await loop.run()
+
+        try:
+            outcome = await pipeline.run(
+                self._settings(strategy, models, first, case.verifiers),
+                snapshot.text,
+                ready.finding,
+                window,
+                None,  # no memory: every job starts as a first encounter
+                run_shortcuts=run_shortcuts,
+                run_tier=run_tier,
+                start=first.tier,
+            )
         finally:
-            await toolbox.release(used)
-        matches = None
-        if fix is not None:
-            text = snapshot.text
-            for edit in sorted(fix.edits(), key=lambda e: e.start, reverse=True):
-                text = apply_line_edit(text, edit)
-            matches = text == case.after
-        return {
+            await toolbox.release(list(models.values()))
+        result = outcome.result
+        fix = result.fix
+        record: dict[str, Any] = {
             "case": case.id,
             "kind": case.kind,
             "strategy": strategy.name,
             "repeat": repeat,
             "started": round(started, 3),
-            "status": loops[-1]["status"] if loops else LoopStatus.STOPPED.value,
+            "status": result.status.value,
             "fixed": fix is not None,
-            "fix_tier": fix.tier if fix is not None else None,
-            "time_to_fix": round(time_to_fix, 4) if time_to_fix is not None else None,
-            "seconds": round(elapsed, 4),
-            "usd": sum(a.usd for a in attempts),
-            "matches_truth": matches,
-            "loops": loops,
-            "attempts": [_attempt_record(a) for a in attempts],
+            "fix_tier": str(fix.tier) if fix is not None else None,
+            "time_to_fix": (
+                round(outcome.time_to_fix, 4) if outcome.time_to_fix is not None else None
+            ),
+            "seconds": round(sum(stage.result.seconds for stage in outcome.stages), 4),
+            "usd": sum(a.usd for a in result.attempts),
+            "matches_truth": None,
+            "loops": [
+                {
+                    "tier": str(stage.ran),
+                    "status": stage.result.status.value,
+                    "seconds": round(stage.result.seconds, 4),
+                    "attempts": len(stage.result.attempts),
+                    "reason": stage.result.reason[:REASON_CHARS],
+                }
+                for stage in outcome.stages
+            ],
+            "attempts": [_attempt_record(a) for a in result.attempts],
         }
+        if fix is not None:
+            text = snapshot.text
+            for edit in sorted(fix.edits(), key=lambda e: e.start, reverse=True):
+                text = apply_line_edit(text, edit)
+            verdict = classify(text, case.after, case.file)
+            record.update(
+                matches_truth=verdict is Verdict.SAME,
+                verdict=verdict.value,
+                fix_text=text,
+                fix_diff=unified_diff(snapshot.text, text, case.file),
+            )
+        return record
 
     @contextlib.asynccontextmanager
     async def _workspace(self):

@@ -1,7 +1,9 @@
 """Strategies: which tiers a diagnostic goes through, how many attempts, how many at once.
 
-Each step is one loop of the engine on one tier (`Toolbox.loop`), with the
-earlier steps' attempts as its context, as an escalation in the product:
+A strategy runs the product's fix pipeline (engine/pipeline.py) from its first
+step's tier: a start on the fast tier first judges the checker's own fix, and
+a second step is the pipeline's auto-escalation to the frontier tier, told
+what failed. Each step's attempts and parallelism are the tier's budget:
 
 - `fast-first`: the fast tier, N candidates in flight, up to 8 attempts (the
   product's defaults).
@@ -18,17 +20,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fixloop.engine.prompt import ReplyFormat
+from fixloop.config import ReplyFormat, Tier
 
-FAST = "fast"
-FRONTIER = "frontier"
+FAST = Tier.FAST
+FRONTIER = Tier.FRONTIER
 
 
 @dataclass(frozen=True, slots=True)
 class Step:
     """One loop on one tier."""
 
-    tier: str
+    tier: Tier
     attempts: int
     parallel: int
     reply_format: ReplyFormat = ReplyFormat.EDITS
@@ -50,7 +52,7 @@ class Strategy:
     max_tokens: int = 1024
 
     @property
-    def tiers(self) -> tuple[str, ...]:
+    def tiers(self) -> tuple[Tier, ...]:
         return tuple(dict.fromkeys(step.tier for step in self.steps))
 
     def describe(self) -> str:

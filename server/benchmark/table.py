@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fixloop.benchmark.figures import VERDICTS
 from fixloop.benchmark.report import _num, _pct, _usd, headline
 
 COLUMNS = (
@@ -36,6 +37,12 @@ def render_table(summary: dict[str, Any]) -> str:
             lines.append(
                 f"  {tier + ' tier':<14}{t['fixes']:>9} fixes, {t['attempts']} attempts, "
                 f"median reply {_num(t['model_seconds_median'])} s, {_usd(t['usd'])} in all"
+            )
+        if f["fixed"]:
+            counts = f.get("verdicts") or {}
+            lines.append(
+                "  against the ground truth: "
+                + ", ".join(f"{counts.get(name, 0)} {name}" for name in VERDICTS)
             )
         top = list(f["failures"].items())[:3]
         if top:

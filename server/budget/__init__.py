@@ -4,9 +4,17 @@ Knows nothing of HTTP, LSP or the engine; the engine adapts it to the
 providers' `Meter` seam.
 """
 
-from fixloop.budget.costs import Prices, estimate_tokens, round_up_cents, worst_case
+from fixloop.budget.costs import (
+    Prices,
+    estimate_tokens,
+    output_tokens_that_fit,
+    round_up_cents,
+    worst_case,
+    worst_case_tokens,
+)
 from fixloop.budget.ledger import (
     BudgetExhausted,
+    BudgetStopped,
     CallState,
     Ledger,
     LedgerError,
@@ -21,6 +29,7 @@ from fixloop.budget.speed import LoopRecord, Speed, SpeedFigures
 __all__ = [
     "STATE_DIR_ENV",
     "BudgetExhausted",
+    "BudgetStopped",
     "CallState",
     "Ledger",
     "LedgerError",
@@ -33,8 +42,10 @@ __all__ = [
     "TierFigures",
     "estimate_tokens",
     "ledger_path",
+    "output_tokens_that_fit",
     "read_spent",
     "round_up_cents",
     "state_dir",
     "worst_case",
+    "worst_case_tokens",
 ]

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 BYTES_PER_TOKEN = 3
 # Role markers and separators each message costs beyond its text.
 MESSAGE_OVERHEAD = 8
+# What a chat template may add to a whole request (a priming sequence, a default system line).
+REQUEST_OVERHEAD = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +20,11 @@ class Prices:
 
     usd_per_mtok_in: float = 0.0
     usd_per_mtok_out: float = 0.0
+
+    @property
+    def paid(self) -> bool:
+        """Any price above zero, however small (its cost may round to $0.00)."""
+        return self.usd_per_mtok_in > 0 or self.usd_per_mtok_out > 0
 
     def cost(self, input_tokens: int, output_tokens: int) -> float:
         """The price of a call that used these many tokens."""
@@ -29,6 +36,27 @@ def estimate_tokens(*texts: str) -> int:
     return sum(
         math.ceil(len(text.encode("utf-8")) / BYTES_PER_TOKEN) + MESSAGE_OVERHEAD for text in texts
     )
+
+
+def worst_case_tokens(*texts: str) -> int:
+    """The most input tokens a prompt can be counted as: every byte its own token (a
+    byte-level tokenizer never makes more tokens than bytes), plus the template's markers.
+    Reservations use this, so an honest server's count always fits what was reserved."""
+    return REQUEST_OVERHEAD + sum(len(text.encode("utf-8")) + MESSAGE_OVERHEAD for text in texts)
+
+
+def output_tokens_that_fit(prices: Prices, prompt_tokens: int, usd_left: float) -> int | None:
+    """The most output tokens a call may ask for so that its worst case costs at most
+    `usd_left`; None when there is no limit (output is free)."""
+    if prices.usd_per_mtok_out <= 0:
+        return None
+    left = usd_left - prompt_tokens * prices.usd_per_mtok_in / 1e6
+    if left <= 0:
+        return 0
+    fit = left * 1e6 / prices.usd_per_mtok_out + 1e-6
+    if not math.isfinite(fit) or fit >= 2**62:  # a price of 5e-324: no limit any call reaches
+        return None
+    return math.floor(fit)
 
 
 def worst_case(prices: Prices, prompt_tokens: int, max_tokens: int) -> float:

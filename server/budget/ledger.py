@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from fixloop.budget.costs import Prices, worst_case
+from fixloop.budget.costs import Prices, output_tokens_that_fit, worst_case
 from fixloop.budget.speed import LoopRecord, Speed, speed
 
 SCHEMA = """
@@ -79,7 +79,18 @@ LOOP_COLUMNS = {
 }
 # A reservation counts at its worst case until it is settled.
 SPENT = "CASE state WHEN 'reserved' THEN reserved_usd WHEN 'settled' THEN usd ELSE 0 END"
-EPSILON = 1e-12  # float sums of cents must not refuse a call that fits exactly
+# Float sums of cents must not refuse a call that fits exactly: a tolerance relative to the
+# cap (a float sum's error is relative too). An absolute one let a call worth less than it
+# through a zero cap: `usd_per_day = 0` with a paid model sent one request.
+RELATIVE_TOLERANCE = 1e-12
+
+
+def _slack(cap: float) -> float:
+    """How far a sum may pass `cap` and still fit it: none at a zero cap."""
+    return max(cap, 0.0) * RELATIVE_TOLERANCE
+# The fewest output tokens worth asking for (a one-line SEARCH/REPLACE fix is 30-60): a call
+# whose worst case fits only with fewer is refused instead.
+MIN_OUTPUT_TOKENS = 64
 
 
 class CallState(enum.Enum):
@@ -125,6 +136,20 @@ class BudgetExhausted(Exception):
             "until you raise `budget.usd_per_day` (in .fixloop.toml or [tool.fixloop], and in "
             "the editor's fixloop settings: the smaller cap wins)"
         )
+
+
+class BudgetStopped(BudgetExhausted):
+    """A call in flight stopped because today's spend has passed the cap: a server reported
+    more usage than the calls had reserved."""
+
+    def __init__(self, spent: float, cap: float) -> None:
+        Exception.__init__(
+            self,
+            f"today's budget is spent (${spent:.4f} of ${cap:.2f}: a model server reported more "
+            "usage than its requests could cost); the requests in flight were stopped and no "
+            "model request is sent until local midnight or until you raise `budget.usd_per_day`",
+        )
+        self.spent, self.cap, self.needed = spent, cap, 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,15 +198,19 @@ class Reservation:
         self._prices = prices
         self._prompt_tokens = prompt_tokens
         self._max_tokens = max_tokens
+        self.max_tokens = max_tokens  # what the call may ask for: maybe less than configured
         self.state = CallState.RESERVED
         self.cost = usd
 
     def settle(self, input_tokens: int | None = None, output_tokens: int | None = None) -> float:
-        """Record what the call cost; a count the server did not report counts at its worst case."""
+        """Record what the call cost; a count the server did not report counts at its worst case.
+
+        A reported count is recorded as it is, even above the reservation: what the server
+        says it billed is what counts against the cap (and stops the calls in flight)."""
         if self.state is not CallState.RESERVED:
             return self.cost
-        tokens_in = self._prompt_tokens if input_tokens is None else max(0, input_tokens)
-        tokens_out = self._max_tokens if output_tokens is None else max(0, output_tokens)
+        tokens_in = self._prompt_tokens if input_tokens is None else _counted(input_tokens)
+        tokens_out = self._max_tokens if output_tokens is None else _counted(output_tokens)
         self.cost = self._prices.cost(tokens_in, tokens_out)
         self.state = CallState.SETTLED
         self._ledger._finish(self._id, CallState.SETTLED, self.cost, tokens_in, tokens_out)
@@ -194,6 +223,15 @@ class Reservation:
         self.cost = 0.0
         self.state = CallState.RELEASED
         self._ledger._finish(self._id, CallState.RELEASED, 0.0, 0, 0)
+
+
+# A reported count above this counts as this much: far past any cap, and still a float and
+# a SQLite integer (10**400 raised OverflowError and left the call unrecorded).
+MAX_COUNTED_TOKENS = 2**48
+
+
+def _counted(tokens: int) -> int:
+    return min(max(0, tokens), MAX_COUNTED_TOKENS)
 
 
 def _local_now() -> datetime:
@@ -326,13 +364,26 @@ class Ledger:
         prompt_tokens: int,
         max_tokens: int,
         cap: float,
+        min_tokens: int = MIN_OUTPUT_TOKENS,
     ) -> Reservation:
-        """Reserve a call's worst case; BudgetExhausted if it would pass today's cap."""
-        usd = worst_case(prices, prompt_tokens, max_tokens)
+        """Reserve a call's worst case; BudgetExhausted if it would pass today's cap.
+
+        `max_tokens` is lowered to what fits in what is left of today's cap (the
+        Reservation's `max_tokens`, which the call must send); when not even
+        `min_tokens` (or `max_tokens`, if smaller) fit, the call is refused."""
         day = self.today()
         with self._transaction() as db:
             spent = self._spent(db, workspace, day)
-            if spent + usd > cap + EPSILON:
+            fit = output_tokens_that_fit(prices, prompt_tokens, cap - spent + _slack(cap))
+            if fit is not None and fit < max_tokens:
+                if fit < min(min_tokens, max_tokens):
+                    needed = worst_case(prices, prompt_tokens, min(min_tokens, max_tokens))
+                    raise BudgetExhausted(spent, cap, needed)
+                max_tokens = fit
+            usd = worst_case(prices, prompt_tokens, max_tokens)
+            if prices.paid and cap <= 0:  # a zero cap: nothing paid, not even what rounds to $0
+                raise BudgetExhausted(spent, cap, usd)
+            if spent + usd > cap + _slack(cap):
                 raise BudgetExhausted(spent, cap, usd)
             cursor = db.execute(
                 "INSERT INTO calls (workspace, day, at, tier, model, state, reserved_usd) "
@@ -342,6 +393,13 @@ class Ledger:
             call_id = cursor.lastrowid
         assert call_id is not None
         return Reservation(self, call_id, usd, prices, prompt_tokens, max_tokens)
+
+    def over_cap(self, workspace: str, cap: float) -> float | None:
+        """Today's spend when it has passed `cap` (calls in flight at their worst case, settled
+        ones at what their servers reported), else None: the calls in flight must stop."""
+        with self._transaction("BEGIN") as db:
+            spent = self._spent(db, workspace, self.today())
+        return spent if spent > cap + _slack(cap) else None
 
     def _finish(
         self, call_id: int, state: CallState, usd: float, tokens_in: int, tokens_out: int

@@ -114,7 +114,7 @@ class Checker:
         for key, current in matched.current.items():
             tracked = doc.tracked.get(key)
             if tracked is not None:
-                tracked.finding, tracked.window = current.finding, current.window
+                tracked.moved(current.finding, current.window)
                 if tracked.blocked and not doc.broken:  # the tools work again
                     self._runner.start(doc, tracked)
                 continue
@@ -122,8 +122,7 @@ class Checker:
                 key_id(doc.uri, key), current.finding, current.window
             )
             if current.foreign:
-                tracked.foreign = True
-                tracked.asked = self._next_ask()  # the user's code action asked for it
+                tracked.ask(self._next_ask(), foreign=True)  # the user's code action asked for it
             self._runner.start(doc, tracked)
         return tuple(
             (current.finding, doc.tracked[key].id)

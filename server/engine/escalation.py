@@ -5,17 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fixloop.budget import round_up_cents, worst_case
-from fixloop.config import Settings
-from fixloop.engine.prompt import ReplyFormat, build_request, worth_telling
+from fixloop.config import Settings, Tier
+from fixloop.engine.prompt import build_request, worth_telling
 from fixloop.engine.spending import prices, prompt_tokens
 from fixloop.engine.values import Attempt, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window
 from fixloop.verifiers.base import Finding
 
-FRONTIER = "frontier"
 NO_FRONTIER = (
     "fixloop has no frontier model configured: add a [models.frontier] table (protocol, "
-    "base_url, model, api_key_env) to .fixloop.toml or to [tool.fixloop] in pyproject.toml"
+    "base_url, model, api_key_env) to your config file (~/.config/fixloop/config.toml, or "
+    "$FIXLOOP_CONFIG_DIR/config.toml) or to the editor's fixloop settings; a workspace's "
+    ".fixloop.toml may set where requests go only when the workspace is trusted"
 )
 
 
@@ -45,7 +46,7 @@ def offer(
     Its cost: the first frontier prompt's estimate × the input price plus
     `max_tokens` × the output price, for each of `frontier_attempts`.
     """
-    model = settings.models.get(FRONTIER)
+    model = settings.models.get(Tier.FRONTIER)
     if model is None:
         return None
     request = build_request(
@@ -55,19 +56,21 @@ def offer(
         worth_telling(failures),
         max_tokens=model.max_tokens,
         temperature=model.temperature,
-        reply_format=ReplyFormat(model.reply_format),
+        reply_format=model.reply_format,
     )
     attempts = settings.budget.frontier_attempts
     each = worst_case(prices(model), prompt_tokens(request), model.max_tokens)
     return Offer(model.model, attempts, each * attempts)
 
 
-def auto_escalates(settings: Settings, tier: str, result: LoopResult) -> bool:
-    """Whether a loop's end escalates by itself: the workspace opted in and the fast tier gave up."""
+def auto_escalates(settings: Settings, tier: Tier, result: LoopResult) -> bool:
+    """Whether a loop's end escalates by itself: the fast tier gave up, and the workspace
+    opted in or the frontier tier is a local model (the ladder: it costs nothing but time)."""
+    frontier = settings.models.get(Tier.FRONTIER)
     return (
-        settings.budget.auto_escalate
-        and tier != FRONTIER
-        and FRONTIER in settings.models
+        frontier is not None
+        and (settings.budget.auto_escalate or frontier.protocol == "local")
+        and tier == Tier.FAST
         and result.status in (LoopStatus.GAVE_UP, LoopStatus.TIMED_OUT)
     )
 

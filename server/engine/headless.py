@@ -4,23 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import anyio
 
 from fixloop.budget import BudgetExhausted
-from fixloop.config import Settings
-from fixloop.engine import privacy
+from fixloop.config import Settings, Tier
+from fixloop.engine import pipeline, privacy
 from fixloop.engine.checks import CheckResult, run_checks
-from fixloop.engine.escalation import FRONTIER, auto_escalates
 from fixloop.engine.gate import is_syntax_error
-from fixloop.engine.shortcuts import shortcuts, try_shortcuts
-from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Snapshot
+from fixloop.engine.shortcuts import Shortcut, try_shortcuts
 from fixloop.engine.toolbox import Toolbox
+from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window, make_window
 from fixloop.providers import FatalProviderError
-from fixloop.shadow.edits import LineEdit, apply_line_edit
+from fixloop.shadow.edits import LineEdit, apply_line_edit, split_lines
 from fixloop.verifiers.base import Finding
 
 
@@ -36,7 +35,7 @@ Refused = Callable[[BudgetExhausted], None]
 
 async def run_tier(
     toolbox: Toolbox,
-    tier: str,
+    tier: Tier,
     settings: Settings,
     snapshot: Snapshot,
     finding: Finding,
@@ -68,29 +67,16 @@ async def run_shortcuts(
     finding: Finding,
     baseline: tuple[Finding, ...],
     window: Window,
+    candidates: tuple[Shortcut, ...],
     *,
     trusted: bool = False,
-) -> LoopResult | None:
-    """The tool's own fix and remembered fixes, judged like any candidate; None if none."""
-    candidates = shortcuts(snapshot.text, finding, window, toolbox.memory)
-    if not candidates:
-        return None
+) -> LoopResult:
+    """The tool's own fix and remembered fixes, judged like any candidate; in the ledger."""
     judge = toolbox.judge(settings, snapshot, finding, baseline, window, trusted=trusted)
     result = await try_shortcuts(judge, candidates)
     tier = result.fix.tier if result.fix else candidates[-1].tier
     await toolbox.record_loop(snapshot.root, finding, result, tier=tier, model=finding.source)
     return result
-
-
-def _joined(first: LoopResult, second: LoopResult) -> LoopResult:
-    """A fast loop and its escalation as one result."""
-    return LoopResult(
-        second.status,
-        second.fix,
-        first.attempts + second.attempts,
-        first.seconds + second.seconds,
-        second.reason,
-    )
 
 
 async def fix_file(
@@ -101,8 +87,8 @@ async def fix_file(
     *,
     trusted: bool = False,
 ) -> FileReport:
-    """Check one file and run a loop for each finding, `loops` at a time; escalate the
-    ones the fast tier gives up on when the workspace has `auto_escalate`."""
+    """Check one file and run the fix pipeline (engine/pipeline.py) for each finding,
+    `loops` at a time."""
     check = await run_checks(
         snapshot, toolbox.verifiers(settings, snapshot=snapshot), toolbox.verify_limiter
     )
@@ -119,25 +105,23 @@ async def fix_file(
         async with limiter:
             window = make_window(snapshot.text, finding)
 
-            def on(tier: str, context: tuple[Attempt, ...] = ()):
+            def on_shortcuts(candidates: tuple[Shortcut, ...]) -> Awaitable[LoopResult]:
+                return run_shortcuts(
+                    toolbox, settings, snapshot, finding, check.findings, window, candidates,
+                    trusted=trusted,
+                )
+
+            def on_tier(tier: Tier, context: tuple[Attempt, ...]) -> Awaitable[LoopResult]:
                 return run_tier(
                     toolbox, tier, settings, snapshot, finding, check.findings, window,
                     context=context, on_refused=on_refused, trusted=trusted,
                 )
 
-            quick = await run_shortcuts(
-                toolbox, settings, snapshot, finding, check.findings, window, trusted=trusted
+            outcome = await pipeline.run(
+                settings, snapshot.text, finding, window, toolbox.memory,
+                run_shortcuts=on_shortcuts, run_tier=on_tier,
             )
-            if quick is not None and quick.fix is not None:
-                results[index] = (finding, quick)
-                return
-            result = await on("fast", quick.attempts if quick else ())
-            if quick is not None:
-                result = _joined(quick, result)
-            if auto_escalates(settings, "fast", result):
-                result = _joined(result, await on(FRONTIER, result.attempts))
-            if result.fix is not None:
-                toolbox.memory.remember(snapshot.text, result.fix)
+            result = outcome.result
             results[index] = (finding, result)
 
     async with anyio.create_task_group() as tg:
@@ -162,7 +146,7 @@ def _moved(edit: LineEdit, applied: list[LineEdit]) -> LineEdit:
     shift = 0
     for other in applied:
         if other.end <= edit.start and not (other.start == other.end == edit.start == edit.end):
-            shift += len(other.new_text.splitlines(keepends=True)) - (other.end - other.start)
+            shift += len(split_lines(other.new_text)) - (other.end - other.start)
     return edit.shifted(shift)
 
 
@@ -195,8 +179,14 @@ async def merge_fixes(
             toolbox.verify_limiter,
         )
         after = Counter(f.key for f in check.findings)
-        # What the original's syntax error hid may show up now; only new syntax errors count.
-        new = {key for key in after - current if not masked or key[0] == "python" or key[1] == "invalid-syntax"}
+        # What the original's syntax error hid may show up now; only new syntax errors count
+        # (the gate's own test of what a syntax error is).
+        added = after - current
+        new = {
+            f.key
+            for f in check.findings
+            if f.key in added and (not masked or is_syntax_error(f))
+        }
         if check.errors or new or after[fix.finding.key] >= current[fix.finding.key]:
             skipped.append(fix)
             continue

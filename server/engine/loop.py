@@ -22,7 +22,7 @@ import anyio
 from fixloop.budget import BudgetExhausted
 from fixloop.config import ModelSettings
 from fixloop.engine.judge import Judge
-from fixloop.engine.privacy import mask
+from fixloop.engine.secrets import Masker, find_secrets
 from fixloop.engine.prompt import ReplyFormat, build_request, worth_telling
 from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
 from fixloop.engine.spending import prices
@@ -95,11 +95,18 @@ class FixLoop:
             test_gate=test_gate,
         )
         self._fix: Fix | None = None
+        self._masker = Masker(())  # the file's secrets, found when the loop starts
         self._stop_reason = ""
         self._over_budget = ""
 
     async def run(self) -> LoopResult:
         started = time.perf_counter()
+        # The whole file is scanned (a key's BEGIN line may be far from the window), off the
+        # event loop, once per text: every message of every attempt is masked with it.
+        secrets = await anyio.to_thread.run_sync(
+            find_secrets, self.snapshot.text, self.snapshot.path.name
+        )
+        self._masker = Masker.of(secrets)
         with anyio.move_on_after(self.limits.seconds) as deadline:
             async with anyio.create_task_group() as workers:
                 for _ in range(min(self.limits.parallel, self.limits.attempts)):
@@ -161,14 +168,16 @@ class FixLoop:
             )
 
         # Credentials in the code never leave: placeholders go out, the reply gets them back.
-        masked = [mask(message.content) for message in request.messages]
+        masker = self._masker
         request = dataclasses.replace(
             request,
+            system=masker.mask(request.system),
             messages=tuple(
-                dataclasses.replace(message, content=m.text)
-                for message, m in zip(request.messages, masked, strict=True)
+                dataclasses.replace(message, content=masker.mask(message.content))
+                for message in request.messages
             ),
         )
+        call_started = time.perf_counter()
         try:
             completion = await self.provider.complete(request, self.meter)
         except FatalProviderError as exc:
@@ -179,14 +188,14 @@ class FixLoop:
         except ProviderError as exc:
             return record(Outcome.PROVIDER_ERROR, str(exc)), None, 0.0
         figures = {
-            "model_seconds": completion.seconds,
+            # The call's wall time: a single local model's turn (other candidates' replies
+            # decoded first) and its start are the model's time, not the engine's.
+            "model_seconds": max(completion.seconds, time.perf_counter() - call_started),
             "input_tokens": completion.input_tokens,
             "output_tokens": completion.output_tokens,
             "usd": prices(self.model).cost(completion.input_tokens, completion.output_tokens),
         }
-        reply_text = completion.text
-        for m in masked:
-            reply_text = m.unmask(reply_text)
+        reply_text = masker.unmask(completion.text)
         try:
             span = self.finding.span
             new_texts = apply_reply(

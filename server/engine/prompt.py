@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
-import enum
-
+from fixloop.config import ReplyFormat
+from fixloop.engine.tiers import describe
 from fixloop.engine.values import Attempt, Outcome, Snapshot
 from fixloop.engine.window import Window
-from fixloop.providers.base import ChatRequest, Message
+from fixloop.providers.base import ChatRequest, Fence, Message
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers import languages
 from fixloop.verifiers.base import Finding
+from fixloop.verifiers.lines import line_ending
 
 CONTEXT_LINES = 30
 FAILURES_SHOWN = 3
+# A whole-region reply is the region again, a little changed: room for half as much again
+# and a few added lines (an import), not the tier's limit. Code runs about 4 characters a
+# token in Qwen2.5-Coder's vocabulary (4.1 on fixloop's engine modules); 3 leaves room for
+# denser text (non-ASCII names, long numbers).
+CHARS_PER_TOKEN = 3
+WHOLE_SLACK_TOKENS = 48
+WHOLE_SLACK_LINES = 8  # lines a whole-region reply may add (imports, a helper's few lines)
 
 SYSTEM = """\
 You fix one diagnostic in a {language} file. Change as little as possible.
@@ -47,13 +55,6 @@ and nothing else. Copy every line you do not need to change exactly as it is:
 blank lines, comments and docstrings included."""
 
 
-class ReplyFormat(enum.Enum):
-    """What a prompt asks the model to reply with: `models.<tier>.reply_format` in the settings."""
-
-    EDITS = "search-replace"  # SEARCH/REPLACE blocks: a one-line fix costs a one-line reply
-    WHOLE = "whole"  # the whole window in one fenced block (small models, the bench's baseline)
-
-
 def system_prompt(language: str, reply_format: ReplyFormat) -> str:
     """The system prompt for a language key (see fixloop.verifiers.languages)."""
     lang = languages.by_key(language)
@@ -66,20 +67,28 @@ def worth_telling(attempts) -> list[Attempt]:
     return [a for a in attempts if a.outcome not in (Outcome.VERIFIED, Outcome.PROVIDER_ERROR)]
 
 
-# Candidates that were not a model's attempt (engine/shortcuts.py).
-NOT_A_MODEL = {"tool": "the checker's own fix", "memory": "a fix remembered from before"}
-
-
 def _who(attempt: Attempt, tiers: bool) -> str:
-    if attempt.tier in NOT_A_MODEL:
-        return NOT_A_MODEL[attempt.tier]
+    if not_a_model := describe(attempt.tier):
+        return not_a_model
     return f"{attempt.tier + ' ' if tiers else ''}attempt {attempt.number}"
 
 
 def _numbered(lines: list[str], start: int, end: int) -> str:
-    return "".join(f"{number + 1:>5} | {lines[number]}" for number in range(start, end)).rstrip(
-        "\n"
-    ) + "\n"
+    """Lines `start`..`end` numbered, one a line: the model reads "\\n" whatever the file's
+    own line ending ("\\r" alone would run a CR-only file's window into one line)."""
+    return "".join(
+        f"{number + 1:>5} | {_bare(lines[number])}\n" for number in range(start, end)
+    )
+
+
+def _bare(line: str) -> str:
+    return line[: len(line) - len(line_ending(line))]
+
+
+def whole_reply_tokens(region_text: str, limit: int) -> int:
+    """The token limit for a reply that rewrites `region_text`: sized to it, at most `limit`."""
+    sized = len(region_text) * 3 // (2 * CHARS_PER_TOKEN) + WHOLE_SLACK_TOKENS
+    return max(1, min(limit, sized))
 
 
 def build_request(
@@ -118,23 +127,27 @@ def build_request(
     if failures:
         shown = failures[-FAILURES_SHOWN:]
         # After an escalation the numbers restart: say whose attempt it was.
-        tiers = len({a.tier for a in shown if a.tier not in NOT_A_MODEL}) > 1
+        tiers = len({a.tier for a in shown if not describe(a.tier)}) > 1
         parts.append(
             "Earlier attempts failed; do not repeat them:\n"
             + "\n".join(f"- {_who(a, tiers)}: {a.outcome.value}: {a.reason}" for a in shown)
         )
+    fence = None
     if reply_format is ReplyFormat.WHOLE:
+        tag = languages.by_key(snapshot.language).fence
+        fence = Fence(tag, 2 * (main.end - main.start) + WHOLE_SLACK_LINES)
+        max_tokens = whole_reply_tokens(main.text(lines), max_tokens)
         # Said again last, where a small model still reads it: Qwen2.5-Coder-0.5B on
         # examples/undefined_name.py, at 0.7: 9 of 28 replies imported pathlib with this, 3 of
         # 26 without (it mostly copied the region back unchanged).
-        fence = languages.by_key(snapshot.language).fence
         parts.append(
             f"Fix it: {finding.message}. Reply with the whole editable region, fixed, "
-            f"in one ```{fence} code block."
+            f"in one ```{tag} code block."
         )
     return ChatRequest(
         system=system_prompt(snapshot.language, reply_format),
         messages=(Message("user", "\n\n".join(parts)),),
         max_tokens=max_tokens,
         temperature=temperature,
+        fence=fence,
     )

@@ -22,6 +22,7 @@ from fixloop.engine.keeplines import keep_dropped_lines
 from fixloop.engine.window import Window
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers import languages
+from fixloop.verifiers.lines import keep_endings, lines_of, newline_of
 
 SEARCH = re.compile(r"^\s*<{5,}\s*SEARCH\s*$", re.IGNORECASE)
 DIVIDER = re.compile(r"^\s*={5,}\s*$")
@@ -50,7 +51,7 @@ class Reply:
 
 def parse_reply(text: str) -> Reply:
     """Find the SEARCH/REPLACE blocks, or else the one fenced block, in a model's reply."""
-    lines = text.splitlines()
+    lines = lines_of(text)
     if any(SEARCH.match(line) for line in lines):
         return Reply(replacements=_search_replace_blocks(lines))
     block = _first_fenced_block(lines)
@@ -103,10 +104,6 @@ def _first_fenced_block(lines: list[str]) -> str | None:
     return None
 
 
-def _newline(text: str) -> str:
-    return "\r\n" if "\r\n" in text else "\n"
-
-
 def _as_lines(block: str, newline: str, ends_with_newline: bool) -> str:
     if not block:
         return ""
@@ -129,7 +126,8 @@ def apply_reply(
     """
     lines = split_lines(text)
     regions = list(window.texts(lines))
-    newline = _newline(text)
+    originals = tuple(regions)
+    newline = newline_of(text)
     if reply.whole is not None:
         old = regions[window.main]
         ends = old.endswith(("\n", "\r"))
@@ -147,7 +145,7 @@ def apply_reply(
             )
             new = _joined(kept, newline, ends)
         regions[window.main] = new
-        return tuple(regions)
+        return _ended_as_before(originals, regions, newline)
     if not reply.replacements:
         raise ReplyError("the reply has no SEARCH/REPLACE block")
     for number, block in enumerate(reply.replacements, 1):
@@ -164,7 +162,18 @@ def apply_reply(
                     f"SEARCH block {number} matches code outside the editable window"
                 )
             raise ReplyError(f"SEARCH block {number} does not match the window")
-    return tuple(regions)
+    return _ended_as_before(originals, regions, newline)
+
+
+def _ended_as_before(
+    originals: tuple[str, ...], regions: list[str], newline: str
+) -> tuple[str, ...]:
+    """Every line of a changed region ended as the line it replaces was (a file that mixes
+    line endings keeps each of them; see verifiers/lines.keep_endings)."""
+    return tuple(
+        new if new == old else keep_endings(old, new, newline)
+        for old, new in zip(originals, regions, strict=True)
+    )
 
 
 def _joined(lines: list[str], newline: str, ends_with_newline: bool) -> str:

@@ -61,7 +61,7 @@ class Reporter:
             self.listener.message(str(exc))
 
     def set_state(self, doc: Document, tracked: Tracked, state: State) -> None:
-        was, tracked.state = tracked.state, state
+        was = tracked.enter(state)
         if State.RUNNING in (was, state):
             self.progress(doc, tracked)
 

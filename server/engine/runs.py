@@ -1,9 +1,9 @@
-"""Running a finding's loop: its starts and stops, the shortcuts, the model's tiers.
+"""Running a finding's fix pipeline (engine/pipeline.py) in the server: starts, stops, stages.
 
-A start first tries the candidates that need no model (the tool's own fix, a
-remembered fix); if none passes, or there were none, the finding waits for a
-loop slot. A run on the fast tier may escalate to the frontier tier by itself.
-Every run happens under the finding's own cancel scope.
+Each stage is a job of its own: a start on the fast tier first judges the
+candidates that need no model at once; a model stage waits for a loop slot.
+What runs next, and what is remembered, is the pipeline's decision. Every run
+happens under the finding's own cancel scope.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from pathlib import Path
 import anyio
 import anyio.abc
 
-from fixloop.config import Settings
-from fixloop.engine import privacy
-from fixloop.engine.escalation import FRONTIER, auto_escalates
+from fixloop.config import Settings, Tier
+from fixloop.engine import pipeline, privacy
 from fixloop.engine.reporting import Reporter
-from fixloop.engine.shortcuts import Shortcut, shortcuts, try_shortcuts
+from fixloop.engine.shortcuts import Shortcut, try_shortcuts
 from fixloop.engine.slots import Slots
 from fixloop.engine.spending import TierMeter
+from fixloop.engine.tiers import Maker, Origin
 from fixloop.engine.toolbox import UNTRUSTED_GATE, Toolbox
 from fixloop.engine.tracking import Document, State, Tracked
 from fixloop.engine.values import Attempt, LoopResult, LoopStatus, Snapshot
@@ -60,21 +60,20 @@ class Runner:
     # -- starts and stops ----------------------------------------------------
 
     def start(
-        self, doc: Document, tracked: Tracked, tier: str = "fast", history: tuple[Attempt, ...] = ()
+        self,
+        doc: Document,
+        tracked: Tracked,
+        tier: Tier = Tier.FAST,
+        history: tuple[Attempt, ...] = (),
     ) -> None:
         self.halt(doc, tracked)
-        tracked.scope = anyio.CancelScope()
-        tracked.run += 1
-        tracked.state, tracked.attempt, tracked.result = State.QUEUED, 0, None
-        tracked.tier, tracked.history, tracked.loop = tier, history, None
-        tracked.blocked = False
-        tracked.requested = time.monotonic()
-        if tier == "fast" and doc.checked is not None:
-            candidates = shortcuts(
-                doc.checked.text, tracked.finding, tracked.window, self.toolbox.memory
+        scope = tracked.begin(tier, history)
+        if doc.checked is not None:
+            candidates = pipeline.first_shortcuts(
+                tier, doc.checked.text, tracked.finding, tracked.window, self.toolbox.memory
             )
             if candidates:
-                self._tg.start_soon(self._run_shortcuts, doc, tracked, tracked.scope, candidates)
+                self._tg.start_soon(self._run_shortcuts, doc, tracked, scope, candidates)
                 return
         self.slots.push(doc, tracked)
 
@@ -105,7 +104,7 @@ class Runner:
                 assert snapshot is not None
                 root = snapshot.root
                 settings = self._settings(root)
-                tracked.tier, tracked.budget = candidates[0].tier, len(candidates)
+                tracked.judging_shortcuts(candidates)
                 self._reporter.set_state(doc, tracked, State.RUNNING)
                 self._listener.changed()
                 judge = self.toolbox.judge(
@@ -117,15 +116,14 @@ class Runner:
                     trusted=self._trusted_for(root),
                 )
                 result = await try_shortcuts(judge, candidates)
-                tier = result.fix.tier if result.fix else candidates[-1].tier
+                origin = result.fix.tier if result.fix else candidates[-1].tier
                 await self._finished(
-                    doc, tracked, snapshot, result, tier, tracked.finding.source, 0.0
+                    doc, tracked, snapshot, result, origin, tracked.finding.source, 0.0
                 )
-                if result.fix is None:
+                if pipeline.next_tier(settings, origin, result) == Tier.FAST:
                     # The model's turn, told why the shortcuts failed.
                     self._reporter.set_state(doc, tracked, State.QUEUED)
-                    tracked.tier, tracked.history, tracked.result = "fast", result.attempts, None
-                    tracked.attempt = 0
+                    tracked.to_model(result.attempts)
                     self.slots.push(doc, tracked)
                 self._listener.changed()
         except Exception as exc:  # a bug must not take the server down with it
@@ -136,7 +134,7 @@ class Runner:
     async def _run_loop(
         self, doc: Document, tracked: Tracked, scope: anyio.CancelScope, root: Path
     ) -> None:
-        escalation = False
+        escalation: Tier | None = None
         try:
             with scope:
                 if not scope.cancel_called:  # halted between its dispatch and now
@@ -147,12 +145,12 @@ class Runner:
             self._listener.changed()
         finally:
             self.slots.done(root)
-        if escalation and self._is_open(doc):
-            self.start(doc, tracked, FRONTIER, tracked.attempts_so_far)
+        if escalation is not None and self._is_open(doc):
+            self.start(doc, tracked, escalation, tracked.attempts_so_far)
             self._listener.changed()
 
-    async def _loop_body(self, doc: Document, tracked: Tracked) -> bool:
-        """One run on the model tier; whether it should escalate by itself."""
+    async def _loop_body(self, doc: Document, tracked: Tracked) -> Tier | None:
+        """One run on the model tier; the tier the pipeline moves on to by itself, if any."""
         # Read these only now: a check may have moved the finding while it was queued.
         snapshot = doc.checked
         assert snapshot is not None
@@ -164,13 +162,13 @@ class Runner:
             self._reporter.say(UNTRUSTED_GATE)
         if doc.broken:  # no candidate could pass a gate whose tools cannot run
             self._block(doc, tracked, "; ".join(doc.broken))
-            return False
+            return None
         refused = await privacy.refusal(snapshot.path, root, snapshot.text, settings.files)
         if refused:
             self._reporter.set_state(doc, tracked, State.STOPPED)
             self._reporter.say(refused)
             self._listener.changed()
-            return False
+            return None
         try:
             loop = self.toolbox.loop(
                 tracked.tier,
@@ -188,9 +186,8 @@ class Runner:
             self._reporter.set_state(doc, tracked, State.STOPPED)
             self._reporter.say(str(exc))
             self._listener.changed()
-            return False
-        tracked.loop = loop
-        tracked.budget = loop.limits.attempts
+            return None
+        tracked.running(loop)
         self._reporter.set_state(doc, tracked, State.RUNNING)
         self._listener.changed()
         result = await loop.run()
@@ -200,7 +197,7 @@ class Runner:
         if result.status is LoopStatus.STOPPED:
             self._reporter.say(result.reason)
         self._listener.changed()
-        return auto_escalates(settings, tracked.tier, result)
+        return pipeline.next_tier(settings, tracked.tier, result)
 
     async def _finished(
         self,
@@ -208,7 +205,7 @@ class Runner:
         tracked: Tracked,
         snapshot: Snapshot,
         result: LoopResult,
-        tier: str,
+        tier: Maker,
         model: str,
         waited: float,
     ) -> None:
@@ -225,25 +222,23 @@ class Runner:
             f"after {len(result.attempts)} attempt(s) in {result.seconds:.2f} s"
             + (f" ({result.reason})" if result.reason else "")
         )
-        if result.fix is None and tier in ("tool", "memory"):
+        if result.fix is None and isinstance(tier, Origin):
             return  # the model's turn; the caller queues it
-        tracked.result = result
-        if result.fix is not None:
-            self.toolbox.memory.remember(snapshot.text, result.fix)
+        tracked.ended(result)
+        pipeline.remember(self.toolbox.memory, snapshot.text, result)
         self._reporter.set_state(doc, tracked, _ENDED.get(result.status, State.GAVE_UP))
 
     def _block(self, doc: Document, tracked: Tracked, reason: str) -> None:
         """Stop a loop before it asks anything: the user was told why when the check failed."""
         self._reporter.set_state(doc, tracked, State.STOPPED)
-        tracked.blocked = True
-        tracked.result = LoopResult(LoopStatus.STOPPED, None, (), 0.0, reason)
+        tracked.block(reason)
         self._listener.log(
             f"loop {tracked.finding.source} {tracked.finding.code} line "
             f"{tracked.finding.span.start_line + 1}: not started ({reason})"
         )
         self._listener.changed()
 
-    def _meter(self, settings: Settings, root: Path, tier: str) -> TierMeter:
+    def _meter(self, settings: Settings, root: Path, tier: Tier) -> TierMeter:
         meter = self.toolbox.meter(
             settings,
             root,
@@ -259,7 +254,7 @@ class Runner:
         return meter
 
     def _attempted(self, doc: Document, tracked: Tracked, number: int) -> None:
-        tracked.attempt = number
+        tracked.attempted(number)
         if tracked.state is State.RUNNING:
             self._reporter.progress(doc, tracked)
         self._listener.changed()

@@ -16,7 +16,8 @@ The Engine coordinates; the parts live in their own modules: `tracking`
 checks and applying their match), `slots` (the queues),
 `runs` (starting, stopping and running loops), `reporting` (the Listener,
 messages said once, progress), `status` (the values reported),
-`foreign_requests` (other servers' diagnostics).
+`foreign_requests` (other servers' diagnostics). Outside the engine's event
+loop it is driven only through `service` (the commands of `seam`).
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ import anyio
 import anyio.abc
 
 from fixloop.budget import LedgerError, Stats
-from fixloop.config import Settings
+from fixloop.config import Settings, Tier
 from fixloop.engine.checking import Checker
-from fixloop.engine.escalation import FRONTIER, NO_FRONTIER, Offer, offer, unaffordable
+from fixloop.engine.escalation import NO_FRONTIER, Offer, offer, unaffordable
 from fixloop.engine.foreign import Checking
 from fixloop.engine.foreign_requests import locate
 from fixloop.engine.reporting import Listener, Reporter
@@ -132,7 +133,8 @@ class Engine:
         return doc.checked if doc else None
 
     def document(self, uri: str) -> Document | None:
-        """The engine's own record of a buffer: for its host, on the engine's event loop only."""
+        """The engine's own record of a buffer: for the views (engine/service.py), on the
+        engine's event loop only."""
         return self._documents.get(uri)
 
     def uris(self) -> tuple[str, ...]:
@@ -148,7 +150,7 @@ class Engine:
         doc = self._documents.get(uri)
         if doc is None or tracked.state is not State.QUEUED:
             return
-        tracked.asked = next(self._asks)
+        tracked.ask(next(self._asks))
         self._slots.reprioritize(doc, tracked)
 
     def ask_about(self, uri: str, finding_id: str) -> None:
@@ -184,7 +186,7 @@ class Engine:
         if found is None:
             return False
         doc, tracked = found
-        tracked.asked = next(self._asks)
+        tracked.ask(next(self._asks))
         self._runner.start(doc, tracked)
         self._listener.changed()
         return True
@@ -195,7 +197,7 @@ class Engine:
         snapshot = self.snapshot(uri)
         if snapshot is None or tracked.state is State.FIXED:
             return None
-        if tracked.tier == FRONTIER and tracked.state in (State.QUEUED, State.RUNNING):
+        if tracked.tier == Tier.FRONTIER and tracked.state in (State.QUEUED, State.RUNNING):
             return None
         settings = self._settings(snapshot.root)
         return offer(settings, snapshot, tracked.finding, tracked.window, tracked.attempts_so_far)
@@ -208,7 +210,7 @@ class Engine:
         doc, tracked = found
         proposal = self.offer(uri, tracked)
         if proposal is None:
-            if FRONTIER not in self._settings(doc.latest.root).models:
+            if Tier.FRONTIER not in self._settings(doc.latest.root).models:
                 self._say(NO_FRONTIER)
             return False
         settings = self._settings(doc.latest.root)
@@ -217,8 +219,8 @@ class Engine:
             self._listener.message(why_not)
             return False
         history = tracked.attempts_so_far
-        tracked.asked = next(self._asks)
-        self._runner.start(doc, tracked, FRONTIER, history)
+        tracked.ask(next(self._asks))
+        self._runner.start(doc, tracked, Tier.FRONTIER, history)
         self._listener.changed()
         return True
 

@@ -1,8 +1,8 @@
 """Fixes without a model: the tool's own fix (tier 0) and the memory of verified fixes.
 
 Both are candidates like any other and go through the same judge; when one
-passes it is offered at once. A tool's fix is tier `tool`; a remembered fix
-is tier `memory`. The memory is keyed by (verifier, code, message, window
+passes it is offered at once, recorded with its `Origin` (TOOL or MEMORY)
+where a model's fix records its tier. The memory is keyed by (verifier, code, message, window
 text), so an undone fix, or a second file with the same mistake, gets the
 fix again after it is verified on the new text.
 """
@@ -14,13 +14,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from fixloop.engine.judge import Judge
+from fixloop.engine.tiers import Maker, Origin
 from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Outcome
 from fixloop.engine.window import Region, Window, assemble
 from fixloop.shadow.edits import apply_line_edit, split_lines
 from fixloop.verifiers.base import Finding, Span, ToolEdit
 
-TOOL = "tool"
-MEMORY = "memory"
 MemoryKey = tuple[str, str, str, tuple[str, ...]]
 
 
@@ -67,7 +66,7 @@ class Remembered:
     """A verified fix as the window's new region texts."""
 
     texts: tuple[str, ...]
-    tier: str  # the tier that found it first
+    tier: Maker  # the tier that found it first
     model: str
 
 
@@ -102,8 +101,8 @@ class FixMemory:
         key = self.key(fix.finding, window_texts)
         tier = (
             fix.tier
-            if fix.tier != MEMORY
-            else self._fixes.get(key, Remembered((), MEMORY, "")).tier
+            if fix.tier != Origin.MEMORY
+            else self._fixes.get(key, Remembered((), Origin.MEMORY, "")).tier
         )
         self._fixes[key] = Remembered(new_texts, tier, fix.model)
         self._fixes.move_to_end(key)
@@ -115,7 +114,7 @@ class FixMemory:
 class Shortcut:
     """A candidate that needs no model."""
 
-    tier: str  # TOOL or MEMORY
+    tier: Origin
     texts: tuple[str, ...]  # the window's new region texts
     model: str  # what made it: the tool's name, or the model that found the remembered fix
 
@@ -127,11 +126,11 @@ def shortcuts(
     found: list[Shortcut] = []
     texts = tool_texts(text, window, finding.tool_fix)
     if texts is not None:
-        found.append(Shortcut(TOOL, texts, finding.source))
+        found.append(Shortcut(Origin.TOOL, texts, finding.source))
     if memory is not None:
         remembered = memory.recall(FixMemory.key(finding, window.texts(split_lines(text))))
         if remembered is not None and remembered.texts != texts:
-            found.append(Shortcut(MEMORY, remembered.texts, remembered.model))
+            found.append(Shortcut(Origin.MEMORY, remembered.texts, remembered.model))
     return tuple(found)
 
 

@@ -6,14 +6,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import anyio
-
 from fixloop.budget import (
     BudgetExhausted,
+    BudgetStopped,
     Ledger,
     LedgerError,
     Prices,
     Reservation,
-    estimate_tokens,
+    worst_case_tokens,
 )
 from fixloop.config import ModelSettings
 from fixloop.providers.base import ChatRequest, FatalProviderError
@@ -24,13 +24,17 @@ def prices(model: ModelSettings) -> Prices:
 
 
 def prompt_tokens(request: ChatRequest) -> int:
-    """The conservative token estimate a request is reserved with."""
-    return estimate_tokens(*request.texts)
+    """The input tokens a request is reserved with: its worst case, not an estimate."""
+    return worst_case_tokens(*request.texts)
 
 
 # Seconds a settlement may wait for the ledger (another process may hold its lock); past
 # that the call stays reserved at its worst case, which keeps the cap, and the user is told.
 SETTLE_WAIT = 30.0
+# How often a call in flight asks the ledger whether today's spend has passed the cap (another
+# call of this workspace, in this process or another, may have been reported above its
+# reservation): the most a call runs on after the cap is blown, plus one ledger read.
+WATCH_EVERY = 0.2
 
 
 class _Charge:
@@ -43,6 +47,23 @@ class _Charge:
     def __init__(self, reservation: Reservation, meter: TierMeter) -> None:
         self._reservation = reservation
         self._meter = meter
+
+    @property
+    def max_tokens(self) -> int:
+        """The output tokens the call may ask for: what fits in what is left of the cap."""
+        return self._reservation.max_tokens
+
+    async def stopped(self) -> BaseException:
+        """Return (with the error to raise) once today's spend has passed the cap; until then,
+        look every WATCH_EVERY seconds. Ledger trouble here only delays the answer."""
+        while True:
+            await anyio.sleep(WATCH_EVERY)
+            try:
+                spent = await anyio.to_thread.run_sync(self._meter.over_cap)
+            except LedgerError:
+                continue
+            if spent is not None:
+                return BudgetStopped(spent, self._meter.cap)
 
     async def settle(self, input_tokens: int | None, output_tokens: int | None) -> float:
         try:
@@ -114,6 +135,14 @@ class TierMeter:
             raise FatalProviderError(str(exc)) from None
         self.spent()
         return _Charge(reservation, self)
+
+    @property
+    def cap(self) -> float:
+        return self._cap
+
+    def over_cap(self) -> float | None:
+        """Today's spend if it has passed the cap (a blocking ledger read)."""
+        return self._ledger.over_cap(self._workspace, self._cap)
 
     def spent(self) -> None:
         if self._on_spent:

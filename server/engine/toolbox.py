@@ -10,12 +10,11 @@ from pathlib import Path
 import anyio
 
 from fixloop.budget import BudgetExhausted, Ledger, LedgerError, ledger_path, read_spent
-from fixloop.config import TIERS, ModelSettings, Settings
-from fixloop.engine.escalation import FRONTIER, NO_FRONTIER
+from fixloop.config import ModelSettings, ReplyFormat, Settings, Tier
+from fixloop.engine.escalation import NO_FRONTIER
 from fixloop.engine.judge import Judge
 from fixloop.engine.loop import FixLoop, LoopLimits
 from fixloop.engine.shortcuts import FixMemory
-from fixloop.engine.prompt import ReplyFormat
 from fixloop.engine.spending import TierMeter
 from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Attempt, LoopResult, Snapshot
@@ -36,7 +35,9 @@ UNTRUSTED_GATE = (
 )
 NO_MODEL = (
     "fixloop has no fast model configured: add a [models.fast] table (protocol, base_url, "
-    "model, api_key_env) to .fixloop.toml or to [tool.fixloop] in pyproject.toml, "
+    "model, api_key_env) to your config file (~/.config/fixloop/config.toml, or "
+    "$FIXLOOP_CONFIG_DIR/config.toml) or to the editor's fixloop settings (a workspace's "
+    ".fixloop.toml may set where requests go only when the workspace is trusted), "
     f"or install the offline local model: {INSTALL_LOCAL}"
 )
 
@@ -84,7 +85,7 @@ class Toolbox:
         """
         if settings.models:
             return settings
-        models = {tier: model for tier in TIERS if (model := self.local.default(tier))}
+        models = {tier: model for tier in Tier if (model := self.local.default(tier))}
         return dataclasses.replace(settings, models=models) if models else settings
 
     @property
@@ -174,18 +175,18 @@ class Toolbox:
         """Each provider built so far, by model name."""
         return {provider.name: provider.health() for provider in self._providers.values()}
 
-    def model(self, settings: Settings, tier: str) -> ModelSettings:
+    def model(self, settings: Settings, tier: Tier) -> ModelSettings:
         """A tier's model settings; FatalProviderError saying how to configure a missing one."""
         model = settings.models.get(tier)
         if model is None:
-            raise FatalProviderError(NO_FRONTIER if tier == FRONTIER else NO_MODEL)
+            raise FatalProviderError(NO_FRONTIER if tier == Tier.FRONTIER else NO_MODEL)
         return model
 
     def meter(
         self,
         settings: Settings,
         root: Path,
-        tier: str,
+        tier: Tier,
         *,
         on_refused: Callable[[BudgetExhausted], None] | None = None,
         on_spent: Callable[[], None] | None = None,
@@ -226,7 +227,7 @@ class Toolbox:
 
     def loop(
         self,
-        tier: str,
+        tier: Tier,
         settings: Settings,
         snapshot: Snapshot,
         finding,
@@ -242,7 +243,7 @@ class Toolbox:
         """A loop on one tier; FatalProviderError if that tier's model cannot be used."""
         model = self.model(settings, tier)
         budget = settings.budget
-        if tier == FRONTIER:
+        if tier == Tier.FRONTIER:
             attempts = budget.frontier_attempts
             limits = LoopLimits(attempts, min(budget.parallel, attempts), budget.seconds)
         else:
@@ -265,7 +266,7 @@ class Toolbox:
             context=context,
             test_gate=self.test_gate(settings, trusted),
             # The tier's own format unless the caller (the benchmark) says otherwise.
-            reply_format=reply_format or ReplyFormat(model.reply_format),
+            reply_format=reply_format or model.reply_format,
         )
 
     async def record_loop(
@@ -274,7 +275,7 @@ class Toolbox:
         finding: Finding,
         result: LoopResult,
         *,
-        tier: str,
+        tier: Tier,
         model: str,
         wait_seconds: float = 0.0,
     ) -> str | None:

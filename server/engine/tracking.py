@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import enum
 import hashlib
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 
 import anyio
 
+from fixloop.config import Tier
 from fixloop.engine.loop import FixLoop
-from fixloop.engine.values import Attempt, Fix, LoopResult, Snapshot
+from fixloop.engine.shortcuts import Shortcut
+from fixloop.engine.tiers import Maker
+from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window, make_window
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers.base import Finding
@@ -33,7 +37,12 @@ class State(enum.Enum):
 
 @dataclass(eq=False)
 class Tracked:
-    """One fixable finding of a document and its loop, as of the latest checked version."""
+    """One fixable finding of a document and its loop, as of the latest checked version.
+
+    Its fields are read anywhere but changed only through the transitions below
+    (begin, judging_shortcuts, to_model, running, attempted, ended, block, enter,
+    moved, ask), so each change of state has a name and one place.
+    """
 
     id: str
     finding: Finding
@@ -42,7 +51,7 @@ class Tracked:
     attempt: int = 0
     result: LoopResult | None = None
     scope: anyio.CancelScope | None = None
-    tier: str = "fast"
+    tier: Maker = Tier.FAST
     history: tuple[Attempt, ...] = ()  # an earlier tier's attempts (before an escalation)
     loop: FixLoop | None = None  # the latest loop, for its attempts while it runs
     blocked: bool = False  # stopped because a verifier could not check the text
@@ -51,6 +60,60 @@ class Tracked:
     requested: float = 0.0  # monotonic time the run was asked for
     budget: int = 0  # attempts this run may make
     foreign: bool = False  # re-checked for another server's diagnostic; not published
+
+    # -- transitions -----------------------------------------------------------
+
+    def begin(self, tier: Tier, history: tuple[Attempt, ...]) -> anyio.CancelScope:
+        """A new run (a start, a retry, an escalation) on `tier`: queued, under a new scope."""
+        self.scope = anyio.CancelScope()
+        self.run += 1
+        self.state, self.attempt, self.result = State.QUEUED, 0, None
+        self.tier, self.history, self.loop = tier, history, None
+        self.blocked = False
+        self.requested = time.monotonic()
+        return self.scope
+
+    def judging_shortcuts(self, candidates: tuple[Shortcut, ...]) -> None:
+        """The candidates that need no model are being judged (before any model)."""
+        self.tier, self.budget = candidates[0].tier, len(candidates)
+
+    def to_model(self, history: tuple[Attempt, ...]) -> None:
+        """The shortcuts failed: the fast tier's turn, told why (`history`)."""
+        self.tier, self.history, self.result = Tier.FAST, history, None
+        self.attempt = 0
+
+    def running(self, loop: FixLoop) -> None:
+        """The run's model loop exists; its attempts can be shown as they come."""
+        self.loop = loop
+        self.budget = loop.limits.attempts
+
+    def attempted(self, number: int) -> None:
+        self.attempt = number
+
+    def ended(self, result: LoopResult) -> None:
+        """The run ended with `result` (its fix, if any, is offered)."""
+        self.result = result
+
+    def block(self, reason: str) -> None:
+        """Stopped before asking anything: a verifier cannot check the text."""
+        self.blocked = True
+        self.result = LoopResult(LoopStatus.STOPPED, None, (), 0.0, reason)
+
+    def enter(self, state: State) -> State:
+        """Move to `state`; the state it was in."""
+        was, self.state = self.state, state
+        return was
+
+    def moved(self, finding: Finding, window: Window) -> None:
+        """A new check found it again, maybe elsewhere in the buffer."""
+        self.finding, self.window = finding, window
+
+    def ask(self, when: int, *, foreign: bool = False) -> None:
+        """The user asked for it (a code action, a retry); `foreign`: another server's finding."""
+        self.asked = when
+        self.foreign = self.foreign or foreign
+
+    # -- reads -----------------------------------------------------------------
 
     @property
     def fix(self) -> Fix | None:

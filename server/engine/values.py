@@ -6,6 +6,7 @@ import enum
 from dataclasses import dataclass
 from pathlib import Path
 
+from fixloop.engine.tiers import Maker
 from fixloop.engine.window import Window
 from fixloop.shadow.edits import LineEdit
 from fixloop.verifiers.base import Finding
@@ -40,7 +41,7 @@ class Attempt:
     """The record of one model request and what became of its candidate."""
 
     number: int
-    tier: str
+    tier: Maker  # the model tier, or the origin of a candidate that needs no model
     outcome: Outcome
     reason: str
     seconds: float
@@ -71,7 +72,7 @@ class Fix:
     finding: Finding
     window: Window
     region_edits: tuple[LineEdit | None, ...]  # per region, lines relative to its start
-    tier: str
+    tier: Maker
     model: str
     attempt: int
     seconds: float

@@ -2,9 +2,11 @@
 
 The language server answers `textDocument/codeAction` on its own event loop
 while the engine runs on another (in a thread of its own). It never reads the
-engine's mutable Document and Tracked objects: the engine's host copies them,
-on the engine's loop, into these frozen values whenever something changed, and
-swaps in a new mapping (uri -> DocumentView) that is never mutated afterwards.
+engine's mutable Document and Tracked objects: the engine's side of the seam
+(engine/service.py) copies them, on the engine's loop, into these frozen values
+whenever something changed, and shows a new mapping (uri -> DocumentView) that
+is never mutated afterwards. The settings a view carries are the only settings
+the server reads.
 A reader takes the mapping once and answers from it without awaiting the
 engine: what it sees is consistent, if a few milliseconds old, and the
 version checks of the reader keep anything stale from being offered.
@@ -15,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from fixloop.config import Settings
-from fixloop.engine.escalation import FRONTIER, Offer, offer
+from fixloop.config import Settings, Tier
+from fixloop.engine.escalation import Offer, offer
 from fixloop.engine.foreign import Checking, same_problem
 from fixloop.engine.tracking import Document, State, Tracked
 from fixloop.engine.values import Attempt, Fix, LoopResult, Snapshot
@@ -52,6 +54,7 @@ class DocumentView:
     tracked: Mapping[str, TrackedView]  # by finding id; never mutated after the view is made
     checked_with: frozenset[str]  # the verifiers of that check
     settings: Settings
+    can_check: frozenset[str]  # the verifiers that could re-check other servers' diagnostics
 
 
 def _signature(tracked: Tracked) -> tuple:
@@ -88,7 +91,9 @@ class ViewCache:
         self._tracked[id(tracked)] = (tracked, signature, view)
         return view
 
-    def document(self, doc: Document, settings: Settings) -> DocumentView | None:
+    def document(
+        self, doc: Document, settings: Settings, can_check: frozenset[str]
+    ) -> DocumentView | None:
         if doc.checked is None or doc.latest.version != doc.checked.version:
             return None
         tracked = {t.id: self.tracked(t) for t in doc.tracked.values()}
@@ -97,13 +102,14 @@ class ViewCache:
             old is not None
             and old.checked is doc.checked
             and old.settings is settings
+            and old.can_check is can_check
             and old.checked_with == doc.checked_with
             and old.tracked.keys() == tracked.keys()
             and all(old.tracked[key] is view for key, view in tracked.items())
         ):
             return old
         view = self._documents[doc.uri] = DocumentView(
-            doc.uri, doc.checked, tracked, doc.checked_with, settings
+            doc.uri, doc.checked, tracked, doc.checked_with, settings, can_check
         )
         return view
 
@@ -135,7 +141,7 @@ def escalation_offer(view: DocumentView, tracked: TrackedView) -> Offer | None:
     finding is not already on the frontier tier."""
     if tracked.state is State.FIXED:
         return None
-    if tracked.tier == FRONTIER and tracked.state in (State.QUEUED, State.RUNNING):
+    if tracked.tier == Tier.FRONTIER and tracked.state in (State.QUEUED, State.RUNNING):
         return None
     return offer(
         view.settings, view.checked, tracked.finding, tracked.window, tracked.attempts_so_far
@@ -147,10 +153,11 @@ def foreign_match(
 ) -> TrackedView | Checking | None:
     """What `Engine.foreign` answers, from a view: fixloop's finding on that line for another
     server's diagnostic; Checking when the document must first be checked with `verifier`
-    (the caller asks the engine for that check); None when that verifier does not report it."""
+    (the caller asks the engine for that check); None when that verifier does not report it,
+    or cannot run in this workspace."""
     for tracked in view.tracked.values():
         if tracked.finding.span.start_line == line and same_problem(tracked.finding, verifier, code):
             return tracked
-    if verifier in view.checked_with:
+    if verifier in view.checked_with or verifier not in view.can_check:
         return None
     return Checking(verifier)

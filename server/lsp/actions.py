@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types as T
 
-from fixloop.engine.escalation import Offer
-from fixloop.engine.scheduler import State
-from fixloop.engine.values import Snapshot
-from fixloop.engine.views import TrackedView
+from fixloop.engine.seam import Offer, Snapshot, State, TrackedView
 from fixloop.lsp.convert import workspace_edit
 
 RETRY = "fixloop.retry"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types as T
 
-from fixloop.engine.values import Snapshot
+from fixloop.engine.seam import Snapshot
 from fixloop.lsp.positions import to_client
 from fixloop.shadow.edits import LineEdit, split_lines
 from fixloop.verifiers.base import Finding, Span

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types as T
 
-from fixloop.engine.scheduler import Progress, State
+from fixloop.engine.seam import Progress, State
 
 ENDINGS = {
     State.FIXED: "verified fix ready",

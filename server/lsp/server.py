@@ -1,16 +1,16 @@
-"""The language server: thin handlers that convert, call the engine, convert back."""
+"""The language server: thin handlers that convert, send the engine a command or read its
+views, and convert back."""
 
 from __future__ import annotations
 
-import asyncio
+import copy
 import dataclasses
 import gc
 import logging
 import sys
 import threading
-from collections.abc import Callable
 from pathlib import Path
-from threading import Event
+from typing import assert_never
 
 import anyio
 from lsprotocol import types as T
@@ -20,19 +20,47 @@ from pygls.uris import to_fs_path
 
 from fixloop import __version__
 from fixloop.config import find_root
-from fixloop.engine.foreign import Checking, foreign_code, verifier_for
-from fixloop.engine.scheduler import Engine, Progress, State, Status
-from fixloop.engine.values import Snapshot
-from fixloop.engine.views import DocumentView, TrackedView, escalation_offer, foreign_match
+from fixloop.engine.seam import (
+    Ask,
+    Cancel,
+    Change,
+    Checking,
+    CheckWith,
+    Close,
+    Command,
+    Diagnostics,
+    DocumentView,
+    Escalate,
+    Event,
+    GetStats,
+    Log,
+    Message,
+    Open,
+    Progress,
+    Retry,
+    Save,
+    SessionStats,
+    SettingsChanged,
+    Snapshot,
+    State,
+    Status,
+    TrackedView,
+    Trust,
+    escalation_offer,
+    foreign_code,
+    foreign_match,
+    verifier_for,
+)
+from fixloop.engine.service import EngineService
 from fixloop.lsp import actions
 from fixloop.lsp.convert import diagnostic
+from fixloop.lsp.documents import adopt
 from fixloop.lsp.engine_host import EngineHost
 from fixloop.lsp.pipes import PipeWriter, open_stdio
 from fixloop.lsp.progress import LoopProgress
 from fixloop.lsp.settings import SettingsStore
 from fixloop.shadow.edits import split_lines
 from fixloop.verifiers import languages
-from fixloop.verifiers.base import Finding
 from fixloop.verifiers.private import sweep
 
 log = logging.getLogger("fixloop")
@@ -42,57 +70,60 @@ SWITCH_INTERVAL = 0.001
 
 
 class FixloopServer(LanguageServer):
-    """pygls server holding the settings; the engine (in a thread of its own) owns all work.
+    """pygls server; the engine (in a thread of its own) owns all work and the settings.
 
     Handlers run on the server's event loop and never wait on the engine: they read its views
-    and post work to it (see engine_host.py).
+    and send it commands; what it says comes back as events (engine/seam.py, engine_host.py).
     """
 
     def __init__(self) -> None:
         super().__init__("fixloop", __version__)
-        self.settings = SettingsStore(report=self.message)
+        self.trusted = False  # the editor says so in initializationOptions.trusted
         self.host: EngineHost | None = None
         self.loops_progress: LoopProgress | None = None
-        self.trusted = False  # the editor says so in initializationOptions.trusted
         self._last_status: dict | None = None
         self.stopping = False  # the client has gone: say nothing more to it
         self._reporting = False
-        self._thread: int | None = None  # the server's loop's thread, once serving
-        self._loop = None
 
-    @property
-    def engine(self) -> Engine | None:
-        """The engine: only ever touched on its own loop (through `host.post` or `host.call`)."""
-        return self.host.engine if self.host else None
-
-    def _elsewhere(self, fn: Callable[..., object], *args) -> bool:
-        """Called off the server's loop (settings read by the engine's thread report trouble):
-        hand the call over to the server's loop."""
-        if self._thread is None or threading.get_ident() == self._thread:
-            return False
-        try:
-            self._loop.call_soon_threadsafe(fn, *args)
-        except RuntimeError:  # the server's loop has closed
-            pass
-        return True
+    def send(self, command: Command) -> None:
+        """A command to the engine (dropped before it starts and after it stopped)."""
+        if self.host is not None:
+            self.host.send(command)
 
     # -- what the engine tells us (handed over by the host, on the server's loop) --
 
-    def publish(self, snapshot: Snapshot, findings: tuple[tuple[Finding, str], ...]) -> None:
+    def on_event(self, event: Event) -> None:
+        match event:
+            case Diagnostics():
+                self.publish(event)
+            case Status():
+                self.send_status(event)
+            case Progress():
+                if self.loops_progress is not None:
+                    self.loops_progress.update(event)
+            case Message(text):
+                self.message(text)
+            case Log(text):
+                self.log(text)
+            case _:
+                assert_never(event)
+
+    def publish(self, event: Diagnostics) -> None:
         if self.stopping:
             return
+        snapshot = event.snapshot
         lines = split_lines(snapshot.text)
         encoding = self.encoding
         self.text_document_publish_diagnostics(
             T.PublishDiagnosticsParams(
                 uri=snapshot.uri,
                 version=snapshot.version,
-                diagnostics=[diagnostic(lines, f, fid, encoding) for f, fid in findings],
+                diagnostics=[diagnostic(lines, f, fid, encoding) for f, fid in event.findings],
             )
         )
 
     def send_status(self, status: Status) -> None:
-        """`fixloop/status` (the host coalesces: at most every 50 ms), unless nothing changed."""
+        """`fixloop/status` (the engine coalesces: at most every 50 ms), unless nothing changed."""
         if self.stopping:
             return
         params = {
@@ -107,20 +138,12 @@ class FixloopServer(LanguageServer):
             self._last_status = params
             self.protocol.notify("fixloop/status", params)
 
-    def loop_progress(self, update: Progress) -> None:
-        if self.loops_progress is not None:
-            self.loops_progress.update(update)
-
     def message(self, text: str) -> None:
-        if self._elsewhere(self.message, text):
-            return
         self.log(text)
         if not self.stopping:
             self.window_show_message(T.ShowMessageParams(T.MessageType.Warning, f"fixloop: {text}"))
 
     def log(self, text: str) -> None:
-        if self._elsewhere(self.log, text):
-            return
         log.info(text)
         if not self.stopping:
             self.window_log_message(T.LogMessageParams(T.MessageType.Log, text))
@@ -181,6 +204,7 @@ def build_server() -> FixloopServer:
 
     @ls.feature(T.INITIALIZE)
     def initialize(ls: FixloopServer, params: T.InitializeParams) -> None:
+        adopt(ls.workspace)  # buffers split into lines LSP's way (lsp/documents.py)
         options = params.initialization_options
         if isinstance(options, dict) and "trusted" in options:
             # Trust is the editor's word, never a workspace file's: it sits beside the settings.
@@ -188,9 +212,10 @@ def build_server() -> FixloopServer:
             trusted = options.pop("trusted")
             if isinstance(trusted, bool):
                 ls.trusted = trusted
+                ls.send(Trust(trusted))
             else:
                 ls.message(f"initializationOptions: `trusted` must be true or false, got {trusted!r}")
-        ls.settings.set_editor(options, "initializationOptions")
+        ls.send(SettingsChanged(copy.deepcopy(options), "initializationOptions"))
 
     @ls.feature(T.INITIALIZED)
     async def initialized(ls: FixloopServer, params: T.InitializedParams) -> None:
@@ -200,29 +225,27 @@ def build_server() -> FixloopServer:
     async def did_change_configuration(ls: FixloopServer, params) -> None:
         await pull_settings(ls)
 
-    # Document notifications hand a snapshot to the engine's loop and return at once.
+    # Document notifications send the engine a snapshot and return at once.
 
     @ls.feature(T.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: FixloopServer, params: T.DidOpenTextDocumentParams) -> None:
-        if (snapshot := ls.snapshot(params.text_document.uri)) and ls.host:
-            ls.host.post(_update, ls.host, snapshot, True)
+        if snapshot := ls.snapshot(params.text_document.uri):
+            ls.send(Open(snapshot))
 
     @ls.feature(T.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: FixloopServer, params: T.DidChangeTextDocumentParams) -> None:
-        if (snapshot := ls.snapshot(params.text_document.uri)) and ls.host:
-            ls.host.post(_update, ls.host, snapshot, False)
+        if snapshot := ls.snapshot(params.text_document.uri):
+            ls.send(Change(snapshot))
 
     @ls.feature(T.TEXT_DOCUMENT_DID_SAVE, T.SaveOptions(include_text=False))
     def did_save(ls: FixloopServer, params: T.DidSaveTextDocumentParams) -> None:
-        # Saving may change what the tools see (their config files); check again now.
-        if (snapshot := ls.snapshot(params.text_document.uri)) and ls.host:
-            ls.host.post(_update, ls.host, snapshot, True)
+        if snapshot := ls.snapshot(params.text_document.uri):
+            ls.send(Save(snapshot))
 
     @ls.feature(T.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: FixloopServer, params: T.DidCloseTextDocumentParams) -> None:
         uri = params.text_document.uri
-        if ls.host:
-            ls.host.post(_close, ls.host, uri)
+        ls.send(Close(uri))
         ls.text_document_publish_diagnostics(T.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
     @ls.feature(
@@ -251,7 +274,7 @@ def build_server() -> FixloopServer:
                 continue
             done.add(item.id)
             if item.state is State.QUEUED:  # asked about: it goes first
-                host.post(_ask, host, uri, item.id)
+                host.send(Ask(uri, item.id))
             frontier = item.tier == "frontier"
             result += actions.actions_for(
                 diag,
@@ -289,79 +312,44 @@ def build_server() -> FixloopServer:
         if ls.loops_progress is not None:
             ls.loops_progress.cancelled(params.token)
 
-    # Commands run on the engine's loop; their handlers await the answer there.
+    # Commands are applied on the engine's loop; their handlers await the answer there.
 
     @ls.command(actions.RETRY)
     async def retry(ls: FixloopServer, uri: str, finding_id: str) -> bool:
-        return bool(ls.host and await ls.host.call(_retry, ls.host, uri, finding_id))
+        return bool(ls.host and await ls.host.request(Retry(uri, finding_id)))
 
     @ls.command(actions.CANCEL)
     async def cancel(ls: FixloopServer, uri: str, finding_id: str) -> bool:
-        return bool(ls.host and await ls.host.call(_cancel, ls.host, uri, finding_id))
+        return bool(ls.host and await ls.host.request(Cancel(uri, finding_id)))
 
     @ls.command(actions.ESCALATE)
     async def escalate(ls: FixloopServer, uri: str, finding_id: str) -> bool:
-        return bool(ls.host and await ls.host.call(_escalate, ls.host, uri, finding_id))
+        return bool(ls.host and await ls.host.request(Escalate(uri, finding_id)))
 
     @ls.command("fixloop.stats")
     async def stats(ls: FixloopServer, *args) -> dict:
         """This session's loops, and the ledger's figures per workspace (today and all time)."""
         assert ls.host is not None
-        return await ls.host.call(_stats, ls.host, ls.roots())
+        answer = await ls.host.request(GetStats(tuple(ls.roots())))
+        assert isinstance(answer, SessionStats)
+        return stats_json(answer)
 
     return ls
 
 
-# -- run on the engine's loop (posted or called through the host) ---------------------
-
-
-def _update(host: EngineHost, snapshot: Snapshot, urgent: bool) -> None:
-    assert host.engine is not None
-    host.engine.update(snapshot, urgent=urgent)
-
-
-def _close(host: EngineHost, uri: str) -> None:
-    assert host.engine is not None
-    host.engine.close(uri)
-
-
-def _ask(host: EngineHost, uri: str, finding_id: str) -> None:
-    assert host.engine is not None
-    host.engine.ask_about(uri, finding_id)
-
-
-def _foreign(host: EngineHost, uri: str, version: int, source: str, code: str, line: int) -> None:
-    assert host.engine is not None
-    host.engine.foreign(uri, version, source, code, line)
-
-
-def _retry(host: EngineHost, uri: str, finding_id: str) -> bool:
-    return bool(host.engine and host.engine.retry(uri, finding_id))
-
-
-def _cancel(host: EngineHost, uri: str, finding_id: str) -> bool:
-    return bool(host.engine and host.engine.cancel(uri, finding_id))
-
-
-def _escalate(host: EngineHost, uri: str, finding_id: str) -> bool:
-    return bool(host.engine and host.engine.escalate(uri, finding_id))
-
-
-def _stats(host: EngineHost, roots: list[Path]) -> dict:
-    engine = host.engine
-    assert engine is not None
-    status = engine.status()
-    results = engine.results
+def stats_json(stats: SessionStats) -> dict:
+    """`fixloop.stats`' answer."""
+    status = stats.status
     return {
-        "loops": len(results),
-        "fixed": sum(1 for r in results if r.fix),
-        "attempts": sum(len(r.attempts) for r in results),
+        "loops": stats.loops,
+        "fixed": stats.fixed,
+        "attempts": stats.attempts,
         "usd_spent": status.usd_spent,
         "usd_budget": status.usd_budget,
         "down": list(status.down),
         "workspaces": [
             {**dataclasses.asdict(figures), "usd_today": figures.usd_today}
-            for figures in engine.stats(roots)
+            for figures in stats.workspaces
         ],
     }
 
@@ -377,16 +365,14 @@ def find_tracked(
     if "fixloop" in data:
         return view.tracked.get(str(data["fixloop"]))
     name = verifier_for(diag.source)
-    if name is None or ls.host is None or ls.host.engine is None:
+    if name is None:
         return None
     code = foreign_code(name, "" if diag.code is None else str(diag.code))
     line = diag.range.start.line
     found = foreign_match(view, name, code, line)
     if isinstance(found, Checking):
-        if not ls.host.engine.toolbox.available(name, view.checked.root):
-            return None
         assert diag.source is not None
-        ls.host.post(_foreign, ls.host, view.uri, view.checked.version, diag.source, code, line)
+        ls.send(CheckWith(view.uri, view.checked.version, diag.source, code, line))
     return found
 
 
@@ -416,33 +402,25 @@ async def pull_settings(ls: FixloopServer) -> None:
         ls.log(f"workspace/configuration failed: {exc}")
         return
     if answer and answer[0] is not None:
-        ls.settings.set_editor(answer[0], "editor settings (fixloop)")
+        ls.send(SettingsChanged(copy.deepcopy(answer[0]), "editor settings (fixloop)"))
 
 
 async def _serve(ls: FixloopServer, stdin, stdout) -> int:
     """Serve until the client exits or goes away; the exit code LSP prescribes."""
     code = 0
-    ls._thread, ls._loop = threading.get_ident(), asyncio.get_running_loop()
     host = EngineHost(
-        lambda tg, listener: Engine(
-            tg,
-            listener=listener,
-            settings_for=ls.settings.for_root,
-            trusted_for=lambda root: ls.trusted,
-        ),
-        server=ls,
-        settings_for=ls.settings.for_root,
+        lambda tg, outlet: EngineService(tg, outlet, settings=SettingsStore), deliver=ls.on_event
     )
     async with anyio.create_task_group() as tg:
         await host.start()
         ls.host = host
 
         def cancel(uri: str, finding_id: str) -> bool:  # from the editor's progress display
-            host.post(_cancel, host, uri, finding_id)
+            host.send(Cancel(uri, finding_id))
             return True
 
         ls.loops_progress = LoopProgress(ls, tg.start_soon, cancel)
-        ls._stop_event = Event()
+        ls._stop_event = threading.Event()
         reader, writer = await open_stdio(stdin, stdout, ls.thread_pool)
         ls.protocol.set_writer(writer)
         try:

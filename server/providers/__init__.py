@@ -1,7 +1,9 @@
 """Model providers: the only code that speaks HTTP.
 
 `make_provider` turns one tier's settings into a provider, reading the key
-from the environment variable the settings name (never from the settings).
+from the environment variable the settings name (never from the settings),
+and only when that variable was named in the same place as the base_url: a key
+is never sent to an endpoint that another source of settings chose.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from fixloop.providers.base import (
     Charge,
     ChatRequest,
     Completion,
+    Fence,
     FatalProviderError,
     Health,
     HealthState,
@@ -42,6 +45,14 @@ def make_provider(
 ) -> Provider:
     """A provider for one tier; FatalProviderError if its key is missing."""
     api_key = None
+    if settings.api_key_env and settings.api_key_env_from != settings.base_url_from:
+        raise FatalProviderError(
+            f"the key variable {settings.api_key_env} (named in "
+            f"{settings.api_key_env_from or 'the defaults'}) is not sent to "
+            f"{settings.base_url or 'the default base_url'} (named in "
+            f"{settings.base_url_from or 'the defaults'}): a key only goes to the base_url "
+            "named beside it; name both in the same settings"
+        )
     if settings.api_key_env:
         api_key = env.get(settings.api_key_env)
         if not api_key:
@@ -72,6 +83,7 @@ __all__ = [
     "ChatRequest",
     "Completion",
     "FatalProviderError",
+    "Fence",
     "Health",
     "HealthState",
     "Message",

@@ -29,6 +29,14 @@ class Message:
 
 
 @dataclass(frozen=True, slots=True)
+class Fence:
+    """The shape of a reply that is one fenced code block: its tag and at most how many lines."""
+
+    tag: str
+    max_lines: int
+
+
+@dataclass(frozen=True, slots=True)
 class ChatRequest:
     """One prompt: a system text and the conversation."""
 
@@ -36,6 +44,9 @@ class ChatRequest:
     messages: tuple[Message, ...]
     max_tokens: int = 1024
     temperature: float = 0.2
+    # The reply must be exactly one fenced code block of this shape: a local model is held
+    # to it by a grammar (providers/local/grammar.py); a hosted one is only asked.
+    fence: Fence | None = None
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -96,6 +107,11 @@ class Charge(Protocol):
 
     Both are awaited from cleanup code, cancelled or not: they must finish
     their own work (shielded, bounded) and never raise.
+
+    A charge may also have `max_tokens` (the output the request may ask for, lowered
+    to fit the budget: the request is sent with it) and `async stopped()`, which
+    returns an exception once the request must stop (the budget has passed its cap):
+    the request is then cut off and that exception raised.
     """
 
     async def settle(self, input_tokens: int | None, output_tokens: int | None) -> object:

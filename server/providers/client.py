@@ -20,6 +20,7 @@ hostile server cannot make fixloop hold megabytes for a fix of a few lines.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import random
@@ -155,14 +156,17 @@ class HttpProvider:
         return anyio.current_effective_deadline() - anyio.current_time()
 
     async def _request(self, request: ChatRequest, meter: Meter | None) -> Reply:
-        body = self._dialect.body(self.name, request, self._stream)
         # May refuse (nothing is sent then); a cancellation waits for the reservation to land.
         charge = await meter.reserve(request) if meter is not None else None
+        granted = getattr(charge, "max_tokens", request.max_tokens)
+        if granted < request.max_tokens:  # what is left of the budget bounds the reply
+            request = dataclasses.replace(request, max_tokens=granted)
+        body = self._dialect.body(self.name, request, self._stream)
         progress = _Progress(self._stream)
         try:
             try:
                 with anyio.fail_after(self._timeout):
-                    await self._exchange(body, progress)
+                    await self._exchange_unless_stopped(body, progress, charge)
             except TimeoutError:
                 raise Unreachable(
                     f"no complete reply within {self._timeout:g} s", timed_out=True
@@ -174,6 +178,36 @@ class HttpProvider:
         if charge is not None:
             await self._close(charge, progress, request, whole=True)
         return self._checked(progress.reply, request)
+
+    async def _exchange_unless_stopped(
+        self, body: dict, progress: _Progress, charge: Charge | None
+    ) -> None:
+        """The exchange, cut off when the charge says the request must stop (the workspace's
+        budget has passed its cap: another request was reported above its reservation)."""
+        watch = getattr(charge, "stopped", None)
+        if watch is None:
+            await self._exchange(body, progress)
+            return
+        stop: BaseException | None = None
+        failure: Exception | None = None
+
+        async def watcher(scope: anyio.CancelScope) -> None:
+            nonlocal stop
+            stop = await watch()
+            scope.cancel()
+
+        async with anyio.create_task_group() as tg:
+            with anyio.CancelScope() as exchange:
+                tg.start_soon(watcher, exchange)
+                try:
+                    await self._exchange(body, progress)
+                except Exception as exc:  # noqa: BLE001 -- raised below, outside the group (unwrapped)
+                    failure = exc
+            tg.cancel_scope.cancel()
+        if failure is not None:
+            raise failure
+        if stop is not None and exchange.cancelled_caught:
+            raise stop
 
     async def _close(
         self, charge: Charge, progress: _Progress, request: ChatRequest, whole: bool

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable
 
 import httpx
@@ -24,13 +25,21 @@ def error_message(data: object) -> str:
     return "no message"
 
 
+# The longest rest a `retry-after` can ask for: a day ("inf" or 1e308 rested the provider
+# for ever, "nan" is no number of seconds).
+MAX_RETRY_AFTER = 86_400.0
+
+
 def retry_after(headers: httpx.Headers) -> float | None:
     """The seconds a `retry-after` header asks for (HTTP dates are not worth parsing here)."""
     value = headers.get("retry-after")
     try:
-        return max(0.0, float(value)) if value is not None else None
+        seconds = float(value) if value is not None else None
     except ValueError:
         return None
+    if seconds is None or math.isnan(seconds):
+        return None
+    return min(max(0.0, seconds), MAX_RETRY_AFTER)
 
 
 def raise_for_status(response: httpx.Response) -> None:

@@ -58,6 +58,14 @@ def load_object(data: bytes | str, what: str = "reply") -> dict[str, Any]:
     return obj
 
 
+# A count above this (2**48, some 2.8e14 tokens: far more than any server bills in a day)
+# counts as this much: still far past any cap, and a loop's sum of them stays a float and
+# a SQLite integer (a reported 10**400 raised OverflowError and was never recorded).
+MAX_TOKEN_COUNT = 2**48
+
+
 def tokens(value: object) -> int | None:
     """A token count from a usage object, or None when absent or nonsense."""
-    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return min(value, MAX_TOKEN_COUNT)
+    return None

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fixloop.verifiers.lines import line_ending, newline_of, split_lines
+
+__all__ = ["LineEdit", "apply_line_edit", "changed_lines", "diff_line_edit", "split_lines"]
+
 
 @dataclass(frozen=True, slots=True)
 class LineEdit:
@@ -21,11 +25,6 @@ class LineEdit:
         return LineEdit(self.start + lines, self.end + lines, self.new_text)
 
 
-def split_lines(text: str) -> list[str]:
-    """Lines with their endings, so that "".join() gives the text back."""
-    return text.splitlines(keepends=True)
-
-
 def apply_line_edit(text: str, edit: LineEdit) -> str:
     lines = split_lines(text)
     if not (0 <= edit.start <= edit.end <= len(lines)):
@@ -34,14 +33,10 @@ def apply_line_edit(text: str, edit: LineEdit) -> str:
     after = "".join(lines[edit.end :])
     new_text = edit.new_text
     if after and new_text and not new_text.endswith(("\n", "\r")):
-        new_text += _newline_of(text)
+        # The ending of the last line replaced (a mixed file keeps its endings).
+        replaced = line_ending(lines[edit.end - 1]) if edit.end > edit.start else ""
+        new_text += replaced or newline_of(text)
     return before + new_text + after
-
-
-def _newline_of(text: str) -> str:
-    if "\r\n" in text:
-        return "\r\n"
-    return "\n"
 
 
 def diff_line_edit(old: str, new: str) -> LineEdit | None:

@@ -14,7 +14,7 @@ import subprocess
 
 import pytest
 from conftest import write_config
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import search_replace
 from lspwire import Wire, until
 
@@ -35,6 +35,8 @@ BAD_CONFIGS = [
     ("[budget\nattempts = 2\n", "not valid TOML"),
     ("[editor]\ndebounce = inf\n", "`editor.debounce` must be a finite number, got inf"),
     (b"[budget]\nattempts = 2 # \xff\n", "line 2 is not UTF-8"),
+    # Once "internal error ... OverflowError" on every check.
+    (f"[verifiers]\ntimeout = {10**50}\n", "`verifiers.timeout` must be at most 86,400"),
 ]
 
 
@@ -146,7 +148,7 @@ async def test_files_that_must_not_reach_a_model_never_do(tmp_path, model_server
 async def test_an_edit_that_makes_a_file_binary_clears_it_and_stops_its_loop(
     tmp_path, model_server, serve
 ):
-    from fakes.model_server import Hang
+    from fixloop.fakes import Hang
 
     write_config(tmp_path, model_server.openai_base_url)
     model_server.default = Hang()
@@ -161,3 +163,54 @@ async def test_an_edit_that_makes_a_file_binary_clears_it_and_stops_its_loop(
     await wire.status(lambda s: s["running"] == 0 and s["queued"] == 0)
     assert len(model_server.requests) == 1
     assert await wire.shutdown() == 0
+
+
+def fixloop_cli(*args: str, cwd) -> subprocess.CompletedProcess:
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "fixloop", *args],
+        cwd=cwd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+
+
+@pytest.mark.parametrize(
+    "key, line",
+    [
+        ("models.fast.max_tokens", f"max_tokens = {10**50}"),
+        ("models.fast.usd_per_mtok_in", f"usd_per_mtok_in = {10**50}"),
+        ("models.fast.timeout", f"timeout = {10**50}"),
+    ],
+)
+def test_a_huge_number_stops_the_cli_before_any_request(tmp_path, model_server, key, line):
+    path = write_config(tmp_path, model_server.openai_base_url)
+    name = line.partition(" =")[0]
+    text = "\n".join(l for l in path.read_text().splitlines() if not l.startswith(name + " "))
+    path.write_text(text.replace('model = "scripted-fast"', f'model = "scripted-fast"\n{line}'))
+    (tmp_path / "app.py").write_text(BROKEN)
+    model_server.default = Text(FIX)
+    run = fixloop_cli("fix", "app.py", cwd=tmp_path)
+    assert run.returncode == 2, run.stderr
+    assert f"`{key}` must be at most" in run.stderr and str(path) in run.stderr
+    assert "Traceback" not in run.stderr
+    assert model_server.requests == []
+
+
+def test_a_settings_file_that_is_a_folder_is_said_by_the_cli(tmp_path):
+    (tmp_path / ".fixloop.toml").mkdir()
+    (tmp_path / "app.py").write_text(BROKEN)
+    run = fixloop_cli("check", "app.py", cwd=tmp_path)
+    assert run.returncode == 2
+    assert f"{tmp_path / '.fixloop.toml'}: is a folder" in run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_a_deeply_nested_settings_file_is_named_not_a_traceback(tmp_path):
+    config = tmp_path / ".fixloop.toml"
+    config.write_text("x = " + "[" * 3000 + "]" * 3000 + "\n")
+    (tmp_path / "app.py").write_text(BROKEN)
+    for command in ("check", "fix"):
+        run = fixloop_cli(command, "app.py", cwd=tmp_path)
+        assert run.returncode == 2, run.stderr
+        assert f"{config}: not valid TOML for fixloop: nested too deeply" in run.stderr
+        assert "Traceback" not in run.stderr

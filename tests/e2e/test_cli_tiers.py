@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from fakes.model_server import Error, Text
+from fixloop.fakes import Error, Text
 from helpers import search_replace
 from tiers import FRONTIER_KEY, FRONTIER_KEY_ENV, FRONTIER_MODEL, write_tier_config
 
@@ -66,7 +66,8 @@ def test_the_days_spend_survives_a_restart_and_stats_reports_it(tmp_path, model_
         model_server,
         attempts=20,
         frontier=False,
-        fast_prices=(1000.0, 1000.0),
+        # Input is reserved at a token per prompt byte (about $0.10 here), output at max_tokens.
+        fast_prices=(10.0, 2000.0),
         fast_max_tokens=100,
         budget=f"usd_per_day = {cap}",
     )
@@ -89,7 +90,7 @@ def test_the_days_spend_survives_a_restart_and_stats_reports_it(tmp_path, model_
     fast = data["today"]["fast"]
     assert fast["requests"] == sent and fast["loops"] == 2 and fast["fixes"] == 0
     assert fast["input_tokens"] == 150 * sent and fast["output_tokens"] == 20 * sent
-    assert data["usd_today"] == pytest.approx(sent * (150 + 20) * 1000 / 1e6)
+    assert data["usd_today"] == pytest.approx(sent * (150 * 10 + 20 * 2000) / 1e6)
     assert data["usd_today"] <= cap
     assert data["all_time"] == data["today"]
     assert data["ledger"] == str(state_dir / "ledger.sqlite3")

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write_config
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from fixloop.verifiers.ruff import ruff_binary
 from helpers import search_replace
 from test_cli import fixloop
@@ -78,6 +78,7 @@ def test_fix_with_trust_verifies_with_the_command(tmp_path, model_server):
     assert '+x = "é😀"; print(x)' in run.stdout
 
 
+@pytest.mark.usefixtures("toolchains")  # gcc
 def test_check_a_c_file_with_gcc(tmp_path):
     (tmp_path / "a.c").write_text("int f(void) { return y; }\n")
     (tmp_path / "b.rs").write_text("fn main() {}\n")

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 from conftest import write_config
-from fakes.model_server import Hang, Text
+from fixloop.fakes import Hang, Text
 from helpers import search_replace
 from lspwire import Wire, command_line, descendants, running, until
 from lspwire import private_folders as ours

@@ -11,12 +11,12 @@ import sys
 import pytest
 import pytest_lsp
 from conftest import write_config
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import search_replace
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from lspclient import Client, apply_text_edits, edits_of, start
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("toolchains")]
 
 BROKEN = (
     '#include "limits_local.h"\n'

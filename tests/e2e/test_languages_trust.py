@@ -14,7 +14,7 @@ import pytest
 from conftest import write_config
 from lspwire import until
 
-pytestmark = [pytest.mark.e2e, pytest.mark.trust]
+pytestmark = [pytest.mark.e2e, pytest.mark.trust, pytest.mark.usefixtures("toolchains")]
 
 LINT = """\
 import re, sys
@@ -93,3 +93,53 @@ async def test_a_default_tool_that_is_missing_is_said_once_and_never_passes(
     assert len(said) == 1 and "not found" in said[0] and "apt-get install g++" in said[0]
     assert not model_server.requests  # nothing to fix, nothing verified
     assert await wire.shutdown() == 0
+
+
+GO_BROKEN = 'package main\n\nfunc main() {\n\tvar n int = "s"\n\t_ = n\n}\n'
+
+
+def test_go_runs_no_git_in_the_workspace(tmp_path):
+    # go build and go list stamp binaries with VCS information by running git in the
+    # repository, and git runs its config's core.fsmonitor command.
+    import os
+    import subprocess
+
+    marker = tmp_path.parent / f"{tmp_path.name}-fsmonitor-ran"
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(
+        ["git", "-C", str(tmp_path), "config", "core.fsmonitor", f"echo ran >> '{marker}'; false"],
+        check=True,
+    )
+    (tmp_path / "go.mod").write_text("module example.com/m\n\ngo 1.19\n")
+    (tmp_path / "main.go").write_text(GO_BROKEN)
+    run = subprocess.run(
+        [sys.executable, "-m", "fixloop", "check", "main.go"], cwd=tmp_path, capture_output=True,
+        text=True, timeout=300, stdin=subprocess.DEVNULL,
+        env={**os.environ, "GOCACHE": str(tmp_path.parent / f"{tmp_path.name}-gocache")},
+    )
+    assert "main.go:4" in run.stdout and "go compile" in run.stdout, run.stdout + run.stderr
+    assert not marker.exists()
+
+
+def test_fix_runs_no_git_in_the_workspace(tmp_path, model_server):
+    # The issue's reproduction: `fixloop fix` asked git whether the file is ignored.
+    import subprocess
+
+    from fixloop.fakes import Text
+    from helpers import search_replace
+
+    marker = tmp_path.parent / f"{tmp_path.name}-fsmonitor-ran"
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    subprocess.run(
+        ["git", "-C", str(tmp_path), "config", "core.fsmonitor", f"echo ran >> '{marker}'; false"],
+        check=True,
+    )
+    write_config(tmp_path, model_server.openai_base_url)
+    (tmp_path / "app.py").write_text("def f():\n    return pathlib.Path('.')\n")
+    model_server.default = Text(search_replace("def f():", "import pathlib\n\n\ndef f():"))
+    run = subprocess.run(
+        [sys.executable, "-m", "fixloop", "fix", "app.py"], cwd=tmp_path, capture_output=True,
+        text=True, timeout=120, stdin=subprocess.DEVNULL,
+    )
+    assert "+import pathlib" in run.stdout, run.stdout + run.stderr
+    assert not marker.exists()

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 import pytest_lsp
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import search_replace
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -86,7 +86,7 @@ async def test_columns_follow_the_negotiated_encoding(client: Client):
 
 
 async def test_a_running_loop_shows_a_disabled_action_and_an_edit_drops_the_stale_fix(client: Client):
-    from fakes.model_server import Hang
+    from fixloop.fakes import Hang
 
     client.model.script(Hang())
     uri = await client.open("slow.py", BROKEN)

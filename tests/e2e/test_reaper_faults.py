@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import write_config
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import search_replace
 from lspwire import Wire, running, until
 from lspwire import private_folders as ours

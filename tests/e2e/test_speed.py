@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from fakes.model_server import Hang, Text
+from fixloop.fakes import Hang, Text
+from helpers import write_user_routes
 from helpers import HeldReply, search_replace
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -41,11 +42,10 @@ def configure(
     verifiers: tuple[str, ...] = ("python", "ruff"),
     publish: bool = True,
 ) -> None:
+    write_user_routes({"fast": {"protocol": "openai", "base_url": server.openai_base_url}})
     (root / ".fixloop.toml").write_text(
         f"""\
 [models.fast]
-protocol = "openai"
-base_url = "{server.openai_base_url}"
 model = "scripted-fast"
 
 [budget]

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import pytest_lsp
-from fakes.model_server import Error, Hang, Raw, Text
+from fixloop.fakes import Error, Hang, Raw, Text
 from helpers import search_replace
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -144,13 +144,14 @@ async def test_auto_escalate_needs_no_click(client: Client):
 
 async def test_the_budget_stop(client: Client, state_dir):
     cap = 0.5
-    # $1000 per million tokens both ways: each request reserves tenths of a dollar.
+    # Each request reserves tenths of a dollar: input at a token per prompt byte, output at
+    # max_tokens.
     write_tier_config(
         client.root,
         client.model,
         attempts=20,
         frontier=False,
-        fast_prices=(1000.0, 1000.0),
+        fast_prices=(10.0, 2000.0),
         fast_max_tokens=100,
         budget=f"usd_per_day = {cap}",
     )

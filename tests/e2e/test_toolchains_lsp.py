@@ -16,7 +16,7 @@ import sys
 
 import pytest
 import pytest_lsp
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import search_replace
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
@@ -24,7 +24,7 @@ from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
 from conftest import write_config
 from lspclient import Client, apply_text_edits, edits_of, start
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.usefixtures("toolchains")]
 
 
 @pytest.fixture(autouse=True)

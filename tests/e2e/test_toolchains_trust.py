@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import write_config
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import search_replace
 from lspwire import until
 
-pytestmark = [pytest.mark.e2e, pytest.mark.trust]
+pytestmark = [pytest.mark.e2e, pytest.mark.trust, pytest.mark.usefixtures("toolchains")]
 
 ESLINT_MARKER_CONFIG = """import {{ writeFileSync }} from "node:fs";
 writeFileSync({marker!r}, "ran");

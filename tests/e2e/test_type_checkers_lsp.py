@@ -10,7 +10,7 @@ import sys
 
 import pytest
 import pytest_lsp
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import search_replace
 from lsprotocol import types as T
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities

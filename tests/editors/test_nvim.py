@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 from conftest import write_config
-from fakes.model_server import Hang, Text
 from fixloop import __version__
+from fixloop.fakes import Hang, Text
 from helpers import search_replace
 
 pytestmark = pytest.mark.e2e

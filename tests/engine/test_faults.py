@@ -15,7 +15,7 @@ from pathlib import Path
 
 import anyio
 import pytest
-from fakes.model_server import Error, Hang, Raw, Text, Truncated
+from fixloop.fakes import Error, Hang, Raw, Text, Truncated
 from fixloop.budget import Ledger
 from fixloop.config import ModelSettings
 from fixloop.engine.loop import FixLoop, LoopLimits
@@ -29,7 +29,6 @@ from helpers import search_replace
 BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
 FIX = search_replace("import sys", "import sys\nimport pathlib")
 FAST_RETRY = RetryPolicy(base=0.05, cap=0.2)
-FAKE = Path(__file__).parents[1] / "fakes" / "model_server.py"
 
 pytestmark = pytest.mark.fault
 
@@ -275,7 +274,7 @@ def scripted_process(tmp_path: Path, replies: list[dict]):
     script = tmp_path / "script.json"
     script.write_text(json.dumps({"replies": replies}))
     process = subprocess.Popen(
-        [sys.executable, str(FAKE), "--script", str(script)],
+        [sys.executable, "-m", "fixloop.fakes", "--script", str(script)],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import anyio
-from fakes.model_server import Error, Hang, Raw, Text
+from fixloop.fakes import Error, Hang, Raw, Text
 from helpers import search_replace
 from loops import make_loop
 

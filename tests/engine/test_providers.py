@@ -6,10 +6,10 @@ import json
 
 import anyio
 import pytest
-from fakes.model_server import Error, Raw, Text
 from fixloop.budget import CallState, Ledger
 from fixloop.config import ModelSettings
 from fixloop.engine.spending import TierMeter, prompt_tokens
+from fixloop.fakes import Error, Raw, Text
 from fixloop.providers import (
     BadReply,
     ChatRequest,

@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 import anyio
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import HeldReply, search_replace
 
 from fixloop.budget import Ledger, ledger_path
@@ -222,7 +222,7 @@ async def engine_finding(toolbox: Toolbox, snapshot: Snapshot):
 
 
 async def test_progress_follows_each_run_and_a_cancel_ends_it(tmp_path, model_server):
-    from fakes.model_server import Hang
+    from fixloop.fakes import Hang
 
     model_server.script(Hang())
     async with engine_for(settings_for(model_server)) as (engine, recorder):

@@ -17,13 +17,13 @@ from pathlib import Path
 import anyio
 import pytest
 from conftest import write_config
-from fakes.model_server import Text
 from fixloop.budget import BudgetExhausted, Ledger, ledger_path
 from fixloop.budget.costs import Prices
 from fixloop.engine.loop import FixLoop
 from fixloop.engine.spending import TierMeter
 from fixloop.engine.toolbox import Toolbox
 from fixloop.engine.values import LoopStatus
+from fixloop.fakes import Text
 from helpers import search_replace
 from loops import BROKEN, make_loop
 
@@ -147,13 +147,19 @@ def test_a_damaged_ledger_is_moved_aside_and_a_new_one_keeps_the_cap(tmp_path):
         "/ws", tier="fast", model="m", prices=prices, prompt_tokens=100, max_tokens=500, cap=1.0
     )
     first.settle(100, 500)
+    # What is left ($0.40) holds the prompt and 300 tokens out: max_tokens is lowered to that.
+    second = ledger.reserve(
+        "/ws", tier="fast", model="m", prices=prices, prompt_tokens=100, max_tokens=500, cap=1.0
+    )
+    assert second.max_tokens == 300
+    second.settle(100, 300)
     with pytest.raises(BudgetExhausted):
         ledger.reserve(
             "/ws", tier="fast", model="m", prices=prices, prompt_tokens=100, max_tokens=500, cap=1.0
         )
     ledger.close()
     # The new file is a real database that a later process opens without complaint.
-    assert Ledger(path).spent_today("/ws") == pytest.approx(0.6)
+    assert Ledger(path).spent_today("/ws") == pytest.approx(1.0)
 
 
 def _without_root_powers() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from fakes.model_server import Text
+from fixloop.fakes import Text
 from helpers import search_replace
 
 from conftest import write_config

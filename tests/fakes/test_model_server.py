@@ -1,4 +1,4 @@
-"""Tests for the scripted model server: the wire formats the providers will meet."""
+"""Tests for the fake model server (fixloop.fakes): the wire formats the providers will meet."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import fixloop.fakes as model_server
 import httpx
 import pytest
-from fakes import model_server
-from fakes.model_server import (
+from fixloop.fakes import (
     SCRIPT_EXHAUSTED,
     Choices,
     Error,
@@ -25,6 +25,7 @@ from fakes.model_server import (
     Text,
     Truncated,
     load_script,
+    replies,
 )
 
 OPENAI_BODY = {"model": "mercury-2", "messages": [{"role": "user", "content": "fix it"}]}
@@ -470,19 +471,20 @@ def test_load_script_forms():
 
 
 def test_all_is_complete():
-    defined = {
-        name
-        for name, value in vars(model_server).items()
-        if not name.startswith("_") and getattr(value, "__module__", "") == model_server.__name__
+    """Every reply kind and the server come from `fixloop.fakes` itself."""
+    kinds = {
+        name for name, value in vars(replies).items()
+        if isinstance(value, type) and value.__module__ == replies.__name__
     }
-    assert defined <= set(model_server.__all__)
+    public = kinds | {"ScriptedModelServer", "SCRIPT_EXHAUSTED", "load_script", "reply_from_json"}
+    assert public <= set(model_server.__all__)
     assert all(hasattr(model_server, name) for name in model_server.__all__)
 
 
 def test_command_line(tmp_path: Path):
     script = tmp_path / "script.json"
     script.write_text(json.dumps({"replies": [{"kind": "text", "content": "from the cli"}]}))
-    argv = [sys.executable, model_server.__file__, "--script", str(script), "--port", "0"]
+    argv = [sys.executable, "-m", "fixloop.fakes", "--script", str(script), "--port", "0"]
     with subprocess.Popen(argv, stdout=subprocess.PIPE, text=True) as proc:
         stdout = proc.stdout
         assert stdout is not None

@@ -7,7 +7,7 @@ import signal
 
 import anyio
 import pytest
-from fixloop.providers import ChatRequest, FatalProviderError, Message, Unreachable
+from fixloop.providers import ChatRequest, FatalProviderError, Fence, Message, Unreachable
 from fixloop.providers.local import (
     SMALL,
     LocalModel,
@@ -99,3 +99,31 @@ async def test_a_model_file_that_cannot_load_is_a_clear_error(tmp_path):
     assert "exited with status" in message or "was killed by SIG" in message  # llama.cpp may abort
     assert str(tmp_path / "cache" / "logs" / "broken.log") in message
     assert process.pid is None or not alive(process.pid)
+
+
+async def test_a_fenced_request_gets_exactly_one_block_even_when_asked_for_prose():
+    from fixloop.engine.replies import parse_reply
+
+    local = LocalModels(os.environ)
+    provider = local.provider(local_settings(SMALL))
+    chatty = ChatRequest(
+        system="You are a friendly teacher.",
+        messages=(
+            Message(
+                "user",
+                "First explain in two paragraphs what a missing colon is, then show "
+                "`def f(x)` fixed, then list three tips.",
+            ),
+        ),
+        max_tokens=400,
+        temperature=0.7,
+        fence=Fence("python", 4),
+    )
+    try:
+        reply = await provider.complete(chatty)
+    finally:
+        await local.aclose()
+    assert reply.text.startswith("```python\n") and reply.text.endswith("```"), reply.text
+    assert reply.text.count("```") == 2
+    assert len(reply.text.splitlines()) <= 4 + 2
+    assert parse_reply(reply.text).whole is not None

@@ -144,7 +144,8 @@ def test_the_cap_refuses_what_does_not_fit(tmp_path):
     with pytest.raises(BudgetExhausted) as refused:
         reserve(ledger, cap=0.036)
     assert "budget" in str(refused.value) and "usd_per_day" in str(refused.value)
-    assert refused.value.needed == pytest.approx(0.018)
+    # What the smallest request worth sending would need (its max_tokens lowered to 64).
+    assert refused.value.needed == pytest.approx((1000 * 3 + 64 * 15) / 1e6)
     reserve(ledger, cap=0.036, workspace="/elsewhere")  # another workspace has its own cap
     assert ledger.spent_today("/elsewhere") == pytest.approx(0.018)
     assert ledger.stats(WS).today["fast"].requests == 2  # a refused request was never sent
@@ -162,6 +163,27 @@ def test_free_models_are_never_refused(tmp_path):
             max_tokens=10**6,
             cap=0.0,
         )
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize(
+    ("cap", "price"), [(0.0, 1e-9), (1e-300, 1e-9), (0.0, 5e-324), (-0.0, 5e-324)]
+)
+def test_a_zero_cap_sends_nothing_paid_however_cheap(tmp_path, cap, price):
+    # Worth about 1e-13 dollars: an absolute tolerance of 1e-12 let it through a zero cap;
+    # at 5e-324 the cost rounds to $0.0 but the model is still a paid one.
+    ledger = Ledger(tmp_path / "l.sqlite3")
+    with pytest.raises(BudgetExhausted):
+        ledger.reserve(
+            WS,
+            tier="fast",
+            model="m",
+            prices=Prices(usd_per_mtok_in=price, usd_per_mtok_out=price),
+            prompt_tokens=100,
+            max_tokens=64,
+            cap=cap,
+        )
+    assert ledger.stats(WS).today == {} or ledger.stats(WS).today["fast"].requests == 0
 
 
 def test_the_day_rolls_over_at_local_midnight(tmp_path):
@@ -217,8 +239,9 @@ def test_concurrent_ledgers_never_pass_the_cap(tmp_path):
         t.start()
     for t in threads:
         t.join(30)
-    assert len(granted) == 5
-    assert Ledger(path).spent_today(WS) <= cap
+    # Five whole requests, then one whose max_tokens was lowered to fill what was left.
+    assert sorted(granted, reverse=True) == pytest.approx([0.018] * 5 + [0.009])
+    assert Ledger(path).spent_today(WS) <= cap + 1e-12
 
 
 def test_stats_per_tier(tmp_path):
@@ -251,3 +274,51 @@ def test_the_state_dir_can_be_moved(tmp_path):
     assert state_dir({"FIXLOOP_STATE_DIR": str(tmp_path)}) == tmp_path
     assert ledger_path({"FIXLOOP_STATE_DIR": str(tmp_path)}) == tmp_path / "ledger.sqlite3"
     assert "fixloop" in str(state_dir({}))
+
+
+@pytest.mark.fault
+def test_max_tokens_is_lowered_to_what_is_left_and_a_minimal_request_is_the_floor(tmp_path):
+    """The worst case of every request fits what is left of the cap: max_tokens shrinks to it."""
+    ledger = Ledger(tmp_path / "l.sqlite3")
+    prices = Prices(usd_per_mtok_in=3.0, usd_per_mtok_out=15.0)
+
+    def ask(max_tokens: int, cap: float):
+        return ledger.reserve(
+            WS, tier="fast", model="m", prices=prices, prompt_tokens=1000, max_tokens=max_tokens,
+            cap=cap,
+        )
+
+    whole = ask(1000, cap=1.0)
+    assert whole.max_tokens == 1000
+    whole.settle(1000, 1000)  # 0.018
+    left = 0.03 - 0.018
+    lowered = ask(1000, cap=0.03)
+    assert lowered.max_tokens == int((left - 1000 * 3 / 1e6) * 1e6 / 15)  # 600
+    assert lowered.usd <= left + 1e-12
+    lowered.release()
+    with pytest.raises(BudgetExhausted):  # not even 64 output tokens fit
+        ask(1000, cap=0.018 + 1000 * 3 / 1e6 + 63 * 15 / 1e6)
+    assert ask(10, cap=0.018 + 1000 * 3 / 1e6 + 10 * 15 / 1e6).max_tokens == 10
+
+
+@pytest.mark.fault
+def test_reported_usage_above_the_reservation_is_recorded_and_blows_the_cap(tmp_path):
+    ledger = Ledger(tmp_path / "l.sqlite3")
+    r = reserve(ledger, cap=0.05, prompt=100, out=50)  # reserves 0.00105
+    assert ledger.over_cap(WS, 0.05) is None
+    assert r.settle(3000, 3000) == pytest.approx((3000 * 3 + 3000 * 15) / 1e6)  # 0.054: a lie
+    assert ledger.spent_today(WS) == pytest.approx(0.054)
+    assert ledger.over_cap(WS, 0.05) == pytest.approx(0.054)
+    with pytest.raises(BudgetExhausted):
+        reserve(ledger, cap=0.05, prompt=1, out=1)
+
+
+@pytest.mark.badinput
+@pytest.mark.parametrize("prices", [Prices(1.0, 5e-324), Prices(5e-324, 5e-324), Prices(0.0, 1e-320)])
+def test_a_subnormal_price_is_no_overflow(tmp_path, prices):
+    # left * 1e6 / 5e-324 is inf: math.floor raised OverflowError on every request.
+    ledger = Ledger(tmp_path / "l.sqlite3")
+    reservation = ledger.reserve(
+        WS, tier="fast", model="m", prices=prices, prompt_tokens=100, max_tokens=1000, cap=0.5
+    )
+    assert reservation.max_tokens == 1000

@@ -14,6 +14,8 @@ from fixloop.verifiers.base import CheckRequest, Severity, Span, ToolEdit, Verif
 from fixloop.verifiers.gcc import Gcc, compile_flags, flags_from_entry, parse_gcc_json
 from fixloop.verifiers.registry import make_verifier
 
+pytestmark = pytest.mark.usefixtures("toolchains")  # installs what is missing (conftest.py)
+
 DATA = Path(__file__).parent / "data"
 SAMPLE = (DATA / "gcc-sample.c").read_text(encoding="utf-8")
 LINES = SAMPLE.splitlines()

@@ -27,3 +27,15 @@ def test_ci_runs_the_readme_commands_verbatim_in_order():
     first, second = readme_commands()
     assert first in ci and second in ci
     assert ci.index(first) < ci.index(second)
+
+
+def test_ci_installs_nothing_the_readme_commands_do_not():
+    """The tests install the toolchains and editors they need themselves (tests/conftest.py,
+    tests/editors/test_vscode.py): CI may not, or a fresh machine would fail where CI passes."""
+    first, second = readme_commands()
+    commands = [
+        line.strip() for line in (ROOT / ".ci/run").read_text().splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    installs = [line for line in commands if "install" in line and line not in (first, second)]
+    assert installs == ["python3 -m pip install --quiet --upgrade pip"]

@@ -20,6 +20,8 @@ from fixloop.verifiers.eslint import Eslint
 from fixloop.verifiers.go import Go
 from fixloop.verifiers.tsc import Tsc
 
+pytestmark = pytest.mark.usefixtures("toolchains")  # installs what is missing (conftest.py)
+
 
 def make_tree(root: Path, files: dict[str, str]) -> Path:
     for name, text in files.items():

@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 import sys
+import sysconfig
+import venv
 from pathlib import Path
 
 import anyio
@@ -165,13 +167,16 @@ async def test_a_mypy_that_never_starts_is_no_verdict(tmp_path):
 
 
 def _fake_venv(root: Path, tools: dict[str, str]) -> Path:
-    """A workspace venv whose tools are links to the real ones (as `pip install` would put them)."""
-    bin_dir = root / ".venv" / "bin"
-    bin_dir.mkdir(parents=True)
-    (bin_dir / "python").symlink_to(sys.executable)
+    """A real virtual environment in the workspace whose packages are the test run's own (a .pth
+    file, as an editable install writes one), with its tools linked in as `pip install` would
+    put them: its python imports mypy whatever the machine's own python has."""
+    venv_dir = root / ".venv"
+    venv.create(venv_dir, with_pip=False, symlinks=True)
+    (site_packages,) = (venv_dir / "lib").glob("python3*/site-packages")
+    (site_packages / "test-run.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     for name, target in tools.items():
-        (bin_dir / name).symlink_to(target)
-    return root / ".venv"
+        (venv_dir / "bin" / name).symlink_to(target)
+    return venv_dir
 
 
 async def test_the_workspace_mypy_wins_and_the_log_says_so(tmp_path, mypy, caplog):

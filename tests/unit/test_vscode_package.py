@@ -36,6 +36,8 @@ def server_defaults() -> dict[str, object]:
     defaults: dict[str, object] = {}
     for tier in TIERS:
         for f in dataclasses.fields(ModelSettings):
+            if f.metadata.get("provenance"):
+                continue  # where a value came from, set by fixloop, not a setting
             defaults[f"models.{tier}.{f.name}"] = f.default
     for name, cls in (
         ("budget", BudgetSettings),

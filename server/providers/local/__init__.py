@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import anyio
-from fixloop.config import ModelSettings
+from fixloop.config import ModelSettings, ReplyFormat, Tier
 from fixloop.providers.base import (
     ChatRequest,
     Completion,
@@ -26,6 +26,7 @@ from fixloop.providers.base import (
     Unreachable,
 )
 from fixloop.providers.client import HttpProvider
+from fixloop.providers.local.grammar import fenced_block
 from fixloop.providers.local.process import LocalProcess, describe_exit
 from fixloop.providers.local.weights import (
     BUILD_FLAGS,
@@ -74,7 +75,7 @@ def local_settings(model: LocalModel) -> ModelSettings:
         temperature=0.7,  # attempts on one prompt should differ
         timeout=120.0,
         stream=False,  # the child answers in JSON; a client gone stops it at its next token
-        reply_format="whole",  # the 0.5B model copes with a code block, not SEARCH/REPLACE
+        reply_format=ReplyFormat.WHOLE,  # the 0.5B model copes with a code block, not SEARCH/REPLACE
     )
 
 
@@ -147,7 +148,10 @@ class _ThreadedDialect(OpenAIDialect):
     threads = 1
 
     def body(self, model: str, request: ChatRequest, stream: bool) -> dict:
-        return {**super().body(model, request, stream), "n_threads": self.threads}
+        body = {**super().body(model, request, stream), "n_threads": self.threads}
+        if request.fence is not None:
+            body["grammar"] = fenced_block(request.fence.tag, request.fence.max_lines)
+        return body
 
 
 class LocalModels:
@@ -177,7 +181,7 @@ class LocalModels:
 
         return Path(platformdirs.user_cache_dir("fixloop"))
 
-    def default(self, tier: str) -> ModelSettings | None:
+    def default(self, tier: Tier) -> ModelSettings | None:
         """The local model standing in for `tier` when no model is configured.
 
         Fast: the 0.5B model, else the 1.5B. Frontier: the 1.5B model, when the
@@ -186,9 +190,9 @@ class LocalModels:
         if self._env.get(SWITCH_ENV, "").lower() == "off":
             return None
         small, large = self._has(SMALL), self._has(LARGE)
-        if tier == "fast" and (small or large):
+        if tier == Tier.FAST and (small or large):
             return local_settings(SMALL if small else LARGE)
-        if tier == "frontier" and small and large:
+        if tier == Tier.FRONTIER and small and large:
             return local_settings(LARGE)
         return None
 

@@ -7,7 +7,8 @@ this process; fixloop notices and starts it again. What the parent relies on:
 - `GET /health` answers `{"status": "ok", "busy": ..., "served": ...}`, also while generating;
 - `POST /v1/chat/completions` (JSON, one choice); requests are decoded one at a
   time, and one whose client has gone away stops at its next token;
-- the field `n_threads` in a request (fixloop's own) sets the threads for it;
+- the field `n_threads` in a request (fixloop's own) sets the threads for it, and
+  `grammar` (also fixloop's own: GBNF text) constrains what it may generate;
 - the process exits when its stdin closes, so it never outlives fixloop.
 
     python -m fixloop.providers.local.serve --model FILE.gguf --threads 1
@@ -75,6 +76,7 @@ class Model:
         if cache_mb > 0:
             self.llm.set_cache(_trimmed_cache(llama_cpp, cache_mb << 20))
         self.threads = threads
+        self._grammars: dict[str, Any] = {}  # GBNF text -> compiled grammar (a few shapes)
         self.lock = threading.Lock()
         self.busy = False
         self.served = 0
@@ -84,6 +86,22 @@ class Model:
             self._llama_cpp.llama_set_n_threads(self.llm.ctx, threads, threads)
             self.threads = threads
 
+    def _grammar(self, text: Any):
+        """The compiled grammar for a request's `grammar` field (None: unconstrained)."""
+        if text is None:
+            return None
+        if not isinstance(text, str) or not text.strip():
+            raise BadRequest("`grammar` must be GBNF text")
+        if text not in self._grammars:
+            try:
+                compiled = self._llama_cpp.LlamaGrammar.from_string(text, verbose=False)
+            except Exception as exc:  # llama.cpp says only that parsing failed
+                raise BadRequest(f"`grammar` does not parse: {exc}") from exc
+            if len(self._grammars) >= 16:
+                self._grammars.clear()
+            self._grammars[text] = compiled
+        return self._grammars[text]
+
     def complete(self, body: dict, gone) -> dict:
         """One chat completion; ClientGone once `gone()` says the client left."""
         messages = body.get("messages")
@@ -92,6 +110,7 @@ class Model:
         for message in messages:
             if not (isinstance(message, dict) and isinstance(message.get("content"), str)):
                 raise BadRequest("every message needs a string `content`")
+        grammar = self._grammar(body.get("grammar"))
 
         while not self.lock.acquire(timeout=0.2):
             if gone():
@@ -114,6 +133,7 @@ class Model:
                 # identical candidates, and parallel attempts would be wasted.
                 seed=seed if isinstance(seed, int) else random.getrandbits(31),
                 stop=body.get("stop") or [],
+                grammar=grammar,
                 stream=True,
             )
             text, tokens, finish = [], 0, "length"

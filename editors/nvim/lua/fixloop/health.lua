@@ -100,24 +100,64 @@ local function table_value(text, header, key)
   end
 end
 
+--- The user's own config file (`$FIXLOOP_CONFIG_DIR/config.toml`, else the platform's user
+--- config folder, as the server finds it) and its text, if it exists.
+local function user_file()
+  local folder = vim.env.FIXLOOP_CONFIG_DIR
+  if not folder or folder == '' then
+    if vim.fn.has('mac') == 1 then
+      folder = vim.fs.joinpath(vim.env.HOME or '~', 'Library', 'Application Support', 'fixloop')
+    else
+      local base = vim.env.XDG_CONFIG_HOME
+      if not base or base == '' then
+        base = vim.fs.joinpath(vim.env.HOME or '~', '.config')
+      end
+      folder = vim.fs.joinpath(base, 'fixloop')
+    end
+  end
+  local path = vim.fs.joinpath(folder, 'config.toml')
+  if vim.fn.filereadable(path) == 1 then
+    return path, table.concat(vim.fn.readfile(path), '\n')
+  end
+end
+
 local function workspace(root, config)
   health.start('fixloop: workspace ' .. root)
   local path, text, prefix = settings_file(root)
+  local user_path, user_text = user_file()
   local editor_fast = config
     and config.init_options
     and type(config.init_options.models) == 'table'
     and config.init_options.models.fast
+  local trusted = config and config.init_options and config.init_options.trusted == true
   if not path then
     health.info('no .fixloop.toml and no [tool.fixloop] in pyproject.toml: defaults apply')
   else
     health.ok('settings: ' .. path)
   end
   local header = prefix and prefix .. 'models.fast'
-  local model = text and table_value(text, header, 'model')
+  local function value(key)
+    -- Where requests and keys go: the user's own file, unless the workspace is trusted.
+    local own = user_text and table_value(user_text, 'models.fast', key)
+    local theirs = text and table_value(text, header, key)
+    if theirs and not trusted and (key == 'base_url' or key == 'api_key_env' or key == 'protocol') then
+      health.warn(('%s sets models.fast.%s, which fixloop ignores in a workspace that is not trusted'):format(path, key), {
+        ('set it in %s or in setup() settings, or trust the workspace (trusted = true)'):format(
+          user_path or 'your fixloop config.toml'
+        ),
+      })
+      theirs = nil
+    end
+    if key == 'model' then
+      return theirs or own, theirs and path or user_path
+    end
+    return own or theirs, own and user_path or path
+  end
+  local model, model_from = value('model')
   if model then
-    local where = table_value(text, header, 'base_url') or '?'
-    health.ok(('fast model: %s at %s (from %s)'):format(model, where, path))
-    local key_env = table_value(text, header, 'api_key_env')
+    local where = value('base_url') or '?'
+    health.ok(('fast model: %s at %s (from %s)'):format(model, where, model_from))
+    local key_env = value('api_key_env')
     if key_env and (vim.env[key_env] or '') == '' then
       health.warn(('%s (api_key_env) is not set in the environment Neovim gives the server'):format(key_env))
     end
@@ -125,7 +165,7 @@ local function workspace(root, config)
     health.ok(('fast model: %s (from setup() settings)'):format(tostring(editor_fast.model)))
   else
     health.warn('no fast model configured: fixloop can report diagnostics but not fix them', {
-      'add a [models.fast] table to .fixloop.toml (see :help fixloop-configure)',
+      'add a [models.fast] table to your fixloop config.toml or setup() settings (see :help fixloop-configure)',
     })
   end
 end
