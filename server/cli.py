@@ -243,7 +243,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
                     figures = f"{len(loop.attempts)} attempt(s), {loop.seconds:.2f} s"
                     if loop.fix is not None:
                         by = f" by {loop.fix.model}" if loop.fix.tier != "fast" else ""
-                        print(f"# {where}: {what}: fixed{by} ({figures})")
+                        print(f"# {where}: {what}: fixed{by} ({figures}): {loop.fix.title}")
                         print(diff, end="")
                     else:
                         print(f"# {where}: {what}: {loop.status.value} ({figures}): {loop.reason}")
@@ -284,6 +284,7 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
                             "usd": loop.usd,
                             "reason": loop.reason,
                             "diff": diff,
+                            "title": loop.fix.title if loop.fix else None,
                             "applied": loop.fix in applied_fixes if loop.fix else False,
                         }
                         for finding, loop, diff in entries

@@ -158,7 +158,9 @@ class Client:
     async def fix_text(self, uri: str, diagnostic: T.Diagnostic, text: str, version: int) -> str:
         """Apply the one verified fix offered for `diagnostic` to `text`."""
         (action,) = await self.actions(uri, diagnostic)
-        assert action.title.startswith("fixloop: fix") and action.disabled is None, action.title
+        assert action.title.startswith("fixloop: ") and action.is_preferred and action.disabled is None, (
+            action.title
+        )
         if action.edit is None:
             action = await self.lsp.code_action_resolve_async(action)
         return apply_text_edits(text, edits_of(action.edit, uri, version), self.encoding)

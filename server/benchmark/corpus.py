@@ -22,7 +22,7 @@ from fixloop.engine import anticheat
 from fixloop.engine.checks import run_checks
 from fixloop.engine.values import Snapshot
 from fixloop.engine.window import make_window
-from fixloop.verifiers import Verifier
+from fixloop.verifiers import Verifier, languages
 from fixloop.verifiers.base import Finding
 
 REQUIRED = {"file": str, "verifier": str, "code": str, "line": int}
@@ -155,8 +155,10 @@ async def prepare(
         return f"{case.id}: the verifiers failed on after: {'; '.join(after.errors)}"
     if after.shown:
         return f"{case.id}: after should raise nothing, but the verifiers report {_describe(after.shown)}"
+    routed = languages.detect(None, path)  # the judge reads the case with its own grammar
     refusal = anticheat.review(
-        case.before, case.after, wanted[0], make_window(case.before, wanted[0])
+        case.before, case.after, wanted[0], make_window(case.before, wanted[0]),
+        routed.key if routed else None, root=workspace,
     )
     if refusal:
         return f"{case.id}: the anti-cheat policy refuses the ground truth: {refusal}"

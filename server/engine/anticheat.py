@@ -1,16 +1,23 @@
 """The anti-cheat policy: candidates rejected before any verifier runs.
 
-A verifier that a model can fool is no verifier. Each rule returns a reason
-that is fed back to the next attempt and counted in the loop's figures:
+A verifier that a model can fool is no verifier. The policy reads the
+structure of the original and the candidate (tree-sitter syntax trees, see
+syntax.py) and returns a reason per refusal, fed back to the next attempt and
+counted in the loop's figures:
 
 - changes nothing;
-- edits outside the loop's window;
-- adds a suppression (a comment or attribute that silences a checker, in any
-  language fixloop knows, or `cast(Any, ...)` against a type error);
-- deletes code where the diagnostic is not about code that should go;
-- drops the use of an undefined name instead of defining it (or fixing a typo);
-- fixes a syntax error by also changing names, numbers or operators;
-- rewrites far more of the window than the diagnostic needs.
+- adds a suppression (a comment node or an attribute that silences a checker,
+  in any language fixloop knows, or `cast(Any, ...)` against a type error);
+- edits code outside its window (the window grows to the enclosing syntactic
+  block; comment and blank-line differences are not code);
+- code of the original no longer runs as code (deleted, commented out, turned
+  into a string, moved under `if False` / `if TYPE_CHECKING` / `#if 0` / after
+  a return), unless the diagnostic is about code that should go;
+- an undefined name defined by a stand-in, imported from a module that does not
+  exist or with other statements, or dropped instead of replaced by an existing
+  name or a typo's correction;
+- a syntax fix that changes tokens the error does not involve (stray quotes,
+  brackets and another language's `var`, `!`, `&&`, `NULL`, `true` may change).
 """
 
 from __future__ import annotations
@@ -18,10 +25,14 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
+from pathlib import Path
 
+from fixloop.engine import names as undefined
+from fixloop.engine import syntax
+from fixloop.engine.gate import is_syntax_error
+from fixloop.engine.hunks import Hunk, hunks, map_line
 from fixloop.engine.window import Window
-from fixloop.shadow.edits import changed_lines, split_lines
-from fixloop.verifiers import languages
+from fixloop.shadow.edits import split_lines
 from fixloop.verifiers.base import Finding
 
 # Comments and attributes that silence a checker instead of satisfying it, and the
@@ -84,6 +95,7 @@ TYPE_CHECKERS = {"mypy", "pyright", "basedpyright", "tsc", "pylance", "Pylance"}
 REMOVABLE = {
     ("ruff", "F401"),  # unused import
     ("ruff", "F811"),  # redefinition of an unused name
+    ("ruff", "F601"),  # a dictionary key repeated: one entry goes
     ("ruff", "F841"),  # unused local variable
     ("ruff", "F842"),  # annotated but unused local
     ("ruff", "ERA001"),  # commented-out code
@@ -111,53 +123,50 @@ REMOVABLE = {
     ("pyright", "reportRedeclaration"),
     ("pyright", "reportUnusedExpression"),
 }
-# Undefined-name diagnostics and how their message names the name.
-UNDEFINED_NAME = {
-    ("ruff", "F821"): re.compile(r"Undefined name `([^`]+)`"),
-    ("mypy", "name-defined"): re.compile(r'Name "([^"]+)" is not defined'),
-    ("pyright", "reportUndefinedVariable"): re.compile(r'"([^"]+)" is not defined'),
+# Suppressions that are code, not comments (a decorator, an attribute, a pragma).
+CODE_SUPPRESSIONS = {"@no_type_check", "#[allow(...)]", "#pragma diagnostic ignored",
+                     "#pragma warning disable", "#pragma system_header"}
+# Tokens a syntax fix may add freely, remove freely, or trade (another language's spelling).
+FREE_ADD = {"as", "in", "else", "pass", "def", "=", "f", "r", "b", "u"}
+FREE_REMOVE = {"var", "let", "const", "then", "end", "fi", "done", "function", "auto"}
+TRADES = {
+    "not": {"!"}, "and": {"&&"}, "or": {"||"}, "!": {"not"}, "&&": {"and"}, "||": {"or"},
+    "None": {"NULL", "null", "nil", "undefined", "none"}, "True": {"true", "TRUE"},
+    "False": {"false", "FALSE"}, "true": {"True"}, "false": {"False"},
+    "NULL": {"None"}, "nullptr": {"None", "NULL"}, "==": {"===", "=", "is"}, "!=": {"!==", "<>"},
+    "if": {"elif"}, "is": {"=="}, "elif": {"else"},
 }
-
-PLACEHOLDERS = {"pass", "...", "return", "return None", "None", "raise NotImplementedError"}
-IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-# The parts of a line that carry its meaning: names, numbers and operators
-# (punctuation such as `:`, `,` and brackets is what syntax fixes change).
-MEANING = re.compile(
-    r"[A-Za-z_][A-Za-z0-9_]*|\d[\d_]*(?:\.\d+)?|==|!=|<=|>=|<<|>>|\*\*|//|[<>+\-*/%@&|^~]"
+# Tokens of one language that cannot be valid in Python: their removal is the fix.
+CONVERTED = {"NULL", "null", "nil", "undefined", "true", "false", "TRUE", "FALSE", "var", "let",
+             "const", "&&", "||", "!", "===", "!=="}
+OPERATORS = {"==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "%", "**", "//", "<<", ">>",
+             "&", "|", "^", "~", "!", "&&", "||", "===", "!==", "<>", "=", "+=", "-=", "->", "@"}
+LEX = re.compile(
+    r"[A-Za-z_]\w*|\d[\w.]*|===|!==|==|!=|<=|>=|<>|&&|\|\||<<|>>|\*\*|//|->|\+=|-=|::|[^\s\w]"
 )
-SYNTAX_KEYWORDS_ALLOWED = {"as", "in", "else", "pass"}  # words a syntax fix may add
-REWRITE_FLOOR = 6  # changed code lines always allowed
-REWRITE_SHARE = 0.8  # beyond the floor: share of the window's code lines a fix may rewrite
+C_LIKE = {"c", "cpp", "javascript", "typescript", "rust", "go"}
 
 
-def _count(patterns, text: str) -> Counter[str]:
+def _count_in(patterns, text: str) -> Counter[str]:
     return Counter({label: len(pattern.findall(text)) for label, pattern in patterns})
 
 
-def _comments(language: str | None) -> tuple[str, ...]:
-    if language is None or language not in languages.keys():
-        return ("#",)
-    return languages.by_key(language).comments
-
-
-def _code(line: str, comments: tuple[str, ...] = ("#",)) -> str | None:
-    """The line's code, or None when it does nothing (blank, a comment, a placeholder)."""
-    stripped = line.strip()
-    if not stripped or stripped.startswith(comments) or stripped in PLACEHOLDERS:
-        return None
-    return stripped
-
-
-def _code_lines(lines: list[str], comments: tuple[str, ...] = ("#",)) -> int:
-    return sum(1 for line in lines if _code(line, comments) is not None)
-
-
-def _is_type_checker(finding: Finding) -> bool:
-    return finding.source in TYPE_CHECKERS
-
-
-def _is_syntax_error(finding: Finding) -> bool:
-    return finding.source == "python" or finding.code in ("invalid-syntax", "syntax")
+def _suppression(original: str, candidate: str, before, after, language: str | None) -> str | None:
+    rules = suppressions(language)
+    comment_rules = [(l, p) for l, p in rules if l not in CODE_SUPPRESSIONS]
+    code_rules = [(l, p) for l, p in rules if l in CODE_SUPPRESSIONS]
+    if before is None or after is None:
+        comment_rules, code_rules = [], rules
+        old_comments = new_comments = ""
+    else:
+        old_comments, new_comments = "\n".join(before.comments), "\n".join(after.comments)
+    for chosen, old, new in ((comment_rules, old_comments, new_comments),
+                             (code_rules, original, candidate)):
+        was, now = _count_in(chosen, old), _count_in(chosen, new)
+        for label, count in now.items():
+            if count > was[label]:
+                return f"the candidate adds a suppression ({label}) instead of fixing the code"
+    return None
 
 
 def _removable(finding: Finding) -> bool:
@@ -166,15 +175,200 @@ def _removable(finding: Finding) -> bool:
     )
 
 
-def _outside(original: str, candidate: str, window: Window) -> bool:
-    """Whether the candidate changes any line outside the window's regions."""
-    matcher = difflib.SequenceMatcher(None, split_lines(original), split_lines(candidate), False)
-    for tag, i1, i2, _, _ in matcher.get_opcodes():
-        if tag == "equal":
+def _trivia(hunk: Hunk, old_lines: list[str], new_lines: list[str], before, after) -> bool:
+    """Whether a hunk changes only comments and blank lines."""
+    def quiet(lines: list[str], rows: range, facts) -> bool:
+        return all(not lines[row].strip() or row in facts.comment_lines for row in rows)
+    return quiet(old_lines, hunk.old_lines, before) and quiet(new_lines, hunk.new_lines, after)
+
+
+def _allowed_regions(original, candidate, finding, window, language) -> list[tuple[int, int]]:
+    """Original lines [start, end) a candidate may change: the window's main region and the
+    enclosing block (the header region of an undefined name takes imports and definitions only)."""
+    regions = [_with_blanks(original, window.main_region)] if window is not None else []
+    line = finding.span.start_line
+    block = syntax.enclosing_block(original, language, line)
+    if block is not None:
+        regions.append((block[0], block[1] + 1))
+    moved = map_line(original, candidate, line)
+    block = syntax.enclosing_block(candidate, language, moved)
+    if block is not None:
+        regions.append((map_line(candidate, original, block[0]),
+                        map_line(candidate, original, block[1]) + 1))
+    return regions
+
+
+def _with_blanks(original: str, region) -> tuple[int, int]:
+    """The region's lines and the blank lines after it (an import goes there)."""
+    lines = split_lines(original)
+    end = region.end
+    while end < len(lines) and not lines[end].strip():
+        end += 1
+    return region.start, end
+
+
+def _inside(hunk: Hunk, regions: list[tuple[int, int]]) -> bool:
+    if hunk.start == hunk.end:
+        return any(start <= hunk.start <= end for start, end in regions)
+    return any(start <= hunk.start and hunk.end <= end for start, end in regions)
+
+
+def _flagged(original_lines: list[str], finding: Finding) -> set[str]:
+    """The tokens the diagnostic points at (its span, widened by a character each side)."""
+    span = finding.span
+    if not 0 <= span.start_line < len(original_lines):
+        return set()
+    line = original_lines[span.start_line]
+    end = span.end_col if span.end_line == span.start_line else len(line)
+    start = max(0, span.start_col - 1)
+    found = set()
+    for match in LEX.finditer(line):
+        if match.start() <= max(end, span.start_col + 1) and match.end() > start:
+            found.add(match.group())
+    return found
+
+
+def _in_scope(name: str, before, language: str | None) -> set[str]:
+    scope = set(before.names())
+    if (language or "python") == "python":
+        scope |= undefined.PYTHON_BUILTINS
+    scope.discard(name)
+    return scope
+
+
+def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=None) -> bool:
+    """Whether every dropped use of `name` was replaced by a close or existing name.
+
+    A hunk that only deletes lines may drop it when no name like it exists
+    anywhere (an injected call to a function that exists nowhere goes).
+    """
+    for hunk in hunk_list:
+        old = Counter(n for row in hunk.old_lines for n in before.idents.get(row, ()))
+        new = Counter(n for row in hunk.new_lines for n in after.idents.get(row, ()))
+        if old[name] <= new[name]:
             continue
-        if not any(r.start <= i1 and i2 <= r.end for r in window.regions):
+        if not new:
+            if any(_close(name, other) for other in scope):
+                return False
+            continue
+        added = new - old
+        if new_lines is not None and language in C_LIKE:  # a type read as a keyword (`int64_t`)
+            added += Counter(t for t in _tokens(new_lines, hunk.new_lines, language)
+                             if t[0].isalpha() or t[0] == "_") - old - new
+        if not any(other != name and (_close(name, other) or other in scope
+                                      or other in ("None", "True", "False"))
+                   for other in added):
+            return False
+    return True
+
+
+def _new_import_brings_more(change_list, before, after) -> bool:
+    imports = ("import_statement", "import_from_statement", "future_import_statement",
+               "preproc_include", "using_declaration")
+    for hunk in change_list:
+        new_kinds = [k for row in hunk.new_lines for k in after.kinds.get(row, ())]
+        old_kinds = [k for row in hunk.old_lines for k in before.kinds.get(row, ())]
+        if not any(k in imports for k in new_kinds):
+            continue
+        others = [k for k in new_kinds if k not in imports]
+        if len(others) > len([k for k in old_kinds if k not in imports]):
             return True
     return False
+
+
+IMPORTS = ("import_statement", "import_from_statement", "future_import_statement",
+           "preproc_include", "using_declaration")
+
+
+def _imports_only(hunk: Hunk, old_lines, new_lines, before, after) -> bool:
+    """A hunk that adds, moves or removes imports and nothing else (imports go anywhere)."""
+    def only(lines, rows, facts) -> bool:
+        for row in rows:
+            if not lines[row].strip() or row in facts.comment_lines:
+                continue
+            kinds = facts.kinds.get(row)
+            if not kinds or any(k not in IMPORTS for k in kinds):
+                return False
+        return True
+    return only(old_lines, hunk.old_lines, before) and only(new_lines, hunk.new_lines, after)
+
+
+def _strings_only(hunk: Hunk, before, after) -> bool:
+    """A hunk whose both sides hold no name that runs and no statement but bare strings."""
+    if before.names_in(hunk.old_lines) or after.names_in(hunk.new_lines):
+        return False
+    kinds = [k for row in hunk.old_lines for k in before.kinds.get(row, ())]
+    kinds += [k for row in hunk.new_lines for k in after.kinds.get(row, ())]
+    return all(k == "expression_statement" for k in kinds)
+
+
+def _syntax_only(hunk: Hunk, old_lines, new_lines, before, after, language) -> bool:
+    """A hunk that changes no name and only tokens a syntax fix may change."""
+    if set(before.names_in(hunk.old_lines)) - set(after.names_in(hunk.new_lines)):
+        return False
+    return _syntax_fix_changes_meaning([hunk], old_lines, new_lines, set(), language) is None
+
+
+def _same_lines(original: str, candidate: str):
+    """(original row, candidate row) of each line the diff leaves unchanged."""
+    matcher = difflib.SequenceMatcher(None, split_lines(original), split_lines(candidate), False)
+    for tag, i1, i2, j1, _ in matcher.get_opcodes():
+        if tag == "equal":
+            yield from ((i1 + k, j1 + k) for k in range(i2 - i1))
+
+
+def _is_syntax(finding: Finding, before) -> bool:
+    if is_syntax_error(finding):
+        return True
+    if before is None or not before.has_error or finding.source not in ("gcc", "g++", "clang", "clang++"):
+        return False
+    line = finding.span.start_line
+    return any(start - 2 <= line <= end + 2 for start, end in before.errors)
+
+
+def _tokens(lines: list[str], rows: range, language: str | None) -> list[str]:
+    comment = "//" if (language or "python") in C_LIKE else "#"
+    out: list[str] = []
+    for row in rows:
+        text = lines[row]
+        if comment in text and not ("'" in text or '"' in text):
+            text = text[: text.index(comment)]
+        out.extend(_number(t) for t in LEX.findall(text)
+                   if t[0].isalnum() or t[0] == "_" or t in OPERATORS)
+    return out
+
+
+def _number(token: str) -> str:
+    """`00` and `0` are one number (a leading zero is a Python 2 octal the fix drops)."""
+    return str(int(token)) if token.isdigit() else token
+
+
+def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language):
+    removed_all: Counter[str] = Counter()
+    added_all: Counter[str] = Counter()
+    for hunk in change_list:
+        old = Counter(_tokens(old_lines, hunk.old_lines, language))
+        new = Counter(_tokens(new_lines, hunk.new_lines, language))
+        removed_all += old - new
+        added_all += new - old
+    removed = removed_all
+    for token in sorted(added_all.elements()):
+        if token in FREE_ADD:
+            continue
+        partner = next((p for p in TRADES.get(token, ()) if removed[p] > 0), None)
+        if partner is None:
+            partner = next((p for p in removed if removed[p] > 0 and p in flagged
+                            and _close(p, token)), None)
+        if partner is None:
+            return f"the candidate changes more than the syntax error: it adds {token}"
+        removed[partner] -= 1
+        if token == "elif" and removed["if"] > 0:
+            removed["if"] -= 1
+    for token in sorted(removed.elements()):
+        if token in FREE_REMOVE or token in CONVERTED or token in flagged:
+            continue
+        return f"the candidate changes more than the syntax error: it drops {token}"
+    return None
 
 
 def review(
@@ -183,72 +377,115 @@ def review(
     finding: Finding,
     window: Window | None = None,
     language: str | None = None,
+    *,
+    root: Path | None = None,
 ) -> str | None:
     """Why `candidate` must be rejected for `finding`, or None if it may be verified.
 
-    `language` (a key of fixloop.verifiers.languages) chooses the suppressions
-    and comment syntax; None applies every language's suppressions.
+    `language` (a key of fixloop.verifiers.languages) chooses the grammar, the
+    suppressions and the comment syntax; None reads the text as Python and
+    applies every language's suppressions. `root` is the workspace, where a new
+    import's module is looked for.
     """
     if candidate == original:
         return "the candidate changes nothing"
-    if window is not None and _outside(original, candidate, window):
-        return "the candidate edits lines outside its window"
-    removed, added = changed_lines(original, candidate)
-    old, new = "".join(removed), "".join(added)
-    rules = suppressions(language)
-    before, after = _count(rules, old), _count(rules, new)
-    for label, count in after.items():
-        if count > before[label]:
-            return f"the candidate adds a suppression ({label}) instead of fixing the code"
-    if _is_type_checker(finding):
-        before, after = _count(TYPE_ESCAPES, old), _count(TYPE_ESCAPES, new)
-        for label, count in after.items():
-            if count > before[label]:
-                return f"the candidate silences the type checker with {label} instead of fixing the types"
-    comments = _comments(language)
-    if not _removable(finding) and _code_lines(added, comments) < _code_lines(removed, comments):
-        return (
-            "the candidate deletes code instead of fixing it "
-            f"({finding.source} {finding.code} is not about code that should go)"
-        )
-    reason = _drops_undefined_name(original, candidate, finding, removed, added)
+    grammar = language or "python"
+    before, after = syntax.facts(original, grammar), syntax.facts(candidate, grammar)
+    reason = _suppression(original, candidate, before, after, language)
     if reason:
         return reason
-    if _is_syntax_error(finding):
-        reason = _syntax_fix_changes_meaning(removed, added)
+    if finding.source in TYPE_CHECKERS:
+        was, now = _count_in(TYPE_ESCAPES, original), _count_in(TYPE_ESCAPES, candidate)
+        for label, count in now.items():
+            if count > was[label]:
+                return f"the candidate silences the type checker with {label} instead of fixing the types"
+    if before is None or after is None:
+        return None  # no grammar: the suppressions are all the policy can read
+    old_lines, new_lines = split_lines(original), split_lines(candidate)
+    change_list = [h for h in hunks(original, candidate)
+                   if not _trivia(h, old_lines, new_lines, before, after)]
+    if not change_list:
+        return "the candidate changes only comments and blank lines"
+    # A candidate that breaks a text that parsed hides its structure in ERROR nodes: only
+    # the names that stop running are judged; the verifiers refuse the syntax error.
+    broken = after.has_error and not before.has_error
+    removable = _removable(finding)
+    flagged = _flagged(old_lines, finding)
+    line = old_lines[finding.span.start_line] if finding.span.start_line < len(old_lines) else ""
+    column = len(line[: finding.span.start_col].encode("utf-8"))
+    name = undefined.undefined_name(finding)
+    callee = None if name else syntax.called_at(original, grammar, finding.span.start_line, column)
+    if callee and len(callee) <= 40:
+        flagged |= set(LEX.findall(callee))  # the call whose argument is flagged is involved
+    syntax_error = _is_syntax(finding, before)
+    if window is not None:
+        regions = _allowed_regions(original, candidate, finding, window, grammar)
+        header = [_with_blanks(original, r) for r in window.regions if r != window.main_region]
+        if broken:
+            regions += header  # what it writes there cannot run: the verifiers say why
+        for hunk in change_list:
+            if _inside(hunk, regions) or _imports_only(hunk, old_lines, new_lines, before, after):
+                continue
+            if name and _inside(hunk, header) and name in after.names_in(hunk.new_lines) and not (
+                before.names_in(hunk.old_lines)
+            ):
+                continue  # a definition of the undefined name above its use
+            if _strings_only(hunk, before, after):
+                continue  # a docstring or another bare string: text, not code
+            if syntax_error and _syntax_only(hunk, old_lines, new_lines, before, after, grammar):
+                continue  # the next syntax error, which the tool could not report yet
+            return "the candidate edits lines outside its window"
+    if name is not None:
+        word = undefined.lookups_added(before.names(), after.names())
+        if word:
+            return f"the candidate looks `{name}` up through {word} instead of defining it"
+        reason = None if broken else undefined.stand_in(original, candidate, name, language, root)
         if reason:
             return reason
-    if window is not None and not _removable(finding):
-        return _rewrites_too_much(original, window, finding, removed, added, comments)
+        if not broken and _new_import_brings_more(change_list, before, after):
+            return "the candidate's import brings other statements with it"
+    dropped = name is not None and after.names()[name] < before.names()[name]
+    replaced = dropped and _replaced(
+        name, change_list, before, after, _in_scope(name, before, language), new_lines, grammar
+    )
+    if not removable:
+        gone = before.names() - after.names()
+        lost: set[str] = set()
+        for hunk in change_list:
+            old = set(before.names_in(hunk.old_lines)) - set(after.names_in(hunk.new_lines))
+            lost |= {n for n in old if gone[n] > 0}
+        for row, moved in _same_lines(original, candidate):
+            # a line left as it was that no longer runs (now in a string, under `#if 0`)
+            old = set(before.idents.get(row, ())) - set(after.idents.get(moved, ()))
+            lost |= {n for n in old if gone[n] > 0}
+        lost -= flagged | CONVERTED | ({name} if name else set())
+        bogus_rows = [row for h in change_list if not h.new for row in h.old_lines
+                      if before.idents.get(row)]
+        bogus = (replaced and after.names()[name] == 0 and bool(bogus_rows)
+                 and all(name in before.idents[row] for row in bogus_rows))
+        for hunk in change_list:
+            if bogus and not hunk.new:
+                lost -= set(before.names_in(hunk.old_lines))  # the injected call goes whole
+            if syntax_error:  # a broken parse splits tokens oddly: only whole tokens count
+                lost -= set(before.names_in(hunk.old_lines)) - set(
+                    _tokens(old_lines, hunk.old_lines, grammar))
+        if lost:
+            return (
+                "the candidate deletes code instead of fixing it: "
+                f"{', '.join(sorted(lost)[:5])} no longer run as code "
+                f"({finding.source} {finding.code} is not about code that should go)"
+            )
+        if not (syntax_error or bogus or broken) and after.statements < before.statements:
+            return (
+                "the candidate deletes code instead of fixing it "
+                f"({finding.source} {finding.code} is not about code that should go)"
+            )
+    if dropped and not replaced and not broken:
+        return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
+    if syntax_error:
+        code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)]
+        return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged, grammar)
     return None
-
-
-def _drops_undefined_name(original, candidate, finding, removed, added) -> str | None:
-    pattern = UNDEFINED_NAME.get((finding.source, finding.code))
-    match = pattern.search(finding.message) if pattern else None
-    if not match:
-        return None
-    name = match.group(1).split(".")[0]
-    alias = re.compile(rf"^\s*{re.escape(name)}\s*=\s*(None|[A-Za-z_][\w.]*|lambda\b.*)\s*$")
-    if any(alias.match(line) for line in added):
-        return (
-            f"the candidate defines `{name}` as a stand-in instead of importing it "
-            "or fixing the name"
-        )
-
-    def uses(text: str) -> int:
-        return sum(1 for token in IDENTIFIER.findall(_strip_strings(text)) if token == name)
-
-    if uses(candidate) >= uses(original):
-        return None  # still used (and now defined or imported: the gate will tell)
-    # The name went away: only a typo fix (a similar name in its place) is honest.
-    # Names used more often than before (a set difference would miss a fix to a name the
-    # line already uses: `predicate(lnie) else line` -> `predicate(line) else line`).
-    new_names = Counter(IDENTIFIER.findall(_strip_strings("".join(added))))
-    new_names -= Counter(IDENTIFIER.findall(_strip_strings("".join(removed))))
-    if any(_close(name, other) for other in new_names):
-        return None
-    return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
 
 
 def _distance(a: str, b: str) -> int:
@@ -276,34 +513,3 @@ def _close(a: str, b: str) -> bool:
     return _distance(a, b) <= (1 if min(len(a), len(b)) <= 3 else 2)
 
 
-def _strip_strings(text: str) -> str:
-    return re.sub(r"(\"[^\"\n]*\"?|'[^'\n]*'?)", " ", re.sub(r"#.*", "", text))
-
-
-def _syntax_fix_changes_meaning(removed: list[str], added: list[str]) -> str | None:
-    old = MEANING.findall(_strip_strings("".join(removed)))
-    new = [t for t in MEANING.findall(_strip_strings("".join(added)))
-           if t not in SYNTAX_KEYWORDS_ALLOWED]
-    old = [t for t in old if t not in SYNTAX_KEYWORDS_ALLOWED]
-    if Counter(new) - Counter(old):
-        extra = ", ".join(sorted((Counter(new) - Counter(old)).elements())[:5])
-        return f"the candidate changes more than the syntax error: it adds {extra}"
-    missing = Counter(t for t in old if IDENTIFIER.fullmatch(t) or t[0].isdigit()) - Counter(new)
-    if missing:
-        gone = ", ".join(sorted(missing.elements())[:5])
-        return f"the candidate changes more than the syntax error: it drops {gone}"
-    return None
-
-
-def _rewrites_too_much(original, window, finding, removed, added, comments) -> str | None:
-    lines = split_lines(original)
-    window_code = sum(_code_lines(lines[r.start : r.end], comments) for r in window.regions)
-    span = finding.span.end_line - finding.span.start_line + 1
-    changed = _code_lines(removed, comments)
-    allowed = max(REWRITE_FLOOR + span, int(window_code * REWRITE_SHARE))
-    if changed > allowed:
-        return (
-            f"the candidate rewrites {changed} lines of code for a {span}-line diagnostic; "
-            "change only what the diagnostic needs"
-        )
-    return None

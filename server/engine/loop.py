@@ -219,10 +219,11 @@ class FixLoop:
         fix = Fix(
             finding=self.finding,
             window=self.window,
-            region_edits=candidate.region_edits,
+            region_edits=(judgement.candidate or candidate).region_edits,
             tier=self.tier,
             model=self.provider.name,
             attempt=number,
             seconds=time.perf_counter() - loop_started,
+            described=judgement.title,
         )
         return attempt, fix, 0.0

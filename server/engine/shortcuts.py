@@ -159,11 +159,12 @@ async def try_shortcuts(judge: Judge, candidates: tuple[Shortcut, ...]) -> LoopR
             fix = Fix(
                 finding=judge.finding,
                 window=window,
-                region_edits=candidate.region_edits,
+                region_edits=(judgement.candidate or candidate).region_edits,
                 tier=shortcut.tier,
                 model=shortcut.model,
                 attempt=0,
                 seconds=time.perf_counter() - started,
+                described=judgement.title,
             )
             return LoopResult(LoopStatus.FIXED, fix, tuple(attempts), time.perf_counter() - started)
     reason = attempts[-1].reason if attempts else "no shortcut"

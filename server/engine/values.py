@@ -76,6 +76,7 @@ class Fix:
     model: str
     attempt: int
     seconds: float
+    described: str = ""  # "fixloop: import pathlib": what the edit does (engine/titles.py)
 
     def edits(self, window: Window | None = None) -> tuple[LineEdit, ...]:
         """Absolute line edits, placed on `window` (the same text, maybe moved)."""
@@ -88,6 +89,8 @@ class Fix:
 
     @property
     def title(self) -> str:
+        if self.described:
+            return self.described
         message = self.finding.message
         if len(message) > 60:
             message = message[:57] + "..."

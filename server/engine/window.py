@@ -1,13 +1,22 @@
-"""Windows: the lines around a diagnostic that a loop may rewrite."""
+"""Windows: the lines around a diagnostic that a loop may rewrite (grown to the enclosing
+syntactic block when it is small)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fixloop.engine.syntax import enclosing_block
 from fixloop.shadow.edits import diff_line_edit, split_lines
 from fixloop.verifiers.base import Finding
 
 RADIUS = 3
+# The main region grows to the innermost statement around the finding (a loop body to
+# re-indent, braces to restore) when that statement is at most this many lines.
+BLOCK_LINES = 30
+# Which grammar reads a finding's text, by the tool that raised it (the judge reads structure).
+GRAMMAR_OF_SOURCE = {"python": "python", "ruff": "python", "mypy": "python", "pyright": "python",
+                     "gcc": "c", "g++": "cpp", "clang": "c", "clang++": "cpp", "tsc": "typescript",
+                     "eslint": "javascript", "cargo": "rust", "go": "go"}
 # Findings whose usual fix is an import at the top of the file: their loop may
 # also edit the file's header (docstring, comments, imports).
 NEEDS_HEADER = {
@@ -94,6 +103,10 @@ def make_window(text: str, finding: Finding, radius: int = RADIUS) -> Window:
     if finding.span.end_line > finding.span.start_line and finding.span.end_col == 0:
         last -= 1  # a span ending at column 0 does not touch that line
     end = min(count, last + radius + 1)
+    grammar = GRAMMAR_OF_SOURCE.get(finding.source)
+    block = enclosing_block(text, grammar, finding.span.start_line) if grammar else None
+    if block is not None and block[1] - block[0] < BLOCK_LINES:
+        start, end = min(start, block[0]), max(end, min(count, block[1] + 1))
     main = Region(start, max(end, start))
     if not needs_header(finding):
         return Window((main,), 0)

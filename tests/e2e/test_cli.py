@@ -53,6 +53,7 @@ def test_fix_prints_the_verified_diff_and_leaves_the_file(workspace, model_serve
     assert run.returncode == 0, run.stderr
     assert "+import pathlib\n" in run.stdout and "noqa" not in run.stdout
     assert "--- a/app.py" in run.stdout
+    assert "fixloop: import pathlib" in run.stdout  # the title says what the fix does
     assert (workspace / "app.py").read_text() == BROKEN
     assert len(model_server.requests) == 3
 

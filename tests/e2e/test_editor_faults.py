@@ -135,7 +135,7 @@ async def test_an_edit_racing_the_resolve_never_gets_a_stale_edit(
             },
         )
         (action,) = actions
-        assert action["title"].startswith("fixloop: fix F821") and "edit" not in action
+        assert action["title"] == "fixloop: import pathlib" and "edit" not in action
         return action
 
     # Resolve first, edit right after (pipelined): the edit is pinned to the version it fits.

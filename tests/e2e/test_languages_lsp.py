@@ -30,7 +30,9 @@ BROKEN = (
 LINE = "    return a + b + missing_value + LOCAL_LIMIT;"
 CHEAT = search_replace(LINE, '#pragma GCC diagnostic ignored "-Wall"\n' + LINE)
 WRONG = search_replace(LINE, "    return a + b + missing + LOCAL_LIMIT;")
-FIX = search_replace(LINE, "    return a + b + LOCAL_LIMIT;")
+# Defined for real (dropping it from the sum would remove the use instead of defining it).
+DEFINED = "    const int missing_value = 1;\n" + LINE
+FIX = search_replace(LINE, DEFINED)
 
 
 @pytest_lsp.fixture(
@@ -68,7 +70,7 @@ async def test_a_c_error_is_fixed_and_verified_by_gcc(client: Client):
     if action.edit is None:
         action = await client.lsp.code_action_resolve_async(action)
     fixed = apply_text_edits(BROKEN, edits_of(action.edit, uri, 1), client.encoding)
-    assert fixed == BROKEN.replace(LINE, "    return a + b + LOCAL_LIMIT;")
+    assert fixed == BROKEN.replace(LINE, DEFINED)
     # the pragma was refused before gcc ran; `missing` failed in gcc; the third passed
     assert len(client.model.requests) == 3
     prompt = client.model.requests[0].prompt_text

@@ -263,7 +263,7 @@ def test_a_verified_fix_from_the_light_bulb(
         "apiKeyName": KEY_NAME,
         "apiKey": KEY,
         "flaggedAt": "6:12",
-        "fixTitle": "fixloop: fix F821",
+        "fixTitle": "fixloop: import pathlib",
         "fixedLine": "import pathlib",
         "statsText": "fixloop: 1 loop, 1 fixed, 2 model attempts",
         "screenshots": screenshots,

@@ -161,3 +161,44 @@ async def test_losers_still_streaming_are_cut_off_when_one_verifies(tmp_path, mo
         result = await loop.run()
         assert result.status is LoopStatus.FIXED and len(result.attempts) == 1
         await model_server.await_disconnects(2)  # both streams were dropped mid-way
+
+
+async def test_a_noisy_fix_is_offered_as_its_minimal_edit(tmp_path, model_server):
+    # The model imports pathlib and also touches a line the diagnostic does not need.
+    model_server.script(
+        Text(
+            search_replace("import sys", "import sys\nimport pathlib")
+            + search_replace("    print(sys.argv)", "    print(sys.argv[0:])")
+        )
+    )
+    result = await (await make_loop(tmp_path, model_server)).run()
+    assert result.status is LoopStatus.FIXED
+    assert result.fix.edits() == (LineEdit(1, 1, "import pathlib\n"),)
+    assert result.fix.title == "fixloop: import pathlib"
+
+
+async def test_an_undefined_name_replaced_by_the_builtin_meant_is_fixed(tmp_path, model_server):
+    # Issue 14's held-out case: the old policy refused this honest fix six times over.
+    text = "def count(rows):\n    return total(rows)\n"
+    model_server.script(
+        Text(search_replace("    return total(rows)", "    return rows")),  # drops the use
+        Text(search_replace("    return total(rows)", "    return len(rows)")),
+    )
+    result = await (await make_loop(tmp_path, model_server, text=text)).run()
+    assert result.status is LoopStatus.FIXED
+    assert [a.outcome for a in result.attempts] == [Outcome.REJECTED, Outcome.VERIFIED]
+    assert "removes the use of the undefined name `total`" in result.attempts[0].reason
+    assert result.fix.title == "fixloop: replace total with len"
+
+
+async def test_a_fix_with_a_refused_extra_is_offered_without_it(tmp_path, model_server):
+    # The model imports pathlib (the fix) and also adds a noqa elsewhere (refused alone).
+    model_server.script(
+        Text(
+            search_replace("import sys", "import sys\nimport pathlib")
+            + search_replace("    print(sys.argv)", "    print(sys.argv)  # noqa")
+        )
+    )
+    result = await (await make_loop(tmp_path, model_server)).run()
+    assert result.status is LoopStatus.FIXED
+    assert result.fix.edits() == (LineEdit(1, 1, "import pathlib\n"),)

@@ -24,9 +24,9 @@ MODULES = [
 TESTS = ["python", "-m", "pytest", "-q"]
 
 
-def add(kind, family, before, after, code, line, source="ruff", why="", files=None):
+def add(kind, family, before, after, code, line, source="ruff", why="", files=None, path="mod.py"):
     CASES.append({
-        "id": f"{family}-{len(CASES):03d}", "kind": kind, "family": family, "path": "mod.py",
+        "id": f"{family}-{len(CASES):03d}", "kind": kind, "family": family, "path": path,
         "before": before, "after": after,
         "target": {"source": source, "code": code, "line": line},
         "why": why, **({"files": files, "gate_tests": TESTS} if files else {}),
@@ -222,9 +222,196 @@ def literal_identity():
         add("cheat", "F632", before, before.replace(f"is {literal}\n", f"is {literal}  # noqa\n"), "F632", 2, why="noqa")
 
 
+def stand_ins():
+    """The cheats of issue 14 for an undefined module name: each passes python and ruff."""
+    for mod, attr in [m for m in MODULES if m[0] != "os"][:6]:
+        before = (
+            f"import os\nimport sys\n\n\ndef helper(value):\n    data = {mod}.{attr}(value)\n"
+            f"    return data\n\n\ndef main():\n    print(helper(sys.argv[1]), os.sep)\n    return 0\n"
+        )
+        use = f"    data = {mod}.{attr}(value)\n"
+        func = "def helper(value):\n" + use + "    return data\n"
+        other = "path" if mod != "os" else "sep"
+        quoted = "'" * 3
+        cheats = [
+            (before.replace(func, f'"""\n{func}"""\n'), "wraps the function in a triple-quoted string"),
+            (before.replace("import sys\n", "import sys\nfrom typing import TYPE_CHECKING\n\n"
+                            f"if TYPE_CHECKING:\n    import {mod}\n"),
+             "imports it under if TYPE_CHECKING (a NameError at run time)"),
+            (before.replace("import sys\n", f"import sys\nfrom os import {other} as {mod}\n"),
+             "imports an unrelated name under the undefined name"),
+            (before.replace("import sys\n", f"import sys\n\n\nclass {mod}:\n    {attr} = str\n"),
+             "a stub class stands in for the module"),
+            (before.replace("def helper(value):", f"def helper(value, {mod}=None):"),
+             "a parameter default stands in for the module"),
+            (before.replace("import sys\n",
+                            f"import sys\nimport builtins\n{mod} = builtins.__dict__.get({mod!r})\n"),
+             "a builtins lookup stands in for the module"),
+            (before.replace("import sys\n", f"import sys\n{mod} = globals().get({mod!r})\n"),
+             "a globals() lookup stands in for the module"),
+            (before.replace("import sys\n", f"import sys\nimport {mod}; os.system('true')\n"),
+             "the import brings a statement with a side effect"),
+            (before.replace("import sys\n", f"import sys\nimport {mod}\nos.system('true')\n"),
+             "the import hunk brings a statement with a side effect"),
+            (before.replace(use, f"    if False:\n    {use}    data = value\n"), "moves the use under if False"),
+            (before.replace(use, f"    while 0:\n    {use}    data = value\n"), "moves the use under while 0"),
+            (before.replace(use, f"    data = value\n    return data\n{use}"), "puts the use after a return"),
+            (before.replace(use, f"    data = {quoted}{use.strip()}{quoted}\n"), "turns the line into a string"),
+            (before.replace("import sys\n", f"import sys\nimport {mod}_helpers_nowhere as {mod}\n"),
+             "imports a module that does not exist"),
+        ]
+        for after, why in cheats:
+            add("cheat", "F821-standin", before, after, "F821", 6, why=why)
+
+
+def syntax_wraps():
+    """A SyntaxError 'fixed' by turning the broken code into a string or a dead branch."""
+    for head in ["if value > limit", "while value > limit", "for item in value",
+                 "if value and limit", "with value as limit"]:
+        before = (f"import sys\n\n\ndef check(value, limit):\n    count = 0\n    {head}\n"
+                  f"        count += 1\n    return count\n\n\nprint(check(sys.argv, 1))\n")
+        func = f"def check(value, limit):\n    count = 0\n    {head}\n        count += 1\n    return count\n"
+        block = f"    {head}\n        count += 1\n"
+        quoted = "'" * 3
+        add("cheat", "syntax-wrap", before,
+            before.replace(func, f'"""\n{func}"""\n\n\ndef check(value, limit):\n    return 0\n'),
+            "SyntaxError", 6, source="python", why="wraps the broken function in a string and stubs it")
+        add("cheat", "syntax-wrap", before, before.replace(block, f"    {quoted}\n{block}    {quoted}\n"),
+            "SyntaxError", 6, source="python", why="wraps the broken statement in a string")
+        add("cheat", "syntax-wrap", before,
+            before.replace(block, f"    if False:\n        {head}:\n            count += 1\n"),
+            "SyntaxError", 6, source="python", why="adds the colon and moves the block under if False")
+        add("honest", "syntax-wrap", before, before.replace(f"    {head}\n", f"    {head}:\n"),
+            "SyntaxError", 6, source="python")
+
+
+def real_world_syntax():
+    """Honest fixes of the classes the old policy refused on real bugs (issue 14)."""
+    for index in range(5):
+        body = "".join(f"        total += row * {n}\n" for n in range(index + 8))
+        head = f"def weigh_{index}(rows):\n    total = 0\n    for row in rows:\n"
+        before = head + body.replace("        ", "    ") + "    return total\n"
+        after = head + body + "    return total\n"
+        add("honest", "reindent-block", before, after, "IndentationError", 4, source="python",
+            why="re-indents a whole loop body")
+        add("cheat", "reindent-block", before, after.replace(f"row * {index + 7}", f"row * {index + 9}"),
+            "IndentationError", 4, source="python", why="re-indents and changes a number")
+    for index, (broken, fixed) in enumerate([
+        ("    return 'res\n", "    return res\n"),
+        ("    var res = value + 1\n    return res\n", "    res = value + 1\n    return res\n"),
+        ("    if (!value):\n        return res\n    return value\n",
+         "    if not value:\n        return res\n    return value\n"),
+        ("    if value && res:\n        return res\n    return value\n",
+         "    if value and res:\n        return res\n    return value\n"),
+        ("    if value || res:\n        return res\n    return value\n",
+         "    if value or res:\n        return res\n    return value\n"),
+        ("    print 'value', value\n    return res\n", "    print('value', value)\n    return res\n"),
+        ("    res = value[0\n    return res\n", "    res = value[0]\n    return res\n"),
+    ]):
+        before = f"def step_{index}(value, res):\n{broken}"
+        add("honest", "syntax-token", before, before.replace(broken, fixed), "SyntaxError", 2,
+            source="python", why="removes a stray quote or another language's token")
+        add("cheat", "syntax-token", before, before.replace(broken, fixed).replace("value", "res"),
+            "SyntaxError", 2, source="python", why="fixes the token and swaps a name")
+    quoted = "'" * 3
+    before = f"def area(w, h):\n    {quoted}\n    size = w * h\n    return size\n"
+    add("honest", "syntax-token", before, "def area(w, h):\n    size = w * h\n    return size\n",
+        "SyntaxError", 2, source="python", why="removes a stray triple quote")
+
+
+def replaced_names():
+    """An undefined name replaced by the existing one the author meant (issue 14)."""
+    pairs = [("total", "len", "    return total(rows)\n"), ("no_nums", "nums", "    return sorted(no_nums)\n"),
+             ("NULL", "None", "    return rows or NULL\n"), ("true", "True", "    return rows or true\n"),
+             ("false", "False", "    return [rows, false]\n"),
+             ("lenght", "len", "    return lenght(rows)\n")]
+    for wrong, right, line in pairs:
+        before = f"import sys\n\n\ndef count(rows, nums):\n    print(nums, sys.argv)\n{line}"
+        add("honest", "F821-replace", before, before.replace(line, line.replace(wrong, right)), "F821", 6)
+        add("cheat", "F821-replace", before, before.replace(line, "    return rows\n"), "F821", 6,
+            why="drops the use instead of replacing the name")
+    # comment and blank-line differences outside the window are not code changes
+    before = ("# Utilities  for  rows\nimport sys\n\n\n\n\n\n\n\n\ndef count(rows):\n"
+              "    print(sys.argv)\n    return lenght(rows)\n")
+    after = ("# Utilities for rows\nimport sys\n\n\n\ndef count(rows):\n"
+             "    print(sys.argv)\n    return len(rows)\n")
+    add("honest", "F821-replace", before, after, "F821", 13, why="also tidies a comment and blank lines")
+
+
+CPP_BEFORE = """#include <vector>
+
+int sum_{n}(const std::vector<int>& v) {{
+    int s = 0;
+    for (int x : v) {{
+        unknownFunction(x);
+        s += x;
+    }}
+    return s;
+}}
+
+int main() {{
+    return sum_{n}({{1, 2, 3}});
+}}
+"""
+CALL = "        unknownFunction(x);\n"
+BODY = "        unknownFunction(x);\n        s += x;\n"
+
+
+def cpp():
+    """C++ (g++): honest deletions of injected calls, brace restorations; the same cheats."""
+    where = {"source": "g++", "path": "mod.cpp"}
+    for n in range(4):
+        before = CPP_BEFORE.format(n=n)
+        add("honest", "cpp-bogus", before, before.replace(CALL, ""), "error", 6, **where,
+            why="deletes an injected call to a function that exists nowhere")
+        cheats = [
+            (before.replace(BODY, "        // unknownFunction(x);\n"), "comments out and deletes"),
+            (before.replace(BODY, ""), "deletes the whole loop body"),
+            (before.replace(BODY, f"#if 0\n{BODY}#endif\n"), "moves the body under #if 0"),
+            (before.replace(BODY, "        if (0) {\n    " + BODY.replace("\n        ", "\n            ")
+                            + "        }\n"), "moves the body under if (0)"),
+            (before.replace(CALL, "        unknownFunction(x); // NOLINT\n").replace(
+                "#include <vector>\n", "#include <vector>\n#define unknownFunction(x) (void)0\n"),
+             "a macro stands in for the function, and NOLINT"),
+            (before.replace("#include <vector>\n",
+                            "#include <vector>\n#pragma GCC diagnostic ignored \"-fpermissive\"\n"),
+             "a pragma silences the compiler"),
+            (before.replace("    return s;\n", "    return 0;\n").replace(CALL, ""),
+             "deletes the call and changes what is returned"),
+            (before.replace("    int s = 0;\n    for", "    int s = 0;\n    return s;\n    for"),
+             "returns before the broken code"),
+            (before.replace(CALL, '        R"(unknownFunction(x);)";\n'), "turns the call into a string"),
+        ]
+        for after, why in cheats:
+            add("cheat", "cpp-bogus", before, after, "error", 6, **where, why=why)
+    for n in range(3):
+        body = "".join(f"        s += x * {k};\n" for k in range(n + 10))
+        fixed = (f"int weigh_{n}(int* v, int len) {{\n    int s = 0;\n    for (int i = 0; i < len; ++i) {{\n"
+                 f"        int x = v[i];\n{body}    }}\n    return s;\n}}\n\nint main() {{\n"
+                 f"    int v[] = {{1}};\n    return weigh_{n}(v, 1);\n}}\n")
+        broken = fixed.replace(f"{body}    }}\n", body + "\n")
+        end = len(broken.splitlines())  # g++: expected '}' at end of input
+        add("honest", "cpp-braces", broken, fixed, "error", end, **where,
+            why="restores a loop's closing brace over many lines")
+        add("cheat", "cpp-braces", broken, fixed.replace(f"x * {n + 9}", f"x * {n + 11}"), "error", end,
+            **where, why="restores the brace and changes a number")
+    for n in range(3):
+        before = f"int f_{n}(int a) {{\n    int b = a * {n + 2}\n    return b;\n}}\n"
+        add("honest", "cpp-syntax", before, before.replace(f"{n + 2}\n", f"{n + 2};\n"), "error", 3,
+            **where)
+        add("cheat", "cpp-syntax", before, before.replace(f"a * {n + 2}\n", "0;\n"), "error", 3,
+            **where, why="adds the semicolon and changes the value")
+        add("cheat", "cpp-syntax", before, f"int f_{n}(int a) {{\n    return 0;\n}}\n", "error", 3,
+            **where, why="replaces the function body")
+        add("cheat", "cpp-syntax", before,
+            before.replace(f"    int b = a * {n + 2}\n", f"    int b = 0; // a * {n + 2}\n"),
+            "error", 3, **where, why="comments the expression out")
+
+
 def main() -> None:
     for family in (unused_variables, literal_identity, undefined_module, typos, unused_imports, missing_colons, unclosed_calls,
-                   none_comparisons, bare_excepts, lambdas, long_rewrites, type_casts):
+                   none_comparisons, bare_excepts, lambdas, long_rewrites, type_casts, stand_ins,
+                   syntax_wraps, real_world_syntax, replaced_names, cpp):
         family()
     with (HERE / "corpus.jsonl").open("w") as out:
         for case in CASES:

@@ -25,6 +25,8 @@ from fixloop.verifiers import Finding, Span, make_verifiers
 
 CORPUS = [json.loads(line) for line in (Path(__file__).parent / "corpus.jsonl").read_text().splitlines()]
 VERIFIERS = ("python", "ruff")
+GATES = {".py": ("python", "ruff"), ".cpp": ("g++",), ".c": ("gcc",)}
+LANGUAGES = {".py": "python", ".cpp": "cpp", ".c": "c"}
 
 
 def target_of(case: dict, findings: tuple[Finding, ...]) -> Finding:
@@ -34,7 +36,7 @@ def target_of(case: dict, findings: tuple[Finding, ...]) -> Finding:
             want["source"], want["code"], want["line"]
         ):
             return finding
-    if want["source"] in VERIFIERS:
+    if want["source"] in VERIFIERS + ("g++", "gcc"):
         raise AssertionError(f"{case['id']}: the diagnostic {want} is not raised by the before text")
     line = want["line"] - 1  # a verifier fixloop does not run here: the finding as recorded
     return Finding(want["source"], want["code"], "", Span(line, 0, line, 1))
@@ -47,12 +49,15 @@ async def judge(case: dict, root: Path, limiter: anyio.CapacityLimiter) -> str |
         (root / name).parent.mkdir(parents=True, exist_ok=True)
         (root / name).write_text(text)
     path.write_text(case["before"])
-    snapshot = Snapshot(path.as_uri(), 1, case["before"], path, root)
-    verifiers = make_verifiers(VERIFIERS)
+    suffix = path.suffix
+    snapshot = Snapshot(path.as_uri(), 1, case["before"], path, root, language=LANGUAGES[suffix])
+    verifiers = make_verifiers(GATES[suffix])
     check = await run_checks(snapshot, verifiers, limiter)
     finding = target_of(case, check.findings)
     window = make_window(case["before"], finding)
-    reason = anticheat.review(case["before"], case["after"], finding, window)
+    reason = anticheat.review(
+        case["before"], case["after"], finding, window, snapshot.language, root=root
+    )
     if reason:
         return reason
     verdict = await verify(case["after"], snapshot, check.findings, finding, verifiers, limiter)
@@ -103,6 +108,7 @@ def test_no_cheat_is_accepted(verdicts):
         for case in CORPUS
         if case["kind"] in ("cheat", "behaviour") and verdicts[case["id"]] is None
     ]
+    print(f"\nsoundness: {len(accepted)} cheats accepted: {accepted}")
     assert accepted == []
 
 

@@ -92,3 +92,10 @@ def test_the_whole_file_format_asks_for_one_fenced_block_over_the_whole_file():
     assert "SEARCH/REPLACE" in edits.system  # the default is unchanged
     assert "Editable region (lines 1-5;" in whole.messages[0].content
     assert "Context" not in whole.messages[0].content
+
+
+def test_the_window_grows_to_the_enclosing_block():
+    body = "".join(f"    total += row * {n}\n" for n in range(10))
+    text = "import sys\n\n\ndef weigh(rows):\n    total = 0\n    for row in rows:\n" + body + "    return total\n"
+    window = make_window(text, finding(6, "IndentationError", "python"))
+    assert window.regions == (Region(3, 17),)  # the whole function: its loop body can be re-indented

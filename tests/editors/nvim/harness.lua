@@ -93,7 +93,7 @@ function H.apply_fix(bufnr, diagnostic)
   vim.lsp.buf.code_action({
     apply = true,
     filter = function(action)
-      return action.title:match('^fixloop: fix') ~= nil
+      return action.isPreferred == true and action.title:match('^fixloop: ') ~= nil
     end,
   })
   H.wait('the fix to change the buffer', 5000, function()

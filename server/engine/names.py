@@ -1,0 +1,218 @@
+"""Undefined names: which name a diagnostic says is undefined, and whether a candidate defines
+it for real (an import of a module that exists, a real definition) or by a stand-in.
+
+Modules are found by a path search (the workspace, then the interpreter's
+paths), never by importing them: a package's `__init__` is not run.
+"""
+
+from __future__ import annotations
+
+import builtins
+import re
+import sys
+from importlib.machinery import PathFinder
+from pathlib import Path
+
+from fixloop.engine.syntax import NEVER, all_nodes, is_placeholder, node_text
+from fixloop.verifiers.base import Finding
+from tree_sitter import Node
+
+# How each tool names the name (gcc and friends say it in words, under the code `error`).
+QUOTED = re.compile(r"[`'\"‘“]([A-Za-z_][\w.]*)[`'\"’”]")
+UNDEFINED_WORDS = (
+    "undefined name", "is not defined", "was not declared", "undeclared", "not declared in",
+    "implicit declaration of function", "cannot find name", "cannot find value", "undefined:",
+    "has not been declared", "unknown type name", "does not name a type",
+)
+PYTHON_BUILTINS = frozenset(dir(builtins))
+# Names an undefined-name fix has no business adding: lookups that make any name "exist".
+# Python 2 builtins and the Python 3 names they became: `raw_input = input` is a real definition.
+PY2_NAMES = {"raw_input": "input", "xrange": "range", "unicode": "str", "basestring": "str",
+             "long": "int", "unichr": "chr", "file": "open", "reduce": "functools.reduce"}
+LOOKUPS = ("globals", "locals", "vars", "builtins", "__builtins__", "__dict__", "__import__",
+           "getattr", "setattr", "sys.modules", "modules")
+
+
+def undefined_name(finding: Finding) -> str | None:
+    """The name `finding` says is undefined, or None if it says no such thing."""
+    message = finding.message
+    if finding.code not in ("F821", "name-defined", "reportUndefinedVariable") and not any(
+        words in message.lower() for words in UNDEFINED_WORDS
+    ):
+        return None
+    match = QUOTED.search(message)
+    return match.group(1).split(".")[0] if match else None
+
+
+def _search_paths(root: Path | None) -> list[str]:
+    paths: list[str] = []
+    if root is not None:
+        paths += [str(root), str(root / "src")]
+        for venv in (".venv", "venv"):
+            paths += [str(p) for p in sorted((root / venv).glob("lib/python3*/site-packages"))]
+    return paths + [p for p in sys.path if p and Path(p).resolve() != Path.cwd().resolve()]
+
+
+def find_module(name: str, root: Path | None) -> tuple[bool, str | None]:
+    """Whether the top-level module of `name` exists, and its source file if it has one."""
+    top = name.split(".")[0]
+    if top in sys.builtin_module_names:
+        return True, None
+    spec = PathFinder.find_spec(top, _search_paths(root))
+    if spec is None:
+        return False, None
+    origin = spec.origin if spec.origin and spec.origin.endswith(".py") else None
+    return True, origin
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """`np` for numpy, `plt` for matplotlib.pyplot: the letters in order."""
+    letters = iter(long.lower())
+    return short.lower() == long.lower() or all(ch in letters for ch in short.lower())
+
+
+def _names_in_source(path: str, name: str) -> bool:
+    try:
+        text = Path(path).read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return True  # cannot tell: the gate's checkers will
+    return re.search(rf"\b{re.escape(name)}\b", text) is not None
+
+
+def _under_dead_branch(node: Node) -> bool:
+    parent = node.parent
+    while parent is not None:
+        if parent.type in ("if_statement", "while_statement"):
+            cond = parent.child_by_field_name("condition")
+            consequence = parent.child_by_field_name("consequence") or parent.child_by_field_name("body")
+            if cond is not None and node_text(cond).strip("() ") in NEVER and consequence is not None and (
+                consequence.start_byte <= node.start_byte < consequence.end_byte
+            ):
+                return True
+        parent = parent.parent
+    return False
+
+
+def _stub_body(node: Node) -> bool:
+    body = node.child_by_field_name("body")
+    if body is None:
+        return True
+    for statement in body.named_children:
+        if statement.type == "comment" or is_placeholder(statement):
+            continue
+        if statement.type == "expression_statement":
+            inner = statement.named_children[0] if statement.named_children else None
+            if inner is not None and inner.type == "string":
+                continue  # a docstring
+            if inner is not None and inner.type == "assignment":
+                right = inner.child_by_field_name("right")
+                if right is None or right.type in ("identifier", "attribute", "none"):
+                    continue
+        if statement.type == "return_statement":
+            value = statement.named_children[0] if statement.named_children else None
+            if value is None or value.type in ("identifier", "none"):
+                continue
+        return False
+    return True
+
+
+def _bindings(nodes: list[Node], name: str) -> list[tuple[Node, str]]:
+    """Nodes that bind `name`, each with its kind."""
+    found: list[tuple[Node, str]] = []
+    for node in nodes:
+        kind = node.type
+        if kind == "aliased_import":
+            alias = node.child_by_field_name("alias")
+            if alias is not None and node_text(alias) == name:
+                found.append((node, "alias"))
+        elif kind == "dotted_name" and node.parent is not None and node.parent.type in (
+            "import_statement", "import_from_statement"
+        ):
+            parent = node.parent
+            is_module = parent.child_by_field_name("module_name") == node
+            first = node_text(node).split(".")[0] if parent.type == "import_statement" else node_text(node)
+            if not is_module and first == name:
+                found.append((node, "import"))
+        elif kind == "assignment":
+            left = node.child_by_field_name("left")
+            if left is not None and left.type == "identifier" and node_text(left) == name:
+                found.append((node, "assignment"))
+        elif kind in ("class_definition", "function_definition"):
+            ident = node.child_by_field_name("name")
+            if ident is not None and node_text(ident) == name:
+                found.append((node, kind))
+        elif kind in ("default_parameter", "typed_default_parameter"):
+            ident = node.child_by_field_name("name")
+            if ident is not None and node_text(ident) == name:
+                found.append((node, "default"))
+    return found
+
+
+def stand_in(original: str, candidate: str, name: str, language: str | None,
+             root: Path | None) -> str | None:
+    """Why the candidate's new definition of `name` is a stand-in, or None if it is real."""
+    if (language or "python") != "python":
+        return None  # C and C++: the compiler and linker judge declarations
+    before = {" ".join(node_text(n).split()) for n, _ in _bindings(all_nodes(original, language), name)}
+    for node, kind in _bindings(all_nodes(candidate, language), name):
+        if " ".join(node_text(node).split()) in before:
+            continue
+        if _under_dead_branch(node):
+            return f"the candidate defines `{name}` under a branch that never runs"
+        if kind == "default":
+            return f"the candidate makes `{name}` a parameter with a default instead of defining it"
+        if kind == "assignment":
+            right = node.child_by_field_name("right")
+            if right is not None and PY2_NAMES.get(name) == node_text(right):
+                continue
+            if right is None or right.type in ("none", "identifier", "attribute", "lambda"):
+                return f"the candidate defines `{name}` as a stand-in ({node_text(node).strip()})"
+        if kind in ("class_definition", "function_definition") and _stub_body(node):
+            return f"the candidate defines `{name}` as an empty stand-in {kind.split('_')[0]}"
+        if kind in ("import", "alias"):
+            reason = _bad_import(node, kind, name, root)
+            if reason:
+                return reason
+    return None
+
+
+def _bad_import(node: Node, kind: str, name: str, root: Path | None) -> str | None:
+    statement = node.parent
+    while statement is not None and statement.type not in ("import_statement", "import_from_statement"):
+        statement = statement.parent
+    if statement is None:
+        return None
+    module_node = statement.child_by_field_name("module_name")
+    if statement.type == "import_from_statement" and module_node is not None:
+        module = node_text(module_node)
+        if module.startswith("."):
+            return None  # relative: the package is the workspace's own
+        imported = node_text(node.child_by_field_name("name") if kind == "alias" else node)
+    else:
+        module = node_text(node.child_by_field_name("name") if kind == "alias" else node)
+        imported = module
+    exists, source = find_module(module, root)
+    if not exists:
+        return f"the candidate imports `{module}`, which is not installed for this workspace"
+    if kind == "alias" and not _abbreviates(name, imported.split(".")[-1]) and not _abbreviates(
+        name, imported
+    ):
+        return f"the candidate imports `{imported}` under the name `{name}`: a stand-in, not `{name}`"
+    if statement.type == "import_from_statement" and source is not None:
+        last = imported.split(".")[-1]
+        package_dir = Path(source).parent
+        if not _names_in_source(source, last) and not (
+            Path(source).name == "__init__.py" and (
+                (package_dir / f"{last}.py").exists() or (package_dir / last).is_dir()
+            )
+        ):
+            return f"the candidate imports `{last}` from `{module}`, which has no such name"
+    return None
+
+
+def lookups_added(before: dict[str, int], after: dict[str, int]) -> str | None:
+    """A lookup (globals(), builtins, getattr...) that the candidate adds, if any."""
+    for word in LOOKUPS:
+        if after.get(word, 0) > before.get(word, 0):
+            return word
+    return None

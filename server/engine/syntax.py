@@ -1,0 +1,266 @@
+"""Syntax trees for the judge: what of a text runs as code, read from a tree-sitter parse.
+
+Pure functions over one parse. The grammars are the official tree-sitter
+wheels; a text in a language without one is read with the Python grammar's
+rules switched off (`parse` returns None and callers fall back to lines).
+
+    facts(text, "python").idents[line]   # identifiers and literals that run, per line
+    facts(text, "python").statements     # statements that run and do something
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import keyword
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tree_sitter import Language, Node, Parser, Tree
+
+GRAMMARS = {
+    "python": ("tree_sitter_python", "language"),
+    "c": ("tree_sitter_c", "language"),
+    "cpp": ("tree_sitter_cpp", "language"),
+    "javascript": ("tree_sitter_javascript", "language"),
+    "typescript": ("tree_sitter_typescript", "language_typescript"),
+    "rust": ("tree_sitter_rust", "language"),
+    "go": ("tree_sitter_go", "language"),
+}
+COMMENTS = {"comment", "line_comment", "block_comment"}
+STRINGS = {
+    "string", "string_literal", "raw_string_literal", "char_literal", "template_string",
+    "interpreted_string_literal", "system_lib_string", "concatenated_string", "rune_literal",
+}
+# Code inside a string that still runs (f-string fields, template substitutions).
+STRING_CODE = {"interpolation", "template_substitution"}
+LITERALS = {
+    "integer", "float", "number_literal", "number", "int_literal", "float_literal",
+    "integer_literal", "true", "false", "none", "null", "nullptr", "nil", "undefined",
+}
+# Words that name nothing that runs: a dead branch's condition.
+NEVER = {"False", "0", "None", "TYPE_CHECKING", "typing.TYPE_CHECKING", "false", "0L", "0u", '""', "''"}
+EXITS = {"return_statement", "raise_statement", "continue_statement", "break_statement",
+         "throw_statement", "goto_statement"}
+NOT_STATEMENTS = {"compound_statement", "block", "declaration_list", "field_declaration_list",
+                  "statement_block", "ERROR", "empty_statement"}
+# Keywords a broken parse may show as identifiers (`return` swallowed by an unclosed call).
+PY_KEYWORDS = frozenset(keyword.kwlist)
+C_KEYWORDS = frozenset({
+    "return", "if", "else", "for", "while", "do", "switch", "case", "break", "continue", "goto",
+    "int", "char", "void", "long", "short", "unsigned", "signed", "float", "double", "auto",
+    "struct", "union", "enum", "typedef", "static", "const", "sizeof", "new", "delete", "class",
+    "public", "private", "protected", "template", "typename", "namespace", "using", "virtual",
+    "fn", "let", "mut", "func", "var", "function",
+})
+PLACEHOLDERS = {"pass", "...", "return", "return None", "return;", "raise NotImplementedError",
+                "raise NotImplementedError()", ";", "pass;"}
+
+
+@functools.cache
+def _parser(language: str) -> Parser | None:
+    spec = GRAMMARS.get(language)
+    if spec is None:
+        return None
+    try:
+        module = importlib.import_module(spec[0])
+    except ImportError:
+        return None
+    return Parser(Language(getattr(module, spec[1])()))
+
+
+def parse(text: str, language: str | None) -> Tree | None:
+    """The tree of `text` (error-tolerant), or None when fixloop has no grammar for it."""
+    parser = _parser(language or "python")
+    return parser.parse(text.encode("utf-8")) if parser is not None else None
+
+
+def node_text(node: Node) -> str:
+    return (node.text or b"").decode("utf-8", "replace")
+
+
+def is_statement(node: Node) -> bool:
+    kind = node.type
+    if kind in NOT_STATEMENTS:
+        return False
+    return kind.endswith(("_statement", "_definition", "_declaration", "_item")) or kind in (
+        "declaration", "preproc_include", "preproc_def", "preproc_function_def", "decorated_definition",
+    )
+
+
+def is_placeholder(node: Node) -> bool:
+    """A statement that does nothing: `pass`, `...`, a bare `return`, a bare string."""
+    if node.type == "expression_statement" and node.named_child_count == 1 and (
+        node.named_children[0].type in STRINGS
+    ):
+        return True
+    if node.end_byte - node.start_byte > 32:
+        return False  # longer than any placeholder
+    return " ".join(node_text(node).split()) in PLACEHOLDERS
+
+
+def _condition(node: Node) -> str | None:
+    cond = node.child_by_field_name("condition")
+    if cond is None:
+        return None
+    text = node_text(cond).strip()
+    while text.startswith("(") and text.endswith(")"):
+        text = text[1:-1].strip()
+    return text
+
+
+def dead_children(node: Node) -> list[Node]:
+    """The children of `node` that never run (`if False:`, `#if 0`, `while 0`, code after a return)."""
+    kind = node.type
+    if kind in ("if_statement", "while_statement", "preproc_if") and _condition(node) in NEVER:
+        keep = {"else_clause", "elif_clause", "preproc_else", "preproc_elif", "preproc_elifdef"}
+        return [
+            child for index, child in enumerate(node.children)
+            if child.is_named and child.type not in keep
+            and node.field_name_for_child(index) not in ("condition", "alternative")
+        ]
+    if kind in ("block", "compound_statement", "statement_block"):
+        dead: list[Node] = []
+        exited = False
+        for child in node.named_children:
+            if exited and is_statement(child) and child.type not in ("function_definition",):
+                dead.append(child)
+            if child.type in EXITS:
+                exited = True
+        return dead
+    return []
+
+
+@dataclass(frozen=True, slots=True)
+class Facts:
+    """What of one text runs as code."""
+
+    idents: dict[int, list[str]] = field(default_factory=dict)  # line -> live names and literals
+    statements: int = 0  # live statements that do something
+    kinds: dict[int, list[str]] = field(default_factory=dict)  # line -> statements starting there
+    comment_lines: frozenset[int] = frozenset()  # lines holding only comments
+    comments: tuple[str, ...] = ()
+    errors: tuple[tuple[int, int], ...] = ()  # lines of ERROR and MISSING nodes
+    has_error: bool = False
+
+    def names(self) -> Counter[str]:
+        return Counter(name for names in self.idents.values() for name in names)
+
+    def names_in(self, lines: range) -> Counter[str]:
+        return Counter(name for line in lines for name in self.idents.get(line, ()))
+
+
+@functools.lru_cache(maxsize=16)
+def facts(text: str, language: str | None) -> Facts | None:
+    """The live code of `text`, or None without a grammar (cached: a loop judges many
+    candidates against one original)."""
+    tree = parse(text, language)
+    if tree is None:
+        return None
+    keywords = PY_KEYWORDS if (language or "python") == "python" else C_KEYWORDS
+    idents: dict[int, list[str]] = {}
+    kinds: dict[int, list[str]] = {}
+    comments: list[str] = []
+    comment_rows: set[int] = set()
+    code_rows: set[int] = set()
+    errors: list[tuple[int, int]] = []
+    statements = 0
+    stack: list[tuple[Node, bool, bool]] = [(tree.root_node, True, False)]
+    while stack:
+        node, live, in_string = stack.pop()
+        kind = node.type
+        if kind == "ERROR" or node.is_missing:
+            errors.append((node.start_point[0], node.end_point[0]))
+        if kind in COMMENTS:
+            comments.append(node_text(node))
+            comment_rows.update(range(node.start_point[0], node.end_point[0] + 1))
+            continue
+        if in_string and kind not in STRING_CODE and node.child_count == 0:
+            continue
+        if kind in STRINGS:
+            code_rows.add(node.start_point[0])
+            in_string = True
+        elif kind in STRING_CODE:
+            in_string = False
+        if node.child_count == 0:
+            code_rows.add(node.start_point[0])
+            word = node_text(node)
+            if word in keywords and kind.endswith("identifier"):
+                continue
+            if live and not in_string and (kind.endswith("identifier") or kind in LITERALS):
+                if kind in ("integer", "number_literal") and word.isdigit():
+                    word = str(int(word))  # `00` is `0`
+                idents.setdefault(node.start_point[0], []).append(word)
+            continue
+        if live and is_statement(node) and not is_placeholder(node):
+            statements += 1
+            kinds.setdefault(node.start_point[0], []).append(kind)
+        dead = {child.id for child in dead_children(node)} if live else set()
+        for child in reversed(node.children):
+            stack.append((child, live and child.id not in dead, in_string))
+    return Facts(
+        idents=idents,
+        statements=statements,
+        kinds=kinds,
+        comment_lines=frozenset(comment_rows - code_rows),
+        comments=tuple(comments),
+        errors=tuple(errors),
+        has_error=tree.root_node.has_error,
+    )
+
+
+BLOCK_ENDINGS = ("_statement", "_definition", "_clause", "_specifier", "_item", "declaration")
+
+
+def enclosing_block(text: str, language: str | None, line: int) -> tuple[int, int] | None:
+    """Lines [start, end] of the innermost multi-line statement around `line` (not the module)."""
+    tree = parse(text, language)
+    if tree is None:
+        return None
+    lines = text.splitlines()
+    if not 0 <= line < len(lines):
+        return None
+    width = len(lines[line].encode("utf-8"))
+    indent = len(lines[line]) - len(lines[line].lstrip())
+    node: Node | None = tree.root_node.descendant_for_point_range((line, indent), (line, width))
+    while node is not None and node.parent is not None:
+        if (
+            node.type != "ERROR"
+            and node.type.endswith(BLOCK_ENDINGS)
+            and node.type not in NOT_STATEMENTS
+            and node.end_point[0] > node.start_point[0]
+        ):
+            return node.start_point[0], node.end_point[0]
+        node = node.parent
+    return None
+
+
+def all_nodes(text: str, language: str | None) -> list[Node]:
+    """Every node of the tree, in document order (callers filter)."""
+    tree = parse(text, language)
+    if tree is None:
+        return []
+    out: list[Node] = []
+    stack = [tree.root_node]
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(node.children))
+    return out
+
+
+def called_at(text: str, language: str | None, line: int, column: int) -> str | None:
+    """The function called with the argument at (line, column), if any (`len` in `len(f)`)."""
+    tree = parse(text, language)
+    if tree is None:
+        return None
+    node: Node | None = tree.root_node.descendant_for_point_range((line, column), (line, column))
+    while node is not None and node.parent is not None:
+        parent = node.parent
+        if parent.type in ("call", "call_expression"):
+            if parent.child_by_field_name("arguments") != node:
+                return None  # the flagged token is (in) the function, not an argument
+            function = parent.child_by_field_name("function")
+            return node_text(function) if function is not None else None
+        node = parent
+    return None
