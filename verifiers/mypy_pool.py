@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import os
 import shutil
 import sqlite3
 from dataclasses import dataclass
@@ -50,9 +51,13 @@ class Worker:
 
     @classmethod
     async def start(cls, python: Path, cwd: Path, stderr_path: Path, timeout: float) -> Worker:
+        # `python -c` puts its working directory (the workspace) first on sys.path, so a
+        # workspace's json.py would run as the worker imports json: PYTHONSAFEPATH (3.11+)
+        # leaves it off. An older Python of a trusted workspace ignores it (trusted anyway).
         tool = await ToolProcess.start(
-            [str(python), "-c", WORKER_SOURCE], cwd=cwd, stderr_path=stderr_path, name="mypy"
-        )
+            [str(python), "-c", WORKER_SOURCE], cwd=cwd, stderr_path=stderr_path, name="mypy",
+            env={**os.environ, "PYTHONSAFEPATH": "1"},
+        )  # fmt: skip
         worker = cls(tool)
         try:
             with anyio.fail_after(timeout):

@@ -456,3 +456,31 @@ def test_no_secret_of_the_file_reaches_the_model_and_the_fix_keeps_them(tmp_path
     assert fixed == text.replace("import sys\n", "import sys\nimport pathlib\n", 1), (
         run.stdout + run.stderr
     )
+
+
+# --- A workspace's modules never shadow what fixloop's own tools import --------------------
+
+SHADOWS = ("json", "socket", "select", "shutil")  # typing would stop mypy itself (it says so)
+
+
+@pytest.mark.trust
+def test_workspace_modules_named_like_the_stdlib_never_run_in_mypy(tmp_path):
+    """mypy's worker runs with the workspace as its working directory; a `json.py` there was
+    imported (and run) by the worker's own `import json` before PYTHONSAFEPATH."""
+    import subprocess
+
+    marker = tmp_path / "shadow-ran"
+    root = tmp_path / "ws"
+    root.mkdir()
+    for name in SHADOWS:
+        (root / f"{name}.py").write_text(leave_marker(marker) + "\n")
+    (root / ".fixloop.toml").write_text('[verifiers]\npython = ["python", "ruff", "mypy"]\n')
+    (root / "app.py").write_text("def typed() -> int:\n    return 'no'\n")
+    # The console script, as a user runs it (`python -m fixloop` would itself import from cwd).
+    fixloop = Path(sys.executable).with_name("fixloop")
+    run = subprocess.run(
+        [str(fixloop), "check", "app.py"], cwd=root, capture_output=True,
+        text=True, timeout=180, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+    assert "return-value" in run.stdout, run.stdout + run.stderr  # mypy ran, and worked
+    assert not marker.exists(), marker.read_text()

@@ -127,3 +127,20 @@ async def test_a_fenced_request_gets_exactly_one_block_even_when_asked_for_prose
     assert reply.text.count("```") == 2
     assert len(reply.text.splitlines()) <= 4 + 2
     assert parse_reply(reply.text).whole is not None
+
+
+async def test_the_model_process_never_imports_the_workspace_s_modules(tmp_path, monkeypatch):
+    """fixloop runs where the user is, often the workspace: `python -m` would have put that
+    folder first on the child's sys.path, so a workspace's socket.py ran in the child."""
+    marker = tmp_path / "shadow-ran"
+    for name in ("json", "socket", "argparse", "random", "select"):
+        (tmp_path / f"{name}.py").write_text(f"open({str(marker)!r}, 'a').write('{name}\\n')\n")
+    monkeypatch.chdir(tmp_path)
+    local = LocalModels(os.environ)
+    provider = local.provider(local_settings(SMALL))
+    try:
+        reply = await provider.complete(SHORT)
+    finally:
+        await local.aclose()
+    assert reply.text.strip()
+    assert not marker.exists(), marker.read_text()

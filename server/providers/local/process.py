@@ -155,13 +155,16 @@ class LocalProcess:
         except WeightsError as exc:
             raise FatalProviderError(str(exc)) from None
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        # -P: `-m` would put the working directory (often the workspace) first on sys.path,
+        # and a workspace's json.py or socket.py would run in the child. Its cwd is ours too.
         argv = [
-            self._python, "-m", "fixloop.providers.local.serve",
+            self._python, "-P", "-m", "fixloop.providers.local.serve",
             "--model", str(path), "--threads", str(self.threads),
         ]  # fmt: skip
         with self.log_path.open("ab") as log_file:
             self._process = await anyio.open_process(
                 argv,
+                cwd=self.log_path.parent,
                 stdin=subprocess.PIPE,  # never written: its end closing tells the child to exit
                 stdout=subprocess.PIPE,
                 stderr=log_file,
