@@ -85,6 +85,13 @@ def _typed_variants(line: str) -> list[str]:
     return variants
 
 
+def _begins_a_key(line: str) -> bool:
+    """A PEM private key's BEGIN line of any kind: detect-secrets' own list has no
+    `ENCRYPTED PRIVATE KEY` (PKCS#8 with a passphrase), whose body is as secret."""
+    at = line.find("-----BEGIN ")
+    return at >= 0 and "PRIVATE KEY" in line[at:].split("-----", 3)[1]
+
+
 def _key_block(lines: list[str], begin: int) -> list[str]:
     """The lines of a private key from its BEGIN line (index) to its END line."""
     block = []
@@ -175,6 +182,8 @@ def find_secrets(text: str, filename: str = "file.py") -> frozenset[str]:
     for index, line in enumerate(lines):
         if not line.strip():
             continue
+        if _begins_a_key(line):
+            found.update(_key_block(lines, index))
         for kind_of, value in _LINES.get((kind, line)) or ():
             if kind_of == PRIVATE_KEY:
                 found.update(_key_block(lines, index))

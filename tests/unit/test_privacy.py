@@ -157,10 +157,12 @@ def test_fragments_and_ordinary_code_are_not_masked():
     assert mask("def f(x):\n    return x + 1\n").secrets == ()
 
 
-def test_a_private_key_is_masked_whole_though_only_its_begin_line_is_a_result():
+@pytest.mark.parametrize("kind", ["OPENSSH ", "RSA ", "ENCRYPTED ", "EC ", ""])
+def test_a_private_key_is_masked_whole_though_only_its_begin_line_is_a_result(kind):
+    # detect-secrets knows no `ENCRYPTED PRIVATE KEY` (PKCS#8 with a passphrase): found anyway.
     text = "\n".join(
-        ['KEY = """-----BEGIN OPENSSH PRIVATE KEY-----', *PRIVATE_KEY_BODY,
-         '-----END OPENSSH PRIVATE KEY-----"""', "", "x = 1", ""]
+        [f'KEY = """-----BEGIN {kind}PRIVATE KEY-----', *PRIVATE_KEY_BODY,
+         f'-----END {kind}PRIVATE KEY-----"""', "", "x = 1", ""]
     )
     masked = mask(text)
     for line in PRIVATE_KEY_BODY:
