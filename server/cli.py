@@ -21,8 +21,9 @@ SKIP_DIRS = {
 }
 
 
-def source_files(paths: list[str]) -> list[Path]:
-    """The files named, and the files of every routed language under the folders named.
+def source_files(paths: list[str]) -> dict[Path, Path]:
+    """The files named, and the files of every routed language under the folders named, each
+    with the folder it was found from (its workspace root when no marker says otherwise).
 
     Paths stay as named (absolute, links not followed), so that a link's own place decides
     the workspace and `_snapshot` can refuse one that leads out of it. Folders are walked
@@ -30,7 +31,7 @@ def source_files(paths: list[str]) -> list[Path]:
     """
     from fixloop.verifiers import languages
 
-    found: list[Path] = []
+    found: dict[Path, Path] = {}
     for name in paths:
         path = Path(os.path.abspath(name))
         if path.is_dir():
@@ -43,9 +44,9 @@ def source_files(paths: list[str]) -> list[Path]:
                         candidate.is_file() or candidate.is_symlink()
                     ):
                         within.append(candidate)
-            found += sorted(within)
+            found.update((file, path) for file in sorted(within) if file not in found)
         elif path.is_file() or path.is_symlink():
-            found.append(path)
+            found.setdefault(path, path.parent)
         else:
             raise FileNotFoundError(f"no such file or folder: {name}")
     return found
@@ -68,7 +69,7 @@ def load_settings(root: Path, trusted: bool, said: set[str] | None = None) -> Se
     return assembled.settings
 
 
-def _snapshot(path: Path, trusted: bool, read: dict | None = None):
+def _snapshot(path: Path, trusted: bool, read: dict | None = None, named: Path | None = None):
     """The file as a snapshot, or None (said on stderr) when it is not UTF-8 text or of a
     language fixloop does not route. `read`: gets the file as read (userfiles.SourceText,
     what `--apply` writes over), by path.
@@ -79,7 +80,8 @@ def _snapshot(path: Path, trusted: bool, read: dict | None = None):
     from fixloop.userfiles import read_source
     from fixloop.verifiers import languages
 
-    root = find_root(path)  # where the path is, not where a link leads
+    # Where the path is, not where a link leads; `named`: the folder on the command line.
+    root = find_root(path, named)
     if reason := outside(path, root):
         print(f"fixloop: {reason}; skipped", file=sys.stderr)
         return None
@@ -128,7 +130,7 @@ def _display(path: Path) -> str:
         return str(path)
 
 
-async def _check(files: list[Path], as_json: bool, trusted: bool) -> int:
+async def _check(files: dict[Path, Path], as_json: bool, trusted: bool) -> int:
     from fixloop.engine.checks import run_checks
     from fixloop.engine.toolbox import Toolbox
 
@@ -136,8 +138,8 @@ async def _check(files: list[Path], as_json: bool, trusted: bool) -> int:
     report, total = [], 0
     said: set[str] = set()
     try:
-        for path in files:
-            snapshot = _snapshot(path, trusted)
+        for path, named in files.items():
+            snapshot = _snapshot(path, trusted, named=named)
             if snapshot is None:
                 total += 1
                 continue
@@ -178,7 +180,7 @@ def _diff(path: Path, before: str, after: str) -> str:
     )
 
 
-async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> int:
+async def _fix(files: dict[Path, Path], apply: bool, as_json: bool, trusted: bool) -> int:
     from fixloop.engine.headless import fix_file, merge_fixes
     from fixloop.engine.toolbox import NO_MODEL, UNTRUSTED_GATE, Toolbox
     from fixloop.shadow.edits import apply_line_edit
@@ -198,8 +200,8 @@ async def _fix(files: list[Path], apply: bool, as_json: bool, trusted: bool) -> 
             print(f"fixloop: {exc}", file=sys.stderr)
 
     try:
-        for path in files:
-            snapshot = _snapshot(path, trusted, read)
+        for path, named in files.items():
+            snapshot = _snapshot(path, trusted, read, named)
             if snapshot is None:
                 everything_fixed = False
                 continue

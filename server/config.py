@@ -561,8 +561,12 @@ def load_workspace_layer(root: Path) -> tuple[dict, Path | None]:
     return validate_layer(raw, str(path) if path else str(root)), path
 
 
-def find_root(path: Path) -> Path:
-    """The workspace root for a file: the nearest folder with fixloop or project markers."""
+def find_root(path: Path, fallback: Path | None = None) -> Path:
+    """The workspace root for a file: the nearest folder with fixloop or project markers.
+
+    With none above it, `fallback` (the folder named on the command line, when it holds
+    the file), else the file's own folder: `files.exclude = ["gen/**"]` must mean the same
+    for `fixloop fix ws` whether or not `ws` has a marker."""
     start = path if path.is_dir() else path.parent
     for folder in [start, *start.parents]:
         if (folder / WORKSPACE_FILE).exists():  # a folder there is reported when it is read
@@ -570,6 +574,8 @@ def find_root(path: Path) -> Path:
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file() or (folder / ".git").exists():
             return folder
+    if fallback is not None and (fallback == start or fallback in start.parents):
+        return fallback
     return start
 
 

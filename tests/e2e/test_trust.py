@@ -484,3 +484,24 @@ def test_workspace_modules_named_like_the_stdlib_never_run_in_mypy(tmp_path):
     )  # fmt: skip
     assert "return-value" in run.stdout, run.stdout + run.stderr  # mypy ran, and worked
     assert not marker.exists(), marker.read_text()
+
+
+@pytest.mark.trust
+@pytest.mark.parametrize("pattern", ["gen/**", "gen/deep/ign.py", "ign.py"])
+def test_the_users_files_exclude_holds_for_a_folder_without_markers(tmp_path, model_server, pattern):
+    """`fixloop fix ws` on a folder with no .fixloop.toml, pyproject.toml or .git: its files'
+    root was their own folder, so a pattern with a folder in it matched nothing."""
+    import os
+
+    from helpers import write_user_routes
+
+    config = write_user_routes({"fast": {"protocol": "openai", "model": "scripted-fast",
+                                         "base_url": model_server.openai_base_url}})  # fmt: skip
+    config.write_text(config.read_text() + f'\n[files]\nexclude = ["{pattern}"]\n')
+    ws = tmp_path / "ws"
+    (ws / "gen" / "deep").mkdir(parents=True)
+    (ws / "gen" / "deep" / "ign.py").write_text("# IGNORED-CANARY\n" + BROKEN)
+    model_server.default = Text(FIX)
+    run = fixloop_cli("fix", "ws", cwd=tmp_path, env={"FIXLOOP_CONFIG_DIR": os.environ["FIXLOOP_CONFIG_DIR"]})
+    assert not any("IGNORED-CANARY" in r.prompt_text for r in model_server.requests), run.stderr
+    assert "matches files.exclude" in run.stdout + run.stderr, run.stdout + run.stderr
