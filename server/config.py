@@ -484,14 +484,19 @@ def merge_layers(*layers: dict) -> dict:
     return merged
 
 
-def build_settings(layer: dict, source: str = "settings") -> Settings:
-    """Settings from a merged layer; checks what only the whole tree can show."""
+def build_settings(
+    layer: dict, source: str = "settings", tier_sources: Mapping[str, str] | None = None
+) -> Settings:
+    """Settings from a merged layer; checks what only the whole tree can show.
+
+    `tier_sources`: where each `[models.<tier>]` was written, for its messages."""
     models = {}
     for tier, table in layer.get("models", {}).items():
         model = ModelSettings(**table)
         for required in ("base_url", "model") if model.protocol != "local" else ("model",):
             if not getattr(model, required):
-                raise ConfigError(f"{source}: `models.{tier}.{required}` is required")
+                where = (tier_sources or {}).get(tier) or source
+                raise ConfigError(f"{where}: `models.{tier}.{required}` is required")
         models[Tier(tier)] = model
 
     def section(cls, name):
@@ -697,7 +702,14 @@ def assemble_settings(layers: Sequence[Layer], *, trusted: bool) -> Assembled:
     merged = merge_layers(*(layer.values for layer in layers))
     _provenance(layers, merged)
     source = layers[-1].source if layers else "settings"
-    return Assembled(build_settings(merged, source), tuple(notices))
+    # A tier missing a key is said where the tier was written, not where the workspace is.
+    tier_sources = {
+        tier: " and ".join(
+            layer.source for layer in layers if tier in layer.values.get("models", {})
+        )
+        for tier in merged.get("models", {})
+    }
+    return Assembled(build_settings(merged, source, tier_sources), tuple(notices))
 
 
 def load_settings(root: Path, *, trusted: bool, env: Mapping[str, str] | None = None) -> Assembled:

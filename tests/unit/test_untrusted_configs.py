@@ -146,3 +146,15 @@ def test_the_smallest_budget_cap_of_all_three_layers_wins():
                      {"budget": {"usd_per_day": 3.0, "attempts": 2}})
     budget = assemble_settings(layers, trusted=False).settings.budget
     assert (budget.usd_per_day, budget.attempts) == (1.0, 2)
+
+
+def test_a_tier_missing_a_key_is_said_where_the_tier_was_written(tmp_path):
+    from fixloop.config import ConfigError, load_settings
+
+    (tmp_path / "cfg").mkdir()
+    user = tmp_path / "cfg" / "config.toml"
+    user.write_text('[models.fast]\nprotocol = "openai"\nbase_url = "http://127.0.0.1:9/v1"\n')
+    (tmp_path / "ws").mkdir()
+    with pytest.raises(ConfigError) as caught:
+        load_settings(tmp_path / "ws", trusted=False, env={"FIXLOOP_CONFIG_DIR": str(tmp_path / "cfg")})
+    assert str(caught.value) == f"{user}: `models.fast.model` is required"
