@@ -78,10 +78,17 @@ def _typed_variants(line: str) -> list[str]:
     variants = []
     for lhs, rhs in _assignments(line):
         words = "".join(c if c.isalnum() or c == "_" else " " for c in lhs).split()
+        # A bytes or raw literal (`password = b"..."`) as a plain one: the keyword plugin
+        # reads only plain quotes.
+        bare = rhs.lstrip()
+        if len(bare) > 1 and bare[0] in "bBrRuU" and bare[1] in "\"'":
+            rhs = " " + bare[1:]
         for word in words[-NEAR_WORDS:]:
             variant = f"{word} ={rhs}"
             if variant.replace(" ", "") != line.replace(" ", ""):
                 variants.append(variant)
+    if "://:" in line:  # a URL with a password and no user (`redis://:pw@host`)
+        variants.append(line.replace("://:", "://user:"))
     return variants
 
 

@@ -131,6 +131,8 @@ KINDS = {
     "stripe": (f'STRIPE = "{STRIPE}"\n', STRIPE),
     "github": (f'TOKEN = "{GITHUB}"\n', GITHUB),
     "basic-auth-url": ('DB = "postgres://admin:pw4Sup3r@db.internal/app"\n', "pw4Sup3r"),
+    "url-without-user": ('CACHE = "redis://:RedisRedPass44@cache:6379/0"\n', "RedisRedPass44"),
+    "bytes-password": ('password = b"BytesPw49"\n', "BytesPw49"),
 }
 
 
