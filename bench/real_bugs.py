@@ -73,10 +73,13 @@ def lay_out(root: Path, cases: list[dict], setup: str, seconds: float, attempts:
     # One workspace for all the cases, each in its own folder: the model stays warm.
     # Auto-escalation is what the ladder is; a setup with one model has nowhere to go.
     (root / ".fixloop.toml").write_text(
-        SETUPS[setup]
-        + f"[budget]\nloops = 1\nparallel = 1\nseconds = {seconds}\nattempts = {attempts}\n"
+        f"[budget]\nloops = 1\nparallel = 1\nseconds = {seconds}\nattempts = {attempts}\n"
         + f"auto_escalate = {'true' if setup == 'ladder' else 'false'}\n"
     )
+    # Which model a tier is: the user's own config file says so, as for a user (a workspace's
+    # file may not, untrusted: see docs/trust.md).
+    (root / ".user").mkdir()
+    (root / ".user" / "config.toml").write_text(SETUPS[setup])
     for case in cases:
         path = root / _folder(case) / case["path"]
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -142,7 +145,8 @@ def run_setup(fixloop: str, cases: list[dict], setup: str, args) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix=f"real-bugs-{setup}-") as tmp:
         root = Path(tmp)
         lay_out(root, cases, setup, args.seconds, args.attempts)
-        env = {**os.environ, "FIXLOOP_STATE_DIR": str(root / ".state")}
+        env = {**os.environ, "FIXLOOP_STATE_DIR": str(root / ".state"),
+               "FIXLOOP_CONFIG_DIR": str(root / ".user")}  # fmt: skip
         started = time.perf_counter()
         done = subprocess.run(
             [fixloop, "fix", str(root), "--json"],
