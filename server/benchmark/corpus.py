@@ -107,12 +107,10 @@ def read_case(folder: Path) -> Case:
 
 def _language(meta: Path, table: dict) -> str:
     """The case's language: `language` in case.toml, else what the file's name says."""
-    named = table.get("language")
+    named, known = table.get("language"), languages.keys()
     if named is not None:
-        if not isinstance(named, str) or named not in languages.keys():
-            raise CorpusError(
-                f"{meta}: `language` must be one of {', '.join(languages.keys())}"
-            )
+        if not isinstance(named, str) or named not in known:
+            raise CorpusError(f"{meta}: `language` must be one of {', '.join(known)}")
         return named
     found = languages.detect(None, table["file"])
     if found is None:
@@ -171,9 +169,7 @@ async def prepare(
             f"{case.id}: before should raise exactly {case.verifier} {case.code} at line "
             f"{case.line}, but the verifiers report {said}"
         )
-    after_snapshot = Snapshot(
-        path.as_uri(), 0, case.after, path, workspace, language=case.language
-    )
+    after_snapshot = Snapshot(path.as_uri(), 0, case.after, path, workspace, language=case.language)
     after = await run_checks(after_snapshot, gate, limiter)
     if after.errors:
         after = await run_checks(after_snapshot, gate, limiter)
