@@ -35,8 +35,23 @@ def write_bad_case(root: Path, name: str) -> None:
 
 def bench(corpus: Path, out: Path, *extra: str) -> int:
     return main(
-        ["bench", "--corpus", str(corpus), "--out", str(out), "--fast", SURE,
-         "--strategies", "fast-first", "--seconds", "30", "--jobs", "2", "--no-progress", *extra]
+        [
+            "bench",
+            "--corpus",
+            str(corpus),
+            "--out",
+            str(out),
+            "--fast",
+            SURE,
+            "--strategies",
+            "fast-first",
+            "--seconds",
+            "30",
+            "--jobs",
+            "2",
+            "--no-progress",
+            *extra,
+        ]
     )
 
 
@@ -66,3 +81,21 @@ def test_cases_n_samples_among_the_good_cases(tmp_path, capsys):
     assert summary["strategies"]["fast-first"]["jobs"] == 2
     assert {json.loads(line)["case"] for line in (out / "results.jsonl").open()} == set(good)
     assert len(summary["run"]["bad_cases"]) == 6
+
+
+def test_the_simulated_models_wrong_answers_are_written_in_the_cases_language():
+    import random
+
+    from fixloop.benchmark.oracle import Oracle, cheat, near_miss, whole_region
+
+    after = CPP_BEFORE.replace("summ;", "sum;")
+    oracle = Oracle(CPP_BEFORE, after, "g++-error", "g++", "error", 7, "cpp")
+    rng = random.Random(1)
+    cheats = {cheat(oracle, rng) for _ in range(20)}
+    assert all("noqa" not in text for text in cheats)
+    assert "    // return summ;\n" in {text.splitlines(keepends=True)[6] for text in cheats}
+    wrong = near_miss(oracle, rng).splitlines()[6]
+    assert wrong == "    return static_cast<long>(summ);"
+    assert whole_region(CPP_BEFORE, after, [], "cpp").startswith("```cpp\n")
+    python = Oracle("x = 1\ny = z\n", "x = 1\ny = x\n", "misspell", "ruff", "F821", 2)
+    assert "# noqa" in "".join(cheat(python, random.Random(s)) for s in range(6))
