@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--corpus", type=Path, help="a folder of case folders (default: bench/corpus)"
     )
-    parser.add_argument("--cases", type=int, metavar="N", help="a sample of N cases (by --seed)")
+    parser.add_argument(
+        "--cases",
+        type=int,
+        metavar="N",
+        help="a sample of N good cases (by --seed), drawn after the corpus check",
+    )
     parser.add_argument(
         "--case", action="append", default=[], metavar="ID", help="only this case (repeatable)"
     )
@@ -141,7 +147,6 @@ def run(args: argparse.Namespace) -> int:
             if missing:
                 raise CorpusError(f"{corpus} has no case {', '.join(missing)}")
             cases = [c for c in cases if c.id in set(args.case)]
-        cases = sample(cases, args.cases, args.seed)
         tiers: dict[str, Tier] = {}
         usd_per_day = None
         budget_root = None
@@ -189,20 +194,36 @@ def run(args: argparse.Namespace) -> int:
     from fixloop.benchmark.progress import make_progress
 
     progress = make_progress(not (args.no_progress or args.json))
+    checked = None
+    if args.check or (args.cases is not None and args.cases < len(plan.cases)):
+        # The sample is drawn from the cases that pass the check, so --cases N runs N cases
+        # whenever the corpus has that many good ones.
+        checked = anyio.run(Runner(plan, progress).check)
+        good_cases = [r.case for r in checked[0]]
+        plan = replace(plan, cases=tuple(sample(good_cases, args.cases, args.seed)))
     if args.check:
-        ready, bad = anyio.run(Runner(plan, progress).check)
+        assert checked is not None
+        ready, bad = checked
         for problem in bad:
             print(f"fixloop bench: bad case: {problem}", file=sys.stderr)
-        print(f"{len(ready)} good cases, {len(bad)} bad")
+        sampled = f"; a sample of {len(plan.cases)}" if len(plan.cases) < len(ready) else ""
+        print(f"{len(ready)} good cases, {len(bad)} bad{sampled}")
         return 1 if bad else 0
+    if args.cases is not None and len(plan.cases) < args.cases:
+        print(
+            f"fixloop bench: --cases {args.cases}, but only {len(plan.cases)} cases are good",
+            file=sys.stderr,
+        )
     try:
         run_info = anyio.run(Runner(plan, progress).run, args.fresh)
     except RunError as exc:
         print(f"fixloop bench: {exc}", file=sys.stderr)
         return 2
     bad = run_info["sessions"][-1].get("bad_cases", [])
+    if checked is not None:  # the cases the sample left out for being bad are still reported
+        bad = sorted({*bad, *checked[1]})
     bad_ids = {b.split(":", 1)[0] for b in bad}
-    good = {c.id for c in cases} - bad_ids
+    good = {c.id for c in plan.cases} - bad_ids
     summary, info = write_outputs(plan, run_info, good, read_jsonl(plan.out / REQUESTS), bad)
     records = selected_records(plan, good)
     if args.json:

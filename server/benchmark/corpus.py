@@ -3,11 +3,15 @@
     017-misspell/
       before/module.py   the file with the diagnostic
       after/module.py    the ground truth
-      case.toml          file, verifier, code, line (1-based); kind, source (how it was made)
+      case.toml          file, verifier, code, line (1-based); kind, source (how it was made);
+                         language (optional: a key of fixloop.verifiers.languages, else
+                         the file's extension decides, as `fixloop check` does)
 
 A case is good when the verifiers report exactly that diagnostic on `before`
 (and nothing else), nothing on `after`, and the anti-cheat policy lets the
 ground truth through (a case no honest fix can pass measures nothing).
+Each case is checked by its language's default gate (Python: python, ruff;
+C++: g++; ...) plus its own verifier, and judged with its language's rules.
 """
 
 from __future__ import annotations
@@ -26,7 +30,6 @@ from fixloop.verifiers import Verifier, languages
 from fixloop.verifiers.base import Finding
 
 REQUIRED = {"file": str, "verifier": str, "code": str, "line": int}
-BASE_VERIFIERS = ("python", "ruff")  # every case's gate starts with these, cheapest first
 
 
 class CorpusError(Exception):
@@ -46,12 +49,14 @@ class Case:
     source: str
     before: str
     after: str
+    language: str = "python"  # a key of fixloop.verifiers.languages
 
     @property
     def verifiers(self) -> tuple[str, ...]:
-        """The gate for this case: python and ruff, then the case's own verifier."""
-        extra = () if self.verifier in BASE_VERIFIERS else (self.verifier,)
-        return (*BASE_VERIFIERS, *extra)
+        """The gate for this case: its language's default gate, then the case's own verifier."""
+        base = languages.by_key(self.language).defaults
+        extra = () if self.verifier in base else (self.verifier,)
+        return (*base, *extra)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +83,7 @@ def read_case(folder: Path) -> Case:
             raise CorpusError(
                 f"{meta}: `{key}` must be {'an integer' if kind is int else 'a string'}"
             )
+    language = _language(meta, table)
     texts = []
     for side in ("before", "after"):
         path = folder / side / table["file"]
@@ -95,7 +101,23 @@ def read_case(folder: Path) -> Case:
         source=str(table.get("source", "")),
         before=texts[0],
         after=texts[1],
+        language=language,
     )
+
+
+def _language(meta: Path, table: dict) -> str:
+    """The case's language: `language` in case.toml, else what the file's name says."""
+    named, known = table.get("language"), languages.keys()
+    if named is not None:
+        if not isinstance(named, str) or named not in known:
+            raise CorpusError(f"{meta}: `language` must be one of {', '.join(known)}")
+        return named
+    found = languages.detect(None, table["file"])
+    if found is None:
+        raise CorpusError(
+            f"{meta}: no language for {table['file']!r}: name it with `language = ...`"
+        )
+    return found.key
 
 
 def read_corpus(corpus: Path) -> list[Case]:
@@ -130,7 +152,7 @@ async def prepare(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(case.before, encoding="utf-8")
     gate = tuple(verifiers[name] for name in case.verifiers)
-    before = Snapshot(path.as_uri(), 0, case.before, path, workspace)
+    before = Snapshot(path.as_uri(), 0, case.before, path, workspace, language=case.language)
     checked = await run_checks(before, gate, limiter)
     if checked.errors:  # a tool's hiccup under load is not the case's fault: once more
         checked = await run_checks(before, gate, limiter)
@@ -147,7 +169,7 @@ async def prepare(
             f"{case.id}: before should raise exactly {case.verifier} {case.code} at line "
             f"{case.line}, but the verifiers report {said}"
         )
-    after_snapshot = Snapshot(path.as_uri(), 0, case.after, path, workspace)
+    after_snapshot = Snapshot(path.as_uri(), 0, case.after, path, workspace, language=case.language)
     after = await run_checks(after_snapshot, gate, limiter)
     if after.errors:
         after = await run_checks(after_snapshot, gate, limiter)
@@ -155,10 +177,9 @@ async def prepare(
         return f"{case.id}: the verifiers failed on after: {'; '.join(after.errors)}"
     if after.shown:
         return f"{case.id}: after should raise nothing, but the verifiers report {_describe(after.shown)}"
-    routed = languages.detect(None, path)  # the judge reads the case with its own grammar
     refusal = anticheat.review(
         case.before, case.after, wanted[0], make_window(case.before, wanted[0]),
-        routed.key if routed else None, root=workspace,
+        case.language, root=workspace,
     )
     if refusal:
         return f"{case.id}: the anti-cheat policy refuses the ground truth: {refusal}"

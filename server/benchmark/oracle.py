@@ -11,7 +11,13 @@ wrong answer is one of:
   import of the attribute instead of the module, a semicolon for the colon,
   the wrong-typed value converted instead of replaced, the unused import
   renamed instead of removed);
-- cheat: a suppression comment on the flagged line, or the line deleted;
+- cheat: a suppression comment on the flagged line (Python), the flagged
+  line turned into a comment (the other languages, whose compilers have no
+  comment that silences an error), or the line deleted;
+
+Both are written in the case's language: a C++ case's near miss casts the
+value (`static_cast<long>(...)`) rather than calling Python's `str`, and the
+whole-region reply is fenced with the language's tag.
 - unusable: a block that is never closed, or a SEARCH that quotes the code
   as the model wished it were.
 """
@@ -22,6 +28,8 @@ import difflib
 import random
 import re
 from dataclasses import dataclass
+
+from fixloop.verifiers import languages
 
 REGION = re.compile(r"Editable region(?: \d+)? \(lines (\d+)-(\d+);")
 RIGHT = "right"
@@ -37,6 +45,19 @@ class Oracle:
     verifier: str
     code: str
     line: int  # 1-based line of the diagnostic
+    language: str = "python"  # a key of fixloop.verifiers.languages
+
+
+# A wrong conversion of a value, in each language (the type-error near miss).
+CONVERSIONS = {
+    "python": "str({})",
+    "c": "(long)({})",
+    "cpp": "static_cast<long>({})",
+    "javascript": "String({})",
+    "typescript": "String({})",
+    "rust": "{}.to_string()",
+    "go": "fmt.Sprint({})",
+}
 
 
 def editable_regions(prompt: str) -> list[tuple[int, int]]:
@@ -117,8 +138,10 @@ def _map_line(opcodes, line: int) -> int:
     return opcodes[-1][4] if opcodes else line
 
 
-def whole_region(before: str, target: str, regions: list[tuple[int, int]]) -> str:
-    """The main region of `target` in one fenced block."""
+def whole_region(
+    before: str, target: str, regions: list[tuple[int, int]], fence: str = "python"
+) -> str:
+    """The main region of `target` in one fenced block tagged `fence`."""
     a, b = _lines(before), _lines(target)
     start, end = regions[-1] if regions else (0, len(a))
     if (start, end) == (0, len(a)):
@@ -126,7 +149,7 @@ def whole_region(before: str, target: str, regions: list[tuple[int, int]]) -> st
     else:
         opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
         body = b[_map_line(opcodes, start) : _map_line(opcodes, end) if end < len(a) else len(b)]
-    return "```python\n" + _with_newline(body) + "```\n"
+    return f"```{fence}\n" + _with_newline(body) + "```\n"
 
 
 # --- wrong answers --------------------------------------------------------------------------
@@ -197,12 +220,19 @@ def near_miss(oracle: Oracle, rng: random.Random) -> str:
         return _replace_line(a, index, body[:w1] + other + body[w2:] + ending)
     # A type error: convert the wrong value instead of passing the right one.
     value = body[o1:o2] or body.strip()
-    wrapper = "len" if right_line[n1:n2].startswith(("str(", "'", '"', "f'", 'f"')) else "str"
-    return _replace_line(a, index, body[:o1] + f"{wrapper}({value})" + body[o2:] + ending)
+    if oracle.language == "python":
+        wrapper = "len" if right_line[n1:n2].startswith(("str(", "'", '"', "f'", 'f"')) else "str"
+        converted = f"{wrapper}({value})"
+    else:  # the whole word (or the line) converted, as a model that misread the error would
+        o1, o2 = _word_at(body, o1, o2) if body[o1:o2].strip() else (o1, o2)
+        value = body[o1:o2] or body.strip()
+        converted = CONVERSIONS.get(oracle.language, "({})").format(value)
+    return _replace_line(a, index, body[:o1] + converted + body[o2:] + ending)
 
 
 def cheat(oracle: Oracle, rng: random.Random) -> str:
-    """A suppression on the flagged line, or the flagged line deleted (a whole text)."""
+    """A suppression on the flagged line (Python) or the line commented out (the other
+    languages), or the flagged line deleted (a whole text)."""
     a = _lines(oracle.before)
     index = oracle.line - 1
     body = a[index].rstrip("\r\n")
@@ -210,6 +240,10 @@ def cheat(oracle: Oracle, rng: random.Random) -> str:
     deletable = oracle.kind != "unused-import"  # deleting an unused import is the fix
     if deletable and rng.random() < 0.5:
         return _replace_line(a, index, None)
+    if oracle.language != "python":
+        prefix = languages.by_key(oracle.language).comments[0]
+        indent = body[: len(body) - len(body.lstrip())]
+        return _replace_line(a, index, f"{indent}{prefix} {body.lstrip()}{ending}")
     comment = (
         f"# type: ignore[{oracle.code}]" if oracle.verifier == "mypy" else f"# noqa: {oracle.code}"
     )
@@ -245,7 +279,8 @@ def answer(
 
     def reply_for(target: str) -> str:
         if whole:
-            return whole_region(oracle.before, target, regions)
+            fence = languages.by_key(oracle.language).fence
+            return whole_region(oracle.before, target, regions, fence)
         return search_replace(oracle.before, target, regions)
 
     if right:

@@ -107,8 +107,11 @@ class RichBars:
         self.progress.stop()
 
 
-def make_progress(enabled: bool, stream: TextIO = sys.stderr):
-    """Bars on a terminal with rich, lines without; nothing when disabled."""
+def make_progress(enabled: bool, stream: TextIO | None = None):
+    """Bars on a terminal with rich, lines without; nothing when disabled.
+
+    `stream`: stderr as it is when called (a default bound at import outlives a replaced one)."""
+    stream = stream if stream is not None else sys.stderr
     if not enabled:
         return Quiet(stream)
     if stream.isatty():

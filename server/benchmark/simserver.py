@@ -140,7 +140,13 @@ class SimulatedModels:
                     return None
                 case = read_case(folder)
                 self._oracles[case_id] = Oracle(
-                    case.before, case.after, case.kind, case.verifier, case.code, case.line
+                    case.before,
+                    case.after,
+                    case.kind,
+                    case.verifier,
+                    case.code,
+                    case.line,
+                    case.language,
                 )
             return self._oracles[case_id]
 

@@ -110,3 +110,42 @@ def test_a_sample_is_seeded_and_grows_by_keeping_what_it_had(tmp_path):
     assert len(sample(cases, None, seed=7)) == 10
     with pytest.raises(CorpusError, match="no corpus"):
         read_corpus(tmp_path / "missing")
+
+
+CPP_BEFORE = "#include <vector>\nusing namespace std;\n\nint total(vector<int> v) {\n    int sum = 0;\n    for (int x : v) sum += x;\n    return summ;\n}\n"
+CPP_AFTER = CPP_BEFORE.replace("return summ;", "return sum;")
+
+
+def write_cpp_case(root, name, meta_extra=""):
+    folder = root / name
+    (folder / "before").mkdir(parents=True)
+    (folder / "after").mkdir()
+    (folder / "before" / "sum.cpp").write_text(CPP_BEFORE)
+    (folder / "after" / "sum.cpp").write_text(CPP_AFTER)
+    (folder / "case.toml").write_text(
+        f'file = "sum.cpp"\nverifier = "g++"\ncode = "error"\nline = 7\n{meta_extra}'
+    )
+    return folder
+
+
+def test_a_case_takes_its_language_from_the_file_or_case_toml(tmp_path):
+    python = read_case(write_case(tmp_path, "001-py"))
+    assert (python.language, python.verifiers) == ("python", ("python", "ruff"))
+    cpp = read_case(write_cpp_case(tmp_path, "002-cpp"))
+    assert (cpp.language, cpp.verifiers) == ("cpp", ("g++",))
+    header = read_case(write_cpp_case(tmp_path, "003-named", 'language = "c"\n'))
+    assert (header.language, header.verifiers) == ("c", ("gcc", "g++"))
+    with pytest.raises(CorpusError, match="`language` must be one of"):
+        read_case(write_cpp_case(tmp_path, "004-unknown", 'language = "cobol"\n'))
+
+
+async def test_a_cpp_case_is_checked_by_its_own_gate_not_pythons(tmp_path):
+    folder = write_cpp_case(tmp_path / "c", "001-cpp")
+    case = read_case(folder)
+    verifiers = dict(zip(case.verifiers, make_verifiers(list(case.verifiers)), strict=True))
+    workspace = tmp_path / "workspace"
+    workspace.mkdir()
+    ready = await prepare(case, workspace, verifiers, anyio.CapacityLimiter(2))
+    assert isinstance(ready, ReadyCase), ready
+    assert ready.snapshot.language == "cpp"
+    assert (ready.finding.source, ready.finding.span.start_line) == ("g++", 6)
