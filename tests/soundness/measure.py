@@ -1,6 +1,6 @@
 """The judge on a corpus of real bugs: how many ground-truth fixes it accepts, and why it refuses.
 
-    python tests/soundness/measure.py /work/realbugs/python.jsonl [--policy old.py] [--gate]
+    python tests/soundness/measure.py tests/soundness/real/python.jsonl [--policy old.py] [--gate]
 
 Each case goes through what a loop does with a candidate: the loop's window
 for the diagnostic, then the anti-cheat policy (with `--gate`, then the real

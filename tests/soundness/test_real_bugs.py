@@ -1,0 +1,57 @@
+"""The judge on real bugs it was not written against: public commits that fixed a checker's
+diagnostic (tests/soundness/real/README.md says where each comes from, and the licences).
+
+Every ground-truth fix goes through what a loop does with a candidate: the loop's window,
+the anti-cheat policy, then the real verifiers. 159 of the 180 are accepted; each of the
+21 refused is listed in docs/anti-cheat.md with why (16 are not fixes: a `# noqa`, code
+quoted away, a rewrite that changes behaviour; 5 are the policy being conservative). A
+change that refuses one more real fix, or refuses a different one, fails here.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import anyio
+from measure import anticheat, judge
+
+CORPUS = Path(__file__).parent / "real" / "python.jsonl"
+KNOWN_REFUSALS = {
+    # not fixes: a suppression as the "fix", code quoted away, behaviour changes, rewrites
+    "python-009", "python-039", "python-048", "python-063", "python-002", "python-041",
+    "python-062", "python-064", "python-069", "python-081", "python-096", "python-097",
+    "python-120", "python-126", "python-137", "python-145",
+    # the policy conservative on purpose (see docs/anti-cheat.md)
+    "python-071", "python-101", "python-032", "python-003", "python-078",
+}  # fmt: skip
+
+
+def test_real_python_fixes_are_accepted_but_for_the_known_refusals():
+    cases = [json.loads(line) for line in CORPUS.read_text().splitlines()]
+    results: dict[str, str | None] = {}
+
+    async def run_all() -> None:
+        limiter = anyio.CapacityLimiter(2)
+        with tempfile.TemporaryDirectory() as tmp:
+
+            async def one(case: dict) -> None:
+                root = Path(tmp) / case["id"]
+                root.mkdir()
+                results[case["id"]] = (await judge(case, anticheat, root, limiter, True))[0]
+
+            async with anyio.create_task_group() as tg:
+                for case in cases:
+                    tg.start_soon(one, case)
+
+    anyio.run(run_all)
+    refused = {case_id: why for case_id, why in results.items() if why}
+    accepted = len(cases) - len(refused)
+    print(f"\nreal Python fixes accepted: {accepted}/{len(cases)} ({100 * accepted / len(cases):.1f} %)")
+    for case_id, why in sorted(refused.items()):
+        print(f"  refused {case_id}: {why}")
+    assert len(cases) == 180
+    unexpected = {case_id: why for case_id, why in refused.items() if case_id not in KNOWN_REFUSALS}
+    assert not unexpected, unexpected
+    assert accepted >= 159
