@@ -115,7 +115,10 @@ def _limit(size: int):
 
 @pytest.mark.fault
 def test_a_file_size_limit_leaves_the_file_intact_and_says_so(tmp_path, model_server):
-    write_config(tmp_path, model_server.openai_base_url, extra="\n[files]\nmax_bytes = 2000000\n")
+    # A 90 KB file: its first secret scan and checks take seconds on a loaded machine (CI saw
+    # the loop time out at 20 s, and nothing to write): room enough, the write is the test.
+    write_config(tmp_path, model_server.openai_base_url, seconds=300,
+                 extra="\n[files]\nmax_bytes = 2000000\n")  # fmt: skip
     app = tmp_path / "app.py"
     big = BROKEN + "".join(f"\n\ndef f{i}():\n    return {i}\n" for i in range(3_000))
     app.write_text(big)
@@ -125,6 +128,7 @@ def test_a_file_size_limit_leaves_the_file_intact_and_says_so(tmp_path, model_se
     err = run.stderr.decode()
     assert run.returncode == 1, err
     assert app.read_text() == big
+    assert ": fixed" in run.stdout.decode(), run.stdout.decode()  # a fix there was to write
     assert "app.py: not written: cannot be written (the file size limit was reached)" in err
     assert "Traceback" not in err
     assert not list(tmp_path.glob(".app.py.*"))  # the temporary file was removed
