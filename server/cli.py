@@ -12,7 +12,7 @@ from pathlib import Path
 
 import anyio
 from fixloop import __version__
-from fixloop.config import ConfigError, Settings, find_root
+from fixloop.config import ConfigError, Settings, Tier, find_root
 from fixloop.config import load_settings as assemble_for
 
 SKIP_DIRS = {
@@ -207,7 +207,7 @@ async def _fix(files: dict[Path, Path], apply: bool, as_json: bool, trusted: boo
                 continue
             # or the local model
             settings = toolbox.effective(load_settings(snapshot.root, trusted, said))
-            if "fast" not in settings.models:
+            if Tier.FAST not in settings.models:
                 print(f"fixloop: {NO_MODEL}", file=sys.stderr)
                 return 2
             if settings.gate.tests and not trusted and not warned_untrusted:
@@ -244,7 +244,7 @@ async def _fix(files: dict[Path, Path], apply: bool, as_json: bool, trusted: boo
                     what = f"{finding.source} {finding.code} {finding.message}"
                     figures = f"{len(loop.attempts)} attempt(s), {loop.seconds:.2f} s"
                     if loop.fix is not None:
-                        by = f" by {loop.fix.model}" if loop.fix.tier != "fast" else ""
+                        by = f" by {loop.fix.model}" if loop.fix.tier != Tier.FAST else ""
                         print(f"# {where}: {what}: fixed{by} ({figures}): {loop.fix.title}")
                         print(diff, end="")
                     else:
@@ -320,7 +320,7 @@ def _write(path: Path, source, text: str) -> bool:
 def _tier(loop) -> str:
     if loop.fix is not None:
         return loop.fix.tier
-    return loop.attempts[-1].tier if loop.attempts else "fast"
+    return loop.attempts[-1].tier if loop.attempts else Tier.FAST
 
 
 STATS_COLUMNS = {

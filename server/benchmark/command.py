@@ -113,11 +113,12 @@ def run(args: argparse.Namespace) -> int:
         Plan,
         RunError,
         Runner,
-        Tier,
+        TierSource,
         read_jsonl,
         selected_records,
     )
     from fixloop.benchmark.strategies import builtin_strategies
+    from fixloop.config import Tier as ModelTier
     from fixloop.config import ConfigError, find_root
 
     problem = _positive(args)
@@ -147,11 +148,11 @@ def run(args: argparse.Namespace) -> int:
             if missing:
                 raise CorpusError(f"{corpus} has no case {', '.join(missing)}")
             cases = [c for c in cases if c.id in set(args.case)]
-        tiers: dict[str, Tier] = {}
+        tiers: dict[str, TierSource] = {}
         usd_per_day = None
         budget_root = None
         for tier in sorted({t for s in chosen for t in s.tiers}):
-            spec = args.fast if tier == "fast" else args.frontier
+            spec = args.fast if tier == ModelTier.FAST else args.frontier
             if spec == CONFIG:
                 from fixloop.config import load_settings
 
@@ -165,10 +166,10 @@ def run(args: argparse.Namespace) -> int:
                     raise ConfigError(
                         f"{root}: no [models.{tier}] to benchmark (`--{tier} config`)"
                     )
-                tiers[tier] = Tier(tier, model=settings.models[tier])
+                tiers[tier] = TierSource(tier, model=settings.models[tier])
                 usd_per_day, budget_root = settings.budget.usd_per_day, root
             else:
-                tiers[tier] = Tier(tier, profile=resolve_profile(spec))
+                tiers[tier] = TierSource(tier, profile=resolve_profile(spec))
     except (CorpusError, ProfileError, ConfigError, OSError) as exc:
         print(f"fixloop bench: {exc}", file=sys.stderr)
         return 2

@@ -81,7 +81,6 @@ class TierSource:
         }
 
 
-Tier = TierSource  # the name benchmark/command.py imports
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,9 +29,11 @@ from pathlib import Path
 from typing import Protocol
 
 from fixloop.budget import Stats
+from fixloop.config import Tier
 from fixloop.engine.escalation import Offer
 from fixloop.engine.foreign import Checking, foreign_code, verifier_for
 from fixloop.engine.status import Progress, Status
+from fixloop.engine.tiers import Origin
 from fixloop.engine.tracking import State
 from fixloop.engine.values import Snapshot
 from fixloop.engine.views import DocumentView, TrackedView, escalation_offer, foreign_match
@@ -55,6 +57,7 @@ __all__ = [
     "Message",
     "Offer",
     "Open",
+    "Origin",
     "Outlet",
     "Progress",
     "Retry",
@@ -64,6 +67,7 @@ __all__ = [
     "Snapshot",
     "State",
     "Status",
+    "Tier",
     "TrackedView",
     "Trust",
     "escalation_offer",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from lsprotocol import types as T
 
-from fixloop.engine.seam import Offer, Snapshot, State, TrackedView
+from fixloop.engine.seam import Offer, Origin, Snapshot, State, Tier, TrackedView
 from fixloop.lsp.convert import workspace_edit
 
 RETRY = "fixloop.retry"
 CANCEL = "fixloop.cancel"
 ESCALATE = "fixloop.escalate"
-SHORTCUT_TIERS = {"tool": "checking the tool's fix", "memory": "checking a remembered fix"}
+SHORTCUT_TIERS = {Origin.TOOL: "checking the tool's fix", Origin.MEMORY: "checking a remembered fix"}
 
 
 def fix_edit(snapshot: Snapshot, tracked: TrackedView, encoding: str, document_changes: bool):
@@ -77,7 +77,7 @@ def actions_for(
             doing = f"attempt {tracked.attempt} of {attempts}"
         else:
             doing = "starting"
-        on_frontier = tracked.tier == "frontier" and tracked.model is not None
+        on_frontier = tracked.tier == Tier.FRONTIER and tracked.model is not None
         model = f" with {tracked.model}" if on_frontier else ""
         return [
             T.CodeAction(

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from lsprotocol import types as T
 
-from fixloop.engine.seam import Progress, State
+from fixloop.engine.seam import Origin, Progress, State
 
 ENDINGS = {
     State.FIXED: "verified fix ready",
@@ -38,8 +38,8 @@ class _Run:
 
 def message(update: Progress) -> str:
     """`attempt 2 of 8, fast`; `checking the tool's fix`."""
-    if update.tier in ("tool", "memory"):
-        what = "the tool's fix" if update.tier == "tool" else "a remembered fix"
+    if update.tier in (Origin.TOOL, Origin.MEMORY):
+        what = "the tool's fix" if update.tier == Origin.TOOL else "a remembered fix"
         return f"checking {what}"
     if not update.attempt:
         return f"starting, {update.tier}"

@@ -24,8 +24,8 @@ from fixloop.engine.seam import (
     Ask,
     Cancel,
     Change,
-    Checking,
     CheckWith,
+    Checking,
     Close,
     Command,
     Diagnostics,
@@ -44,6 +44,7 @@ from fixloop.engine.seam import (
     Snapshot,
     State,
     Status,
+    Tier,
     TrackedView,
     Trust,
     escalation_offer,
@@ -275,7 +276,7 @@ def build_server() -> FixloopServer:
             done.add(item.id)
             if item.state is State.QUEUED:  # asked about: it goes first
                 host.send(Ask(uri, item.id))
-            frontier = item.tier == "frontier"
+            frontier = item.tier == Tier.FRONTIER
             result += actions.actions_for(
                 diag,
                 item,
