@@ -16,6 +16,7 @@ import keyword
 from collections import Counter
 from dataclasses import dataclass, field
 
+from fixloop.verifiers.lines import lines_of
 from tree_sitter import Language, Node, Parser, Tree
 
 GRAMMARS = {
@@ -217,7 +218,7 @@ def enclosing_block(text: str, language: str | None, line: int) -> tuple[int, in
     tree = parse(text, language)
     if tree is None:
         return None
-    lines = text.splitlines()
+    lines = lines_of(text)  # LSP's line model: a U+2028 or form feed ends no line
     if not 0 <= line < len(lines):
         return None
     width = len(lines[line].encode("utf-8"))

@@ -99,3 +99,12 @@ def test_the_window_grows_to_the_enclosing_block():
     text = "import sys\n\n\ndef weigh(rows):\n    total = 0\n    for row in rows:\n" + body + "    return total\n"
     window = make_window(text, finding(6, "IndentationError", "python"))
     assert window.regions == (Region(3, 17),)  # the whole function: its loop body can be re-indented
+
+
+def test_the_enclosing_block_follows_lsp_lines_past_a_u2028():
+    from fixloop.engine.syntax import enclosing_block
+
+    plain = "# a b\ndef f(x):\n    if x:\n        return 1\n    return 2\nx = [\n    1,\n]\n"
+    odd = plain.replace("a b", "a\u2028b")  # one LSP line, two for str.splitlines
+    for line in range(8):
+        assert enclosing_block(odd, "python", line) == enclosing_block(plain, "python", line), line
