@@ -167,7 +167,7 @@ async def _check(files: dict[Path, Path], as_json: bool, trusted: bool) -> int:
 
 
 def _diff(path: Path, before: str, after: str) -> str:
-    from fixloop.verifiers.lines import split_lines
+    from fixloop.text.lines import split_lines
 
     name = _display(path)
     return "".join(
@@ -183,7 +183,7 @@ def _diff(path: Path, before: str, after: str) -> str:
 async def _fix(files: dict[Path, Path], apply: bool, as_json: bool, trusted: bool) -> int:
     from fixloop.engine.headless import fix_file, merge_fixes
     from fixloop.engine.toolbox import NO_MODEL, UNTRUSTED_GATE, Toolbox
-    from fixloop.shadow.edits import apply_line_edit
+    from fixloop.text.edits import apply_line_edit
 
     toolbox = Toolbox()
     everything_fixed = True

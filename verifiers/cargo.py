@@ -27,7 +27,7 @@ from pathlib import Path
 import anyio
 
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
-from fixloop.verifiers.columns import lines_of, point
+from fixloop.text.columns import lines_of, point
 from fixloop.verifiers.locate import (
     cache_dir,
     find_program,

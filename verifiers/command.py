@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from fixloop.verifiers.base import CheckRequest, Finding, VerifierError
 from fixloop.verifiers.formats import parse_jsonl, parse_regex, parse_sarif, to_finding
-from fixloop.verifiers.lines import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.private import private_dir
 from fixloop.verifiers.run import run_tool
 

@@ -25,7 +25,7 @@ from fixloop.verifiers.base import (
     ToolEdit,
     VerifierError,
 )
-from fixloop.verifiers.columns import lines_of, point, utf16_offset_point
+from fixloop.text.columns import lines_of, point, utf16_offset_point
 from fixloop.verifiers.locate import find_node_tool, project_file, untrusted
 from fixloop.verifiers.run import run_tool
 from fixloop.verifiers.tools import ToolLog

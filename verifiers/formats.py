@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from fixloop.verifiers.base import Finding, Severity, Span, VerifierError
-from fixloop.verifiers.columns import to_code_points
+from fixloop.text.columns import to_code_points
 
 SEVERITIES = {
     "error": Severity.ERROR,

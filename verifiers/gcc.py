@@ -26,9 +26,9 @@ from fixloop.verifiers.base import (
     ToolEdit,
     VerifierError,
 )
-from fixloop.verifiers.columns import to_code_points
+from fixloop.text.columns import to_code_points
 from fixloop.verifiers.languages import install_hint
-from fixloop.verifiers.lines import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.run import run_tool
 
 DATABASE = "compile_commands.json"

@@ -27,7 +27,7 @@ from pathlib import Path
 import anyio
 
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
-from fixloop.verifiers.columns import lines_of, point, word_span
+from fixloop.text.columns import lines_of, point, word_span
 from fixloop.verifiers.locate import find_program, project_file, tool_env
 from fixloop.verifiers.mirror import MirrorError, Mirrors
 from fixloop.verifiers.run import run_tool

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import anyio
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
-from fixloop.verifiers.lines import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.mypy_config import PluginsNamed, untrusted_config
 from fixloop.verifiers.mypy_pool import MypyAnswer, MypyPool
 from fixloop.verifiers.private import private_dir

@@ -26,7 +26,7 @@ from pathlib import Path
 import anyio
 
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
-from fixloop.verifiers.columns import lines_of, point, word_span
+from fixloop.text.columns import lines_of, point, word_span
 from fixloop.verifiers.locate import find_node_tool, project_file
 from fixloop.verifiers.mirror import Mirror, MirrorError, Mirrors
 from fixloop.verifiers.run import run_tool

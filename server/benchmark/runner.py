@@ -39,7 +39,7 @@ from fixloop.engine.toolbox import Toolbox
 from fixloop.engine.values import Attempt, LoopResult, LoopStatus
 from fixloop.engine.window import make_window, whole_file
 from fixloop.providers import FatalProviderError, Provider, make_provider
-from fixloop.shadow.edits import apply_line_edit
+from fixloop.text.edits import apply_line_edit
 
 RESULTS = "results.jsonl"
 REQUESTS = "requests.jsonl"

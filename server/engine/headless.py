@@ -19,7 +19,7 @@ from fixloop.engine.toolbox import Toolbox
 from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window, make_window
 from fixloop.providers import FatalProviderError
-from fixloop.shadow.edits import LineEdit, apply_line_edit, split_lines
+from fixloop.text.edits import LineEdit, apply_line_edit, split_lines
 from fixloop.verifiers.base import Finding
 
 

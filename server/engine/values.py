@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fixloop.engine.tiers import Maker
 from fixloop.engine.window import Window
-from fixloop.shadow.edits import LineEdit
+from fixloop.text.edits import LineEdit
 from fixloop.verifiers.base import Finding
 
 

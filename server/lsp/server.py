@@ -60,7 +60,7 @@ from fixloop.lsp.engine_host import EngineHost
 from fixloop.lsp.pipes import PipeWriter, open_stdio
 from fixloop.lsp.progress import LoopProgress
 from fixloop.lsp.settings import SettingsStore
-from fixloop.shadow.edits import split_lines
+from fixloop.text.edits import split_lines
 from fixloop.verifiers import languages
 from fixloop.verifiers.private import sweep
 

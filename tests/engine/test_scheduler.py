@@ -19,7 +19,7 @@ from fixloop.engine.shortcuts import FixMemory, Remembered
 from fixloop.engine.toolbox import Toolbox
 from fixloop.engine.values import Outcome, Snapshot
 from fixloop.engine.window import make_window
-from fixloop.shadow.edits import apply_line_edit, split_lines
+from fixloop.text.edits import apply_line_edit, split_lines
 
 NAMES = ("alpha", "beta", "gamma")
 # Three undefined names far apart: three findings, three loops.

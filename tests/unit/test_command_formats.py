@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from fixloop.config import ConfigError, build_settings, validate_layer
 from fixloop.verifiers.base import Severity, Span, VerifierError
-from fixloop.verifiers.columns import to_code_points
+from fixloop.text.columns import to_code_points
 from fixloop.verifiers.command import command_argv, matches
 from fixloop.verifiers.formats import (
     Raw,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from fixloop.verifiers import Severity, Span, VerifierError
-from fixloop.verifiers.columns import from_utf16
+from fixloop.text.columns import from_utf16
 from fixloop.verifiers.jsonrpc import FramingError, MessageBuffer, encode
 from fixloop.verifiers.mypy import MypyAnswer, parse_mypy_json, shadow_text, verdict
 from fixloop.verifiers.pyright import (
