@@ -37,7 +37,7 @@ from fixloop.engine import anticheat
 from fixloop.engine.checks import run_checks
 from fixloop.engine.values import Snapshot
 from fixloop.engine.window import make_window
-from fixloop.verifiers import aclose_verifier, make_verifiers
+from fixloop.verifiers.registry import aclose_verifier, make_verifiers
 
 SOURCES = [
     "textwrap.py",

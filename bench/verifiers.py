@@ -37,7 +37,7 @@ from pathlib import Path
 
 import anyio
 
-from fixloop.verifiers import aclose_verifier
+from fixloop.verifiers.registry import aclose_verifier
 from fixloop.verifiers.base import CheckRequest
 from fixloop.verifiers.cargo import Cargo, find_cargo
 from fixloop.verifiers.eslint import Eslint

@@ -454,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "stats":
             return _stats(args.path, args.json)
         files = source_files(args.paths)
-        from fixloop.verifiers.private import sweep
+        from fixloop.processes.private import sweep
 
         sweep()  # shadows of a fixloop that crashed or was killed
         if args.command == "check":

@@ -36,7 +36,7 @@ from fixloop.verifiers.locate import (
     untrusted,
 )
 from fixloop.verifiers.mirror import MirrorError, Mirrors
-from fixloop.verifiers.run import run_tool
+from fixloop.processes.run import run_tool
 from fixloop.verifiers.tools import ToolLog
 
 INSTALL_HINT = "install Rust (rustup, or Debian's cargo package)"

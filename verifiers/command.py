@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from fixloop.verifiers.base import CheckRequest, Finding, VerifierError
 from fixloop.verifiers.formats import parse_jsonl, parse_regex, parse_sarif, to_finding
 from fixloop.text.lines import split_lines
-from fixloop.verifiers.private import private_dir
-from fixloop.verifiers.run import run_tool
+from fixloop.processes.private import private_dir
+from fixloop.processes.run import run_tool
 
 if TYPE_CHECKING:  # the settings value; config imports verifiers, not the other way round
     from fixloop.config import CommandSettings

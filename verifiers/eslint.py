@@ -27,7 +27,7 @@ from fixloop.verifiers.base import (
 )
 from fixloop.text.columns import lines_of, point, utf16_offset_point
 from fixloop.verifiers.locate import find_node_tool, project_file, untrusted
-from fixloop.verifiers.run import run_tool
+from fixloop.processes.run import run_tool
 from fixloop.verifiers.tools import ToolLog
 
 INSTALL_HINT = "add eslint to the project (npm install --save-dev eslint), or put eslint on PATH"

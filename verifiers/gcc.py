@@ -29,7 +29,7 @@ from fixloop.verifiers.base import (
 from fixloop.text.columns import to_code_points
 from fixloop.verifiers.languages import install_hint
 from fixloop.text.lines import split_lines
-from fixloop.verifiers.run import run_tool
+from fixloop.processes.run import run_tool
 
 DATABASE = "compile_commands.json"
 DATABASE_DIRS = (".", "build", "out", "cmake-build-debug", "cmake-build-release")

@@ -30,7 +30,7 @@ from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, Verifi
 from fixloop.text.columns import lines_of, point, word_span
 from fixloop.verifiers.locate import find_program, project_file, tool_env
 from fixloop.verifiers.mirror import MirrorError, Mirrors
-from fixloop.verifiers.run import run_tool
+from fixloop.processes.run import run_tool
 from fixloop.verifiers.tools import ToolLog
 
 INSTALL_HINT = "install Go (Debian: apt-get install golang-go)"

@@ -15,7 +15,7 @@ from fixloop.verifiers.base import (
     ToolEdit,
     VerifierError,
 )
-from fixloop.verifiers.run import run_tool
+from fixloop.processes.run import run_tool
 from fixloop.verifiers.tools import ToolLog, project_tool
 
 # ruff 0.16 enabled ~400 rules by default; a project without its own ruff

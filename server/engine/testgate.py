@@ -23,7 +23,7 @@ import anyio
 from fixloop.engine.values import Snapshot
 from fixloop.shadow.workspace import SKIP, ShadowError, make_shadow_tree, remove_shadow_tree
 from fixloop.verifiers.base import VerifierError
-from fixloop.verifiers.run import run_tool
+from fixloop.processes.run import run_tool
 
 OUTPUT_TAIL = 1500
 

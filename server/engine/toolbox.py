@@ -22,7 +22,8 @@ from fixloop.engine.window import Window
 from fixloop.providers import FatalProviderError, Health, Provider, make_provider
 from fixloop.providers.local import INSTALL as INSTALL_LOCAL
 from fixloop.providers.local import LocalModels
-from fixloop.verifiers import Verifier, aclose_verifier, available, make_verifier
+from fixloop.verifiers import Verifier
+from fixloop.verifiers.registry import aclose_verifier, available, make_verifier
 from fixloop.verifiers.base import Finding
 from fixloop.verifiers.command import CommandVerifier, matches
 from fixloop.verifiers.registry import KNOWN

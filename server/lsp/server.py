@@ -62,7 +62,7 @@ from fixloop.lsp.progress import LoopProgress
 from fixloop.lsp.settings import SettingsStore
 from fixloop.text.edits import split_lines
 from fixloop.verifiers import languages
-from fixloop.verifiers.private import sweep
+from fixloop.processes.private import sweep
 
 log = logging.getLogger("fixloop")
 # How often the interpreter lets the other thread run (CPython's default is 5 ms): a request

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 from fixloop.shadow.workspace import make_shadow_tree, remove_shadow_tree
-from fixloop.verifiers.private import alive, owner, private_dir, sweep
+from fixloop.processes.private import alive, owner, private_dir, sweep
 
 pytestmark = pytest.mark.trust
 

@@ -18,8 +18,8 @@ from typing import Any
 import anyio
 
 from fixloop.verifiers.base import VerifierError
-from fixloop.verifiers.jsonrpc import FramingError, MessageBuffer, encode
-from fixloop.verifiers.process import ToolProcess
+from fixloop.processes.jsonrpc import FramingError, MessageBuffer, encode
+from fixloop.processes.longlived import ToolProcess
 
 Settings = Callable[[str | None], Any]  # configuration section -> value
 
