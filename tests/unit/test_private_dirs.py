@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from fixloop.shadow.workspace import make_shadow_tree, remove_shadow_tree
+from fixloop.shadow.tree import make_shadow_tree, remove_shadow_tree
 from fixloop.processes.private import alive, owner, private_dir, sweep
 
 pytestmark = pytest.mark.trust

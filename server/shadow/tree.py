@@ -1,6 +1,7 @@
-"""Shadow copies of a workspace, for tools that need the whole project on disk.
+"""A throwaway shadow tree of a workspace: the test gate runs the project's tests in it.
 
-Every directory is recreated and every file is a symlink to the real one,
+One tree per candidate, removed when its run is done (`mirror` is the warm kind a
+verifier keeps). Every directory is recreated and every file is a symlink to the real one,
 except the candidate's file, which is written for real. The copies live in a
 private directory (mode 0700, named after this process: see
 `fixloop.processes.private`) that is removed when the copy is done with, or at
