@@ -26,18 +26,18 @@ from pathlib import Path
 
 import anyio
 
-from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
+from fixloop.processes.run import run_tool
+from fixloop.shadow.mirror import MirrorError, Mirrors
 from fixloop.text.columns import lines_of, point
+from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
 from fixloop.verifiers.locate import (
+    ToolLog,
     cache_dir,
     find_program,
     project_file,
     tool_env,
     untrusted,
 )
-from fixloop.shadow.mirror import MirrorError, Mirrors
-from fixloop.processes.run import run_tool
-from fixloop.verifiers.tools import ToolLog
 
 INSTALL_HINT = "install Rust (rustup, or Debian's cargo package)"
 ALL_TARGETS = ("tests", "benches", "examples")

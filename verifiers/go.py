@@ -26,12 +26,11 @@ from pathlib import Path
 
 import anyio
 
-from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
-from fixloop.text.columns import lines_of, point, word_span
-from fixloop.verifiers.locate import find_program, project_file, tool_env
-from fixloop.shadow.mirror import MirrorError, Mirrors
 from fixloop.processes.run import run_tool
-from fixloop.verifiers.tools import ToolLog
+from fixloop.shadow.mirror import MirrorError, Mirrors
+from fixloop.text.columns import lines_of, point, word_span
+from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
+from fixloop.verifiers.locate import ToolLog, find_program, project_file, tool_env
 
 INSTALL_HINT = "install Go (Debian: apt-get install golang-go)"
 _POSITION = re.compile(

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
-from fixloop.text.columns import from_utf16
 from fixloop.processes.langserver import LanguageServerSession
-from fixloop.text.lines import split_lines
 from fixloop.processes.private import private_dir
-from fixloop.verifiers.tools import ToolLog, project_venv, site_packages, venv_python
 from fixloop.processes.watch import Watch
+from fixloop.text.columns import from_utf16
+from fixloop.text.lines import split_lines
+from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
+from fixloop.verifiers.locate import ToolLog, project_venv, site_packages, venv_python
 
 LANGSERVER_JS = Path("dist") / "langserver.index.js"
 NOT_INSTALLED = (

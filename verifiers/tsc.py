@@ -25,12 +25,11 @@ from pathlib import Path
 
 import anyio
 
-from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
-from fixloop.text.columns import lines_of, point, word_span
-from fixloop.verifiers.locate import find_node_tool, project_file
-from fixloop.shadow.mirror import Mirror, MirrorError, Mirrors
 from fixloop.processes.run import run_tool
-from fixloop.verifiers.tools import ToolLog
+from fixloop.shadow.mirror import Mirror, MirrorError, Mirrors
+from fixloop.text.columns import lines_of, point, word_span
+from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
+from fixloop.verifiers.locate import ToolLog, find_node_tool, project_file
 
 INSTALL_HINT = (
     "add typescript to the project (npm install --save-dev typescript), or put tsc on PATH"

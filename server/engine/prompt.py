@@ -8,9 +8,9 @@ from fixloop.engine.values import Attempt, Outcome, Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers.base import ChatRequest, Fence, Message
 from fixloop.text.edits import split_lines
+from fixloop.text.lines import line_ending
 from fixloop.verifiers import languages
 from fixloop.verifiers.base import Finding
-from fixloop.text.lines import line_ending
 
 CONTEXT_LINES = 30
 FAILURES_SHOWN = 3

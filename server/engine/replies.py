@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from fixloop.engine.keeplines import keep_dropped_lines
 from fixloop.engine.window import Window
 from fixloop.text.edits import split_lines
-from fixloop.verifiers import languages
 from fixloop.text.lines import keep_endings, lines_of, newline_of
+from fixloop.verifiers import languages
 
 SEARCH = re.compile(r"^\s*<{5,}\s*SEARCH\s*$", re.IGNORECASE)
 DIVIDER = re.compile(r"^\s*={5,}\s*$")

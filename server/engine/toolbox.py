@@ -23,10 +23,9 @@ from fixloop.providers import FatalProviderError, Health, Provider, make_provide
 from fixloop.providers.local import INSTALL as INSTALL_LOCAL
 from fixloop.providers.local import LocalModels
 from fixloop.verifiers import Verifier
-from fixloop.verifiers.registry import aclose_verifier, available, make_verifier
 from fixloop.verifiers.base import Finding
 from fixloop.verifiers.command import CommandVerifier, matches
-from fixloop.verifiers.registry import KNOWN
+from fixloop.verifiers.registry import KNOWN, aclose_verifier, available, make_verifier
 from fixloop.verifiers.unavailable import Unavailable
 
 UNTRUSTED_GATE = (

@@ -15,8 +15,8 @@ import anyio
 import anyio.abc
 
 from fixloop.processes import reaper
-from fixloop.verifiers.base import VerifierError
 from fixloop.processes.run import not_found
+from fixloop.verifiers.base import VerifierError
 
 STDERR_TAIL = 2000
 

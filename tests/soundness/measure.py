@@ -27,8 +27,8 @@ from fixloop.engine.testgate import TestGate
 from fixloop.engine.values import Snapshot
 from fixloop.engine.window import make_window
 from fixloop.verifiers import Finding, Span
-from fixloop.verifiers.registry import make_verifiers
 from fixloop.verifiers.languages import detect
+from fixloop.verifiers.registry import make_verifiers
 
 GATES = {"python": ("python", "ruff"), "cpp": ("g++",), "c": ("gcc",)}
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import anyio
 import pytest
 from fixloop.processes import reaper
-from fixloop.processes.private import sweep
 from fixloop.processes.longlived import ToolProcess
+from fixloop.processes.private import sweep
 from fixloop.processes.run import run_tool
 
 pytestmark = [
