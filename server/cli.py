@@ -76,7 +76,7 @@ def _snapshot(path: Path, trusted: bool, read: dict | None = None, named: Path |
 
     `trusted`: the user said `--trust`, so the workspace may run its own programs."""
     from fixloop.engine.privacy import outside
-    from fixloop.engine.values import Snapshot
+    from fixloop.engine.results import Snapshot
     from fixloop.userfiles import read_source
     from fixloop.verifiers import languages
 
@@ -131,7 +131,7 @@ def _display(path: Path) -> str:
 
 
 async def _check(files: dict[Path, Path], as_json: bool, trusted: bool) -> int:
-    from fixloop.engine.checks import run_checks
+    from fixloop.engine.findings import run_checks
     from fixloop.engine.toolbox import Toolbox
 
     toolbox = Toolbox()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from fixloop.config import ReplyFormat
+from fixloop.engine.results import Attempt, Outcome, Snapshot
 from fixloop.engine.tiers import describe
-from fixloop.engine.values import Attempt, Outcome, Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers.base import ChatRequest, Fence, Message
 from fixloop.text.edits import split_lines

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import anyio
 
-from fixloop.engine.values import Snapshot
+from fixloop.engine.results import Snapshot
 from fixloop.processes.run import run_tool
 from fixloop.shadow.tree import SKIP, ShadowError, make_shadow_tree, remove_shadow_tree
 from fixloop.verifiers.base import VerifierError

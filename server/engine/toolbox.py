@@ -14,10 +14,10 @@ from fixloop.config import ModelSettings, ReplyFormat, Settings, Tier
 from fixloop.engine.escalation import NO_FRONTIER
 from fixloop.engine.judge import Judge
 from fixloop.engine.loop import FixLoop, LoopLimits
+from fixloop.engine.results import Attempt, LoopResult, Snapshot
 from fixloop.engine.shortcuts import FixMemory
 from fixloop.engine.spending import TierMeter
 from fixloop.engine.testgate import TestGate
-from fixloop.engine.values import Attempt, LoopResult, Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers import FatalProviderError, Health, Provider, make_provider
 from fixloop.providers.local import INSTALL as INSTALL_LOCAL

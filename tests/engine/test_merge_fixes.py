@@ -9,8 +9,8 @@ import pytest
 
 from fixloop.config import Settings
 from fixloop.engine import headless
-from fixloop.engine.checks import CheckResult
-from fixloop.engine.values import Fix, Snapshot
+from fixloop.engine.findings import CheckResult
+from fixloop.engine.results import Fix, Snapshot
 from fixloop.engine.window import Region, Window
 from fixloop.text.edits import LineEdit
 from fixloop.verifiers.base import Finding, Span

@@ -1,4 +1,4 @@
-"""Values that flow through the engine."""
+"""A loop's values: the Snapshot it fixes, its Attempts, the Fix it found and its LoopResult."""
 
 from __future__ import annotations
 
