@@ -19,7 +19,8 @@ from fixloop.engine.shortcuts import Shortcut, try_shortcuts
 from fixloop.engine.toolbox import Toolbox
 from fixloop.engine.window import Window, make_window
 from fixloop.providers import FatalProviderError
-from fixloop.text.edits import LineEdit, apply_line_edit, split_lines
+from fixloop.text.edits import LineEdit, apply_line_edit
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding
 
 

@@ -23,7 +23,7 @@ from fixloop.engine.results import Outcome, Snapshot
 from fixloop.engine.testgate import TestGate
 from fixloop.engine.titles import title
 from fixloop.engine.window import Assembled, Window, assemble
-from fixloop.text.edits import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding, Verifier
 
 _RUNS = re.compile(r"[ \t]+")

@@ -7,8 +7,7 @@ from fixloop.engine.results import Attempt, Outcome, Snapshot
 from fixloop.engine.tiers import describe
 from fixloop.engine.window import Window
 from fixloop.providers.base import ChatRequest, Fence, Message
-from fixloop.text.edits import split_lines
-from fixloop.text.lines import line_ending
+from fixloop.text.lines import line_ending, split_lines
 from fixloop.verifiers import languages
 from fixloop.verifiers.base import Finding
 

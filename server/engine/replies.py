@@ -20,8 +20,7 @@ from dataclasses import dataclass
 
 from fixloop.engine.keeplines import keep_dropped_lines
 from fixloop.engine.window import Window
-from fixloop.text.edits import split_lines
-from fixloop.text.lines import keep_endings, lines_of, newline_of
+from fixloop.text.lines import keep_endings, lines_of, newline_of, split_lines
 from fixloop.verifiers import languages
 
 SEARCH = re.compile(r"^\s*<{5,}\s*SEARCH\s*$", re.IGNORECASE)

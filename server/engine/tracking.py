@@ -22,7 +22,7 @@ from fixloop.engine.results import Attempt, Fix, LoopResult, LoopStatus, Snapsho
 from fixloop.engine.shortcuts import Shortcut
 from fixloop.engine.tiers import Maker
 from fixloop.engine.window import Window, make_window
-from fixloop.text.edits import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding
 
 

@@ -61,7 +61,7 @@ from fixloop.lsp.pipes import PipeWriter, open_stdio
 from fixloop.lsp.progress import LoopProgress
 from fixloop.lsp.settings import SettingsStore
 from fixloop.processes.private import sweep
-from fixloop.text.edits import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers import languages
 
 log = logging.getLogger("fixloop")

@@ -12,7 +12,7 @@ from fixloop.engine.shortcuts import FixMemory, Shortcut
 from fixloop.engine.tiers import Origin
 from fixloop.engine.tracking import State, Tracked
 from fixloop.engine.window import assemble, make_window
-from fixloop.text.edits import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding, Span, ToolEdit
 
 TEXT = 'import pathlib\n\n\ndef main():\n    return pathlb.Path(".")\n'

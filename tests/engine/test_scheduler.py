@@ -19,7 +19,8 @@ from fixloop.engine.scheduler import Engine, Progress, State, Tracked
 from fixloop.engine.shortcuts import FixMemory, Remembered
 from fixloop.engine.toolbox import Toolbox
 from fixloop.engine.window import make_window
-from fixloop.text.edits import apply_line_edit, split_lines
+from fixloop.text.edits import apply_line_edit
+from fixloop.text.lines import split_lines
 
 NAMES = ("alpha", "beta", "gamma")
 # Three undefined names far apart: three findings, three loops.
