@@ -26,9 +26,9 @@ from pathlib import Path
 
 import anyio
 from fixloop.config import BudgetSettings, Settings
-from fixloop.engine.checks import run_checks
+from fixloop.engine.findings import run_checks
+from fixloop.engine.results import LoopStatus, Snapshot
 from fixloop.engine.toolbox import Toolbox
-from fixloop.engine.values import LoopStatus, Snapshot
 from fixloop.engine.window import make_window
 from fixloop.providers import ChatRequest, Message
 from fixloop.providers.local import LARGE, SMALL, local_settings

@@ -62,7 +62,7 @@ from pygls.lsp.client import LanguageClient  # noqa: E402
 from fixloop.config import BudgetSettings, EditorSettings, ModelSettings, Settings  # noqa: E402
 from fixloop.engine.scheduler import Engine, State  # noqa: E402
 from fixloop.engine.toolbox import Toolbox  # noqa: E402
-from fixloop.engine.values import Outcome, Snapshot  # noqa: E402
+from fixloop.engine.results import Outcome, Snapshot  # noqa: E402
 
 
 

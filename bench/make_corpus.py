@@ -34,10 +34,10 @@ from pathlib import Path
 
 import anyio
 from fixloop.engine import anticheat
-from fixloop.engine.checks import run_checks
-from fixloop.engine.values import Snapshot
+from fixloop.engine.findings import run_checks
+from fixloop.engine.results import Snapshot
 from fixloop.engine.window import make_window
-from fixloop.verifiers import aclose_verifier, make_verifiers
+from fixloop.verifiers.registry import aclose_verifier, make_verifiers
 
 SOURCES = [
     "textwrap.py",

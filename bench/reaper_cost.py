@@ -1,4 +1,4 @@
-"""What recording a tool's process group costs per `run_tool` call (see verifiers/reaper.py).
+"""What recording a tool's process group costs per `run_tool` call (see processes/reaper.py).
 
     .venv/bin/python bench/reaper_cost.py [runs]
 
@@ -16,7 +16,7 @@ import time
 
 import anyio
 
-from fixloop.verifiers import reaper, run
+from fixloop.processes import reaper, run
 
 
 def record_and_forget(runs: int) -> float:

@@ -37,15 +37,15 @@ from pathlib import Path
 
 import anyio
 
-from fixloop.verifiers import aclose_verifier
 from fixloop.verifiers.base import CheckRequest
 from fixloop.verifiers.cargo import Cargo, find_cargo
 from fixloop.verifiers.eslint import Eslint
+from fixloop.verifiers.gcc import Gcc
 from fixloop.verifiers.go import Go, find_go
 from fixloop.verifiers.locate import find_node_tool
-from fixloop.verifiers.gcc import Gcc
 from fixloop.verifiers.mypy import Mypy
 from fixloop.verifiers.pyright import Pyright, find_pyright, virtual_path
+from fixloop.verifiers.registry import aclose_verifier
 from fixloop.verifiers.ruff import Ruff, ruff_binary
 from fixloop.verifiers.tsc import Tsc, native_tsc
 

@@ -76,7 +76,7 @@ def _snapshot(path: Path, trusted: bool, read: dict | None = None, named: Path |
 
     `trusted`: the user said `--trust`, so the workspace may run its own programs."""
     from fixloop.engine.privacy import outside
-    from fixloop.engine.values import Snapshot
+    from fixloop.engine.results import Snapshot
     from fixloop.userfiles import read_source
     from fixloop.verifiers import languages
 
@@ -131,7 +131,7 @@ def _display(path: Path) -> str:
 
 
 async def _check(files: dict[Path, Path], as_json: bool, trusted: bool) -> int:
-    from fixloop.engine.checks import run_checks
+    from fixloop.engine.findings import run_checks
     from fixloop.engine.toolbox import Toolbox
 
     toolbox = Toolbox()
@@ -167,7 +167,7 @@ async def _check(files: dict[Path, Path], as_json: bool, trusted: bool) -> int:
 
 
 def _diff(path: Path, before: str, after: str) -> str:
-    from fixloop.verifiers.lines import split_lines
+    from fixloop.text.lines import split_lines
 
     name = _display(path)
     return "".join(
@@ -183,7 +183,7 @@ def _diff(path: Path, before: str, after: str) -> str:
 async def _fix(files: dict[Path, Path], apply: bool, as_json: bool, trusted: bool) -> int:
     from fixloop.engine.headless import fix_file, merge_fixes
     from fixloop.engine.toolbox import NO_MODEL, UNTRUSTED_GATE, Toolbox
-    from fixloop.shadow.edits import apply_line_edit
+    from fixloop.text.edits import apply_line_edit
 
     toolbox = Toolbox()
     everything_fixed = True
@@ -454,7 +454,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "stats":
             return _stats(args.path, args.json)
         files = source_files(args.paths)
-        from fixloop.verifiers.private import sweep
+        from fixloop.processes.private import sweep
 
         sweep()  # shadows of a fixloop that crashed or was killed
         if args.command == "check":

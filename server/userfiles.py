@@ -9,7 +9,7 @@ touches (and, for a pure insertion, the lines around it) are unchanged there;
 otherwise the write is refused with a message.
 
 Text is UTF-8; a byte order mark is not part of the text (Python skips it) but
-is written back. Line endings are the text's own (see verifiers/lines.py).
+is written back. Line endings are the text's own (see text/lines.py).
 
     WriteError          the file was left as it was; the message says why
     └── Conflict        it changed where the fix goes
@@ -27,7 +27,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from fixloop.verifiers.lines import split_lines
+from fixloop.text.lines import split_lines
 
 __all__ = [
     "BOM",

@@ -10,11 +10,11 @@ from pathlib import Path
 import anyio
 
 from fixloop.config import ModelSettings
-from fixloop.engine.checks import CheckResult, run_checks
+from fixloop.engine.findings import CheckResult, run_checks
 from fixloop.engine.loop import FixLoop, LoopLimits
-from fixloop.engine.values import Snapshot
+from fixloop.engine.results import Snapshot
 from fixloop.providers import make_provider
-from fixloop.verifiers import make_verifiers
+from fixloop.verifiers.registry import make_verifiers
 
 BROKEN = "import sys\n\n\ndef main():\n    print(sys.argv)\n    return pathlib.Path('.')\n"
 

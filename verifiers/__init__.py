@@ -1,4 +1,9 @@
-"""Verifiers: one module per tool, a base protocol and one subprocess helper."""
+"""Verifiers: one module per tool, the protocol they share (base) and how to build them (registry).
+
+The package re-exports the protocol's values alone: `fixloop.processes` raises
+`VerifierError`, and importing it must not build the registry (which imports
+every verifier, and they import `fixloop.processes`).
+"""
 
 from fixloop.verifiers.base import (
     CheckRequest,
@@ -9,16 +14,8 @@ from fixloop.verifiers.base import (
     Verifier,
     VerifierError,
 )
-from fixloop.verifiers.registry import (
-    KNOWN,
-    aclose_verifier,
-    available,
-    make_verifier,
-    make_verifiers,
-)
 
 __all__ = [
-    "KNOWN",
     "CheckRequest",
     "Finding",
     "Severity",
@@ -26,8 +23,4 @@ __all__ = [
     "ToolEdit",
     "Verifier",
     "VerifierError",
-    "aclose_verifier",
-    "available",
-    "make_verifier",
-    "make_verifiers",
 ]

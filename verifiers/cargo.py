@@ -4,7 +4,7 @@ source `cargo`.
     cargo check --offline --message-format=json --quiet --manifest-path <mirror>/Cargo.toml
 
 The text is written where the real file sits in the workspace's mirror
-(`mirror.Mirror`; Cargo.lock is a copy there, so cargo never writes the real
+(`fixloop.shadow.mirror.Mirror`; Cargo.lock is a copy there, so cargo never writes the real
 one), with a target folder of its own per workspace (`CARGO_TARGET_DIR`, in
 fixloop's cache folder, kept between sessions): a candidate costs an
 incremental check of the crate it belongs to. Build scripts and proc macros
@@ -26,18 +26,18 @@ from pathlib import Path
 
 import anyio
 
+from fixloop.processes.run import run_tool
+from fixloop.shadow.mirror import MirrorError, Mirrors
+from fixloop.text.columns import lines_of, point
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
-from fixloop.verifiers.columns import lines_of, point
 from fixloop.verifiers.locate import (
+    ToolLog,
     cache_dir,
     find_program,
     project_file,
     tool_env,
     untrusted,
 )
-from fixloop.verifiers.mirror import MirrorError, Mirrors
-from fixloop.verifiers.run import run_tool
-from fixloop.verifiers.tools import ToolLog
 
 INSTALL_HINT = "install Rust (rustup, or Debian's cargo package)"
 ALL_TARGETS = ("tests", "benches", "examples")

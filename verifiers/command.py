@@ -3,7 +3,7 @@
 The candidate is written to a shadow file of the same name in a private
 folder (`{file}` in argv), and also sent on stdin when `stdin = true`; the
 command runs in the workspace root through the one subprocess helper. What it
-prints is read as `regex`, `jsonl` or `sarif` (fixloop.verifiers.formats).
+prints is read as `regex`, `jsonl` or `sarif` (fixloop.verifiers.command_formats).
 A command that cannot be started, times out, or fails without printing a
 diagnostic gives no verdict (never a pass). In a workspace that is not trusted
 it is not run at all: the user is told once how to trust the folder.
@@ -16,11 +16,11 @@ import shutil
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
+from fixloop.processes.private import private_dir
+from fixloop.processes.run import run_tool
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import CheckRequest, Finding, VerifierError
-from fixloop.verifiers.formats import parse_jsonl, parse_regex, parse_sarif, to_finding
-from fixloop.verifiers.lines import split_lines
-from fixloop.verifiers.private import private_dir
-from fixloop.verifiers.run import run_tool
+from fixloop.verifiers.command_formats import parse_jsonl, parse_regex, parse_sarif, to_finding
 
 if TYPE_CHECKING:  # the settings value; config imports verifiers, not the other way round
     from fixloop.config import CommandSettings

@@ -17,6 +17,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from fixloop.processes.run import run_tool
+from fixloop.text.columns import lines_of, point, utf16_offset_point
 from fixloop.verifiers.base import (
     CheckRequest,
     Finding,
@@ -25,10 +27,7 @@ from fixloop.verifiers.base import (
     ToolEdit,
     VerifierError,
 )
-from fixloop.verifiers.columns import lines_of, point, utf16_offset_point
-from fixloop.verifiers.locate import find_node_tool, project_file, untrusted
-from fixloop.verifiers.run import run_tool
-from fixloop.verifiers.tools import ToolLog
+from fixloop.verifiers.locate import ToolLog, find_node_tool, project_file, untrusted
 
 INSTALL_HINT = "add eslint to the project (npm install --save-dev eslint), or put eslint on PATH"
 CONFIG_NAMES = tuple(f"eslint.config.{ext}" for ext in ("js", "mjs", "cjs", "ts", "mts", "cts"))

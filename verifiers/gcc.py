@@ -18,6 +18,9 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from fixloop.processes.run import run_tool
+from fixloop.text.columns import to_code_points
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import (
     CheckRequest,
     Finding,
@@ -26,10 +29,7 @@ from fixloop.verifiers.base import (
     ToolEdit,
     VerifierError,
 )
-from fixloop.verifiers.columns import to_code_points
 from fixloop.verifiers.languages import install_hint
-from fixloop.verifiers.lines import split_lines
-from fixloop.verifiers.run import run_tool
 
 DATABASE = "compile_commands.json"
 DATABASE_DIRS = (".", "build", "out", "cmake-build-debug", "cmake-build-release")

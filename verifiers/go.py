@@ -6,7 +6,7 @@ in a warm mirror of the module, source `go`.
                                            alone: the compiler lists them all; code `compile`)
 
 The text is written where the real file sits in the workspace's mirror
-(`mirror.Mirror`; go.mod and go.sum are copies there, so go never writes the
+(`fixloop.shadow.mirror.Mirror`; go.mod and go.sum are copies there, so go never writes the
 real ones). Nothing is downloaded and no other toolchain is fetched:
 GOTOOLCHAIN=local, GOPROXY=off, GOFLAGS=-mod=mod (-mod=vendor with a vendor
 folder) -buildvcs=false (no git, which would run the repository's config), GOWORK=off; go's own build cache keeps it warm. A `_test.go` file is
@@ -26,12 +26,11 @@ from pathlib import Path
 
 import anyio
 
+from fixloop.processes.run import run_tool
+from fixloop.shadow.mirror import MirrorError, Mirrors
+from fixloop.text.columns import lines_of, point, word_span
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
-from fixloop.verifiers.columns import lines_of, point, word_span
-from fixloop.verifiers.locate import find_program, project_file, tool_env
-from fixloop.verifiers.mirror import MirrorError, Mirrors
-from fixloop.verifiers.run import run_tool
-from fixloop.verifiers.tools import ToolLog
+from fixloop.verifiers.locate import ToolLog, find_program, project_file, tool_env
 
 INSTALL_HINT = "install Go (Debian: apt-get install golang-go)"
 _POSITION = re.compile(

@@ -18,12 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import anyio
+from fixloop.processes.private import private_dir
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
-from fixloop.verifiers.lines import split_lines
+from fixloop.verifiers.locate import ToolLog, own_python, project_tool, project_venv, venv_python
 from fixloop.verifiers.mypy_config import PluginsNamed, untrusted_config
 from fixloop.verifiers.mypy_pool import MypyAnswer, MypyPool
-from fixloop.verifiers.private import private_dir
-from fixloop.verifiers.tools import ToolLog, own_python, project_tool, project_venv, venv_python
 
 MIN_VERSION = (1, 11)  # `--output json`
 

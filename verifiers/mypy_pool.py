@@ -21,8 +21,8 @@ from pathlib import Path
 import anyio
 from anyio.streams.buffered import BufferedByteReceiveStream
 
+from fixloop.processes.longlived import ToolProcess
 from fixloop.verifiers.base import VerifierError
-from fixloop.verifiers.process import ToolProcess
 
 WORKER_SOURCE = (Path(__file__).parent / "mypy_worker.py").read_text(encoding="utf-8")
 MAX_ANSWER = 64 * 1024 * 1024

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any
 
 import anyio
+from fixloop.processes.langserver import LanguageServerSession
+from fixloop.processes.private import private_dir
+from fixloop.processes.watch import Watch
+from fixloop.text.columns import from_utf16
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
-from fixloop.verifiers.columns import from_utf16
-from fixloop.verifiers.langserver import LanguageServerSession
-from fixloop.verifiers.lines import split_lines
-from fixloop.verifiers.private import private_dir
-from fixloop.verifiers.tools import ToolLog, project_venv, site_packages, venv_python
-from fixloop.verifiers.watch import Watch
+from fixloop.verifiers.locate import ToolLog, project_venv, site_packages, venv_python
 
 LANGSERVER_JS = Path("dist") / "langserver.index.js"
 NOT_INSTALLED = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import warnings
 
 import anyio
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span
-from fixloop.verifiers.lines import split_lines
 
 # Compiling a few thousand lines takes tens of milliseconds: off the event loop beyond this.
 INLINE_LIMIT = 50_000

@@ -7,6 +7,7 @@ import re
 from functools import cache
 from pathlib import Path
 
+from fixloop.processes.run import run_tool
 from fixloop.verifiers.base import (
     CheckRequest,
     Finding,
@@ -15,8 +16,7 @@ from fixloop.verifiers.base import (
     ToolEdit,
     VerifierError,
 )
-from fixloop.verifiers.run import run_tool
-from fixloop.verifiers.tools import ToolLog, project_tool
+from fixloop.verifiers.locate import ToolLog, project_tool
 
 # ruff 0.16 enabled ~400 rules by default; a project without its own ruff
 # settings gets ruff's long-standing default set instead, so fixloop does not

@@ -1,7 +1,7 @@
 """tsc as a verifier: the candidate in a warm mirror of the workspace, source `tsc`.
 
 tsc has no stdin mode. Each check writes the text where the real file sits in
-the workspace's mirror (`mirror.Mirror`: everything else symlinks to the real
+the workspace's mirror (`fixloop.shadow.mirror.Mirror`: everything else symlinks to the real
 project, node_modules included) and runs
 
     tsc --noEmit --pretty false [--listFiles] -p <mirror>/<tsconfig> \\
@@ -25,12 +25,11 @@ from pathlib import Path
 
 import anyio
 
+from fixloop.processes.run import run_tool
+from fixloop.shadow.mirror import Mirror, MirrorError, Mirrors
+from fixloop.text.columns import lines_of, point, word_span
 from fixloop.verifiers.base import CheckRequest, Finding, Severity, Span, VerifierError
-from fixloop.verifiers.columns import lines_of, point, word_span
-from fixloop.verifiers.locate import find_node_tool, project_file
-from fixloop.verifiers.mirror import Mirror, MirrorError, Mirrors
-from fixloop.verifiers.run import run_tool
-from fixloop.verifiers.tools import ToolLog
+from fixloop.verifiers.locate import ToolLog, find_node_tool, project_file
 
 INSTALL_HINT = (
     "add typescript to the project (npm install --save-dev typescript), or put tsc on PATH"

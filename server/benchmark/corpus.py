@@ -23,8 +23,8 @@ from pathlib import Path
 
 import anyio
 from fixloop.engine import anticheat
-from fixloop.engine.checks import run_checks
-from fixloop.engine.values import Snapshot
+from fixloop.engine.findings import run_checks
+from fixloop.engine.results import Snapshot
 from fixloop.engine.window import make_window
 from fixloop.verifiers import Verifier, languages
 from fixloop.verifiers.base import Finding

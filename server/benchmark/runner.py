@@ -34,12 +34,12 @@ from fixloop.benchmark.strategies import Step, Strategy
 from fixloop.budget import Ledger
 from fixloop.config import BudgetSettings, ModelSettings, ReplyFormat, Settings, VerifierSettings
 from fixloop.engine import pipeline
+from fixloop.engine.results import Attempt, LoopResult, LoopStatus
 from fixloop.engine.shortcuts import Shortcut, try_shortcuts
 from fixloop.engine.toolbox import Toolbox
-from fixloop.engine.values import Attempt, LoopResult, LoopStatus
 from fixloop.engine.window import make_window, whole_file
 from fixloop.providers import FatalProviderError, Provider, make_provider
-from fixloop.shadow.edits import apply_line_edit
+from fixloop.text.edits import apply_line_edit
 
 RESULTS = "results.jsonl"
 REQUESTS = "requests.jsonl"

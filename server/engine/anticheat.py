@@ -32,7 +32,7 @@ from fixloop.engine import syntax
 from fixloop.engine.gate import is_syntax_error
 from fixloop.engine.hunks import Hunk, hunks, map_line
 from fixloop.engine.window import Window
-from fixloop.shadow.edits import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding
 
 # Comments and attributes that silence a checker instead of satisfying it, and the

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from fixloop.budget import round_up_cents, worst_case
 from fixloop.config import Settings, Tier
 from fixloop.engine.prompt import build_request, worth_telling
+from fixloop.engine.results import Attempt, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.spending import prices, prompt_tokens
-from fixloop.engine.values import Attempt, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window
 from fixloop.verifiers.base import Finding
 

@@ -7,13 +7,19 @@ the diagnostic is matched to fixloop's finding on the same line (the same
 rule, or the same problem in another tool's words); when there is none yet,
 the document is checked again with that verifier and a loop starts for the
 finding it reproduces.
+
+`locate` does that for one diagnostic of a code action: the tracked finding it
+is, or the document marked to be checked again with that verifier at once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from fixloop.engine.checks import SAME_PROBLEM
+from fixloop.engine.findings import SAME_PROBLEM
+from fixloop.engine.tracking import Document, Tracked
 from fixloop.verifiers.base import Finding
 
 # `source` as other servers spell it (lower-cased) -> the verifier that re-checks it.
@@ -60,3 +66,36 @@ def same_problem(finding: Finding, verifier: str, code: str) -> bool:
         (finding.source, finding.code) in group and (verifier, code) in group
         for group in SAME_PROBLEM
     )
+
+
+def locate(
+    doc: Document | None,
+    version: int,
+    source: str | None,
+    code: str,
+    line: int,
+    available: Callable[[str, Path], bool],
+) -> Tracked | Checking | None:
+    """The finding another server's diagnostic is about, if fixloop can re-check it.
+
+    Checking: the document is being checked with the matching verifier;
+    the loop for the finding it reproduces starts then, first in the queue.
+    """
+    name = verifier_for(source)
+    if name is None or doc is None or doc.checked is None:
+        return None
+    if doc.checked.version != version or doc.latest.version != version:
+        return None
+    for tracked in doc.tracked.values():
+        if tracked.finding.span.start_line == line and same_problem(tracked.finding, name, code):
+            return tracked
+    if name in doc.checked_with:
+        return None  # checked with it for this version, and it does not report that
+    if (name, code, line) not in doc.wanted:
+        if not available(name, doc.latest.root):
+            return None
+        doc.wanted.add((name, code, line))
+        doc.extra[name] = None
+        doc.urgent = True
+        doc.wake.set()
+    return Checking(name)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import anyio
 
-from fixloop.engine.values import Snapshot
+from fixloop.engine.results import Snapshot
 from fixloop.verifiers.base import CheckRequest, Finding, Verifier, VerifierError
 
 SYNTAX_CODES = {("ruff", "invalid-syntax"), ("mypy", "syntax")}

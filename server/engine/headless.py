@@ -12,14 +12,15 @@ import anyio
 from fixloop.budget import BudgetExhausted
 from fixloop.config import Settings, Tier
 from fixloop.engine import pipeline, privacy
-from fixloop.engine.checks import CheckResult, run_checks
+from fixloop.engine.findings import CheckResult, run_checks
 from fixloop.engine.gate import is_syntax_error
+from fixloop.engine.results import Attempt, Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.shortcuts import Shortcut, try_shortcuts
 from fixloop.engine.toolbox import Toolbox
-from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window, make_window
 from fixloop.providers import FatalProviderError
-from fixloop.shadow.edits import LineEdit, apply_line_edit, split_lines
+from fixloop.text.edits import LineEdit, apply_line_edit
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding
 
 

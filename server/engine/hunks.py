@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
-from fixloop.shadow.edits import split_lines
+from fixloop.text.lines import split_lines
 
 
 @dataclass(frozen=True, slots=True)

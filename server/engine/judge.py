@@ -19,11 +19,11 @@ from fixloop.engine import anticheat
 from fixloop.engine.gate import verify
 from fixloop.engine.hunks import Hunk, apply, hunks
 from fixloop.engine.minimise import minimise
+from fixloop.engine.results import Outcome, Snapshot
 from fixloop.engine.testgate import TestGate
 from fixloop.engine.titles import title
-from fixloop.engine.values import Outcome, Snapshot
 from fixloop.engine.window import Assembled, Window, assemble
-from fixloop.shadow.edits import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding, Verifier
 
 _RUNS = re.compile(r"[ \t]+")

@@ -22,12 +22,12 @@ import anyio
 from fixloop.budget import BudgetExhausted
 from fixloop.config import ModelSettings
 from fixloop.engine.judge import Judge
-from fixloop.engine.secrets import Masker, find_secrets
 from fixloop.engine.prompt import ReplyFormat, build_request, worth_telling
 from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
+from fixloop.engine.results import Attempt, Fix, LoopResult, LoopStatus, Outcome, Snapshot
+from fixloop.engine.secrets import Masker, find_secrets
 from fixloop.engine.spending import prices
 from fixloop.engine.testgate import TestGate
-from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Outcome, Snapshot
 from fixloop.engine.window import Window, assemble, make_window
 from fixloop.providers.base import (
     FatalProviderError,

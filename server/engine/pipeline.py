@@ -22,9 +22,9 @@ from dataclasses import dataclass
 
 from fixloop.config import Settings, Tier
 from fixloop.engine.escalation import auto_escalates
+from fixloop.engine.results import Attempt, LoopResult, LoopStatus
 from fixloop.engine.shortcuts import FixMemory, Shortcut, shortcuts
 from fixloop.engine.tiers import Maker, Origin
-from fixloop.engine.values import Attempt, LoopResult, LoopStatus
 from fixloop.engine.window import Window
 from fixloop.verifiers.base import Finding
 

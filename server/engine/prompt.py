@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from fixloop.config import ReplyFormat
+from fixloop.engine.results import Attempt, Outcome, Snapshot
 from fixloop.engine.tiers import describe
-from fixloop.engine.values import Attempt, Outcome, Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers.base import ChatRequest, Fence, Message
-from fixloop.shadow.edits import split_lines
+from fixloop.text.lines import line_ending, split_lines
 from fixloop.verifiers import languages
 from fixloop.verifiers.base import Finding
-from fixloop.verifiers.lines import line_ending
 
 CONTEXT_LINES = 30
 FAILURES_SHOWN = 3

@@ -20,9 +20,8 @@ from dataclasses import dataclass
 
 from fixloop.engine.keeplines import keep_dropped_lines
 from fixloop.engine.window import Window
-from fixloop.shadow.edits import split_lines
+from fixloop.text.lines import keep_endings, lines_of, newline_of, split_lines
 from fixloop.verifiers import languages
-from fixloop.verifiers.lines import keep_endings, lines_of, newline_of
 
 SEARCH = re.compile(r"^\s*<{5,}\s*SEARCH\s*$", re.IGNORECASE)
 DIVIDER = re.compile(r"^\s*={5,}\s*$")
@@ -169,7 +168,7 @@ def _ended_as_before(
     originals: tuple[str, ...], regions: list[str], newline: str
 ) -> tuple[str, ...]:
     """Every line of a changed region ended as the line it replaces was (a file that mixes
-    line endings keeps each of them; see verifiers/lines.keep_endings)."""
+    line endings keeps each of them; see text/lines.keep_endings)."""
     return tuple(
         new if new == old else keep_endings(old, new, newline)
         for old, new in zip(originals, regions, strict=True)

@@ -1,4 +1,5 @@
-"""What the engine tells its host: the Listener seam, and saying things once.
+"""What the engine tells its host: the Listener seam, the status and progress it reports,
+and saying things once.
 
 The Reporter also owns a finding's state changes, so that every start and end
 of a run reaches the editor's progress display.
@@ -7,14 +8,50 @@ of a run reaches the editor's progress display.
 from __future__ import annotations
 
 import traceback
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from fixloop.budget import BudgetExhausted
-from fixloop.engine.status import Progress, progress
+from fixloop.engine.results import Snapshot
 from fixloop.engine.tracking import Document, State, Tracked
-from fixloop.engine.values import Snapshot
 from fixloop.verifiers.base import Finding
+
+@dataclass(frozen=True, slots=True)
+class Status:
+    running: int
+    queued: int
+    fixes: int
+    usd_spent: float  # today's, from the ledger, requests in flight at their worst case
+    usd_budget: float
+    down: tuple[str, ...] = ()  # providers resting after repeated failures, with the reason
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    """Where one run of one loop is, for the editor's progress display."""
+
+    uri: str
+    finding_id: str
+    run: int
+    code: str
+    tier: str
+    attempt: int
+    attempts: int
+    state: State  # RUNNING while it runs, then how it ended
+
+
+def progress(uri: str, tracked: Tracked) -> Progress:
+    return Progress(
+        uri,
+        tracked.id,
+        tracked.run,
+        tracked.finding.code,
+        tracked.tier,
+        tracked.attempt,
+        tracked.budget,
+        tracked.state,
+    )
 
 
 class Listener(Protocol):

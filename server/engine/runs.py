@@ -18,13 +18,13 @@ import anyio.abc
 from fixloop.config import Settings, Tier
 from fixloop.engine import pipeline, privacy
 from fixloop.engine.reporting import Reporter
+from fixloop.engine.results import Attempt, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.shortcuts import Shortcut, try_shortcuts
 from fixloop.engine.slots import Slots
 from fixloop.engine.spending import TierMeter
 from fixloop.engine.tiers import Maker, Origin
 from fixloop.engine.toolbox import UNTRUSTED_GATE, Toolbox
 from fixloop.engine.tracking import Document, State, Tracked
-from fixloop.engine.values import Attempt, LoopResult, LoopStatus, Snapshot
 from fixloop.providers import FatalProviderError
 
 _ENDED = {

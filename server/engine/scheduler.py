@@ -12,12 +12,12 @@ asked about (a code action on it, a retry, an escalation), then the findings
 of the buffer edited most recently, then the rest in the order they came.
 
 The Engine coordinates; the parts live in their own modules: `tracking`
-(documents, findings, matching a check to them), `checking` (the debounced
-checks and applying their match), `slots` (the queues),
-`runs` (starting, stopping and running loops), `reporting` (the Listener,
-messages said once, progress), `status` (the values reported),
-`foreign_requests` (other servers' diagnostics). Outside the engine's event
-loop it is driven only through `service` (the commands of `seam`).
+(documents, findings, matching a check to them), `checker` (the debounced
+checks and applying their match; `findings` runs the verifiers), `slots` (the
+queues), `runs` (starting, stopping and running loops), `reporting` (the
+Listener, messages said once, the status and progress it reports), `foreign`
+(other servers' diagnostics). Outside the engine's event loop it is driven
+only through `service` (the commands of `seam`).
 """
 
 from __future__ import annotations
@@ -32,16 +32,14 @@ import anyio.abc
 
 from fixloop.budget import LedgerError, Stats
 from fixloop.config import Settings, Tier
-from fixloop.engine.checking import Checker
+from fixloop.engine.checker import Checker
 from fixloop.engine.escalation import NO_FRONTIER, Offer, offer, unaffordable
-from fixloop.engine.foreign import Checking
-from fixloop.engine.foreign_requests import locate
-from fixloop.engine.reporting import Listener, Reporter
+from fixloop.engine.foreign import Checking, locate
+from fixloop.engine.reporting import Listener, Progress, Reporter, Status
+from fixloop.engine.results import LoopResult, Snapshot
 from fixloop.engine.runs import Runner
-from fixloop.engine.status import Progress, Status
 from fixloop.engine.toolbox import Toolbox
 from fixloop.engine.tracking import Document, State, Tracked
-from fixloop.engine.values import LoopResult, Snapshot
 from fixloop.providers import HealthState
 
 __all__ = ["Document", "Engine", "Listener", "Progress", "State", "Status", "Tracked"]

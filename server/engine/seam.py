@@ -32,10 +32,10 @@ from fixloop.budget import Stats
 from fixloop.config import Tier
 from fixloop.engine.escalation import Offer
 from fixloop.engine.foreign import Checking, foreign_code, verifier_for
-from fixloop.engine.status import Progress, Status
+from fixloop.engine.reporting import Progress, Status
+from fixloop.engine.results import Snapshot
 from fixloop.engine.tiers import Origin
 from fixloop.engine.tracking import State
-from fixloop.engine.values import Snapshot
 from fixloop.engine.views import DocumentView, TrackedView, escalation_offer, foreign_match
 from fixloop.verifiers.base import Finding
 

@@ -21,6 +21,8 @@ import anyio.abc
 
 from fixloop.config import Settings
 from fixloop.engine.foreign import SOURCES
+from fixloop.engine.reporting import Progress
+from fixloop.engine.results import Snapshot
 from fixloop.engine.scheduler import Engine
 from fixloop.engine.seam import (
     Answer,
@@ -43,9 +45,7 @@ from fixloop.engine.seam import (
     SettingsChanged,
     Trust,
 )
-from fixloop.engine.status import Progress
 from fixloop.engine.toolbox import Toolbox
-from fixloop.engine.values import Snapshot
 from fixloop.engine.views import DocumentView, ViewCache
 from fixloop.verifiers.base import Finding
 

@@ -14,10 +14,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from fixloop.engine.judge import Judge
+from fixloop.engine.results import Attempt, Fix, LoopResult, LoopStatus, Outcome
 from fixloop.engine.tiers import Maker, Origin
-from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Outcome
 from fixloop.engine.window import Region, Window, assemble
-from fixloop.shadow.edits import apply_line_edit, split_lines
+from fixloop.text.edits import apply_line_edit
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding, Span, ToolEdit
 
 MemoryKey = tuple[str, str, str, tuple[str, ...]]

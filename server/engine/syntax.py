@@ -16,7 +16,7 @@ import keyword
 from collections import Counter
 from dataclasses import dataclass, field
 
-from fixloop.verifiers.lines import lines_of
+from fixloop.text.lines import lines_of
 from tree_sitter import Language, Node, Parser, Tree
 
 GRAMMARS = {

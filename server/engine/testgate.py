@@ -20,10 +20,10 @@ from pathlib import Path
 
 import anyio
 
-from fixloop.engine.values import Snapshot
-from fixloop.shadow.workspace import SKIP, ShadowError, make_shadow_tree, remove_shadow_tree
+from fixloop.engine.results import Snapshot
+from fixloop.processes.run import run_tool
+from fixloop.shadow.tree import SKIP, ShadowError, make_shadow_tree, remove_shadow_tree
 from fixloop.verifiers.base import VerifierError
-from fixloop.verifiers.run import run_tool
 
 OUTPUT_TAIL = 1500
 

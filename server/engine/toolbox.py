@@ -14,18 +14,18 @@ from fixloop.config import ModelSettings, ReplyFormat, Settings, Tier
 from fixloop.engine.escalation import NO_FRONTIER
 from fixloop.engine.judge import Judge
 from fixloop.engine.loop import FixLoop, LoopLimits
+from fixloop.engine.results import Attempt, LoopResult, Snapshot
 from fixloop.engine.shortcuts import FixMemory
 from fixloop.engine.spending import TierMeter
 from fixloop.engine.testgate import TestGate
-from fixloop.engine.values import Attempt, LoopResult, Snapshot
 from fixloop.engine.window import Window
 from fixloop.providers import FatalProviderError, Health, Provider, make_provider
 from fixloop.providers.local import INSTALL as INSTALL_LOCAL
 from fixloop.providers.local import LocalModels
-from fixloop.verifiers import Verifier, aclose_verifier, available, make_verifier
+from fixloop.verifiers import Verifier
 from fixloop.verifiers.base import Finding
 from fixloop.verifiers.command import CommandVerifier, matches
-from fixloop.verifiers.registry import KNOWN
+from fixloop.verifiers.registry import KNOWN, aclose_verifier, available, make_verifier
 from fixloop.verifiers.unavailable import Unavailable
 
 UNTRUSTED_GATE = (

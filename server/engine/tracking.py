@@ -18,11 +18,11 @@ import anyio
 
 from fixloop.config import Tier
 from fixloop.engine.loop import FixLoop
+from fixloop.engine.results import Attempt, Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.shortcuts import Shortcut
 from fixloop.engine.tiers import Maker
-from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Snapshot
 from fixloop.engine.window import Window, make_window
-from fixloop.shadow.edits import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding
 
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from fixloop.config import Settings, Tier
 from fixloop.engine.escalation import Offer, offer
 from fixloop.engine.foreign import Checking, same_problem
+from fixloop.engine.results import Attempt, Fix, LoopResult, Snapshot
 from fixloop.engine.tracking import Document, State, Tracked
-from fixloop.engine.values import Attempt, Fix, LoopResult, Snapshot
 from fixloop.engine.window import Window
 from fixloop.verifiers.base import Finding
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fixloop.engine.syntax import enclosing_block
-from fixloop.shadow.edits import diff_line_edit, split_lines
+from fixloop.text.edits import diff_line_edit
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding
 
 RADIUS = 3

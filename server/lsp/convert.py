@@ -6,7 +6,8 @@ from lsprotocol import types as T
 
 from fixloop.engine.seam import Snapshot
 from fixloop.lsp.positions import to_client
-from fixloop.shadow.edits import LineEdit, split_lines
+from fixloop.text.edits import LineEdit
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding, Span
 
 

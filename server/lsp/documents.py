@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pygls.workspace import TextDocument, Workspace
 
-from fixloop.verifiers.lines import split_lines
+from fixloop.text.lines import split_lines
 
 
 class LspTextDocument(TextDocument):

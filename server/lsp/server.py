@@ -60,9 +60,9 @@ from fixloop.lsp.engine_host import EngineHost
 from fixloop.lsp.pipes import PipeWriter, open_stdio
 from fixloop.lsp.progress import LoopProgress
 from fixloop.lsp.settings import SettingsStore
-from fixloop.shadow.edits import split_lines
+from fixloop.processes.private import sweep
+from fixloop.text.lines import split_lines
 from fixloop.verifiers import languages
-from fixloop.verifiers.private import sweep
 
 log = logging.getLogger("fixloop")
 # How often the interpreter lets the other thread run (CPython's default is 5 ms): a request

@@ -1,5 +1,6 @@
-"""Shadow copies of buffers: candidates are applied and checked here, never in the user's text."""
+"""Shadow copies of a workspace: candidates are checked there, never in the user's files.
 
-from fixloop.shadow.edits import LineEdit, apply_line_edit, changed_lines, diff_line_edit, split_lines
-
-__all__ = ["LineEdit", "apply_line_edit", "changed_lines", "diff_line_edit", "split_lines"]
+`mirror`: the warm mirror tsc, cargo and go check candidates in, kept for a verifier's
+life. `tree`: a throwaway symlink tree per candidate, for the test gate. (mypy's shadow
+files are written by the mypy verifier itself, next to its `--shadow-file` argv.)
+"""

@@ -6,7 +6,7 @@ import anyio
 import pytest
 
 from fixloop.benchmark.corpus import CorpusError, ReadyCase, prepare, read_case, read_corpus, sample
-from fixloop.verifiers import make_verifiers
+from fixloop.verifiers.registry import make_verifiers
 
 BEFORE = '"""A module."""\n\n\ndef double(value):\n    return 2 * valeu\n'
 AFTER = '"""A module."""\n\n\ndef double(value):\n    return 2 * value\n'

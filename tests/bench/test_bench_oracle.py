@@ -13,13 +13,13 @@ import pytest
 from fixloop.benchmark.corpus import read_corpus
 from fixloop.benchmark.oracle import Oracle, answer
 from fixloop.engine import anticheat
-from fixloop.engine.checks import run_checks
+from fixloop.engine.findings import run_checks
 from fixloop.engine.prompt import ReplyFormat, build_request
 from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
-from fixloop.engine.values import Snapshot
+from fixloop.engine.results import Snapshot
 from fixloop.engine.window import assemble, make_window, whole_file
-from fixloop.verifiers import make_verifiers
 from fixloop.verifiers.base import Finding, Span
+from fixloop.verifiers.registry import make_verifiers
 
 CORPUS = Path(__file__).resolve().parents[2] / "bench" / "corpus"
 CASES = read_corpus(CORPUS)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from conftest import write_config
 from fixloop.fakes import Text
-from fixloop.verifiers.private import alive
+from fixloop.processes.private import alive
 from helpers import search_replace
 from lspwire import Wire, until
 

@@ -7,8 +7,8 @@ from fixloop.budget import BudgetExhausted, Ledger
 from fixloop.config import ModelSettings
 from fixloop.engine.loop import FixLoop, LoopLimits
 from fixloop.engine.prompt import build_request
+from fixloop.engine.results import LoopStatus
 from fixloop.engine.spending import TierMeter, prices, prompt_tokens
-from fixloop.engine.values import LoopStatus
 from fixloop.engine.window import make_window
 from fixloop.fakes import Text
 from fixloop.providers import make_provider

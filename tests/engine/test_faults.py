@@ -15,12 +15,12 @@ from pathlib import Path
 
 import anyio
 import pytest
-from fixloop.fakes import Error, Hang, Raw, Text, Truncated
 from fixloop.budget import Ledger
 from fixloop.config import ModelSettings
 from fixloop.engine.loop import FixLoop, LoopLimits
+from fixloop.engine.results import LoopStatus, Outcome
 from fixloop.engine.spending import TierMeter
-from fixloop.engine.values import LoopStatus, Outcome
+from fixloop.fakes import Error, Hang, Raw, Text, Truncated
 from fixloop.providers import RetryPolicy, make_provider
 from fixloop.providers.client import HttpProvider
 from loops import checked

@@ -7,8 +7,8 @@ from fixloop.fakes import Error, Hang, Raw, Text
 from helpers import search_replace
 from loops import make_loop
 
-from fixloop.engine.values import LoopStatus, Outcome
-from fixloop.shadow.edits import LineEdit, apply_line_edit
+from fixloop.engine.results import LoopStatus, Outcome
+from fixloop.text.edits import LineEdit, apply_line_edit
 
 FIXED_LINE = "    return Path('.')"
 

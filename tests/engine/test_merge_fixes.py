@@ -9,10 +9,10 @@ import pytest
 
 from fixloop.config import Settings
 from fixloop.engine import headless
-from fixloop.engine.checks import CheckResult
-from fixloop.engine.values import Fix, Snapshot
+from fixloop.engine.findings import CheckResult
+from fixloop.engine.results import Fix, Snapshot
 from fixloop.engine.window import Region, Window
-from fixloop.shadow.edits import LineEdit
+from fixloop.text.edits import LineEdit
 from fixloop.verifiers.base import Finding, Span
 
 TEXT = "def f(:\n    pass\nx = undefined_name\n"

@@ -7,12 +7,12 @@ import pytest
 
 from fixloop.config import BudgetSettings, ModelSettings, Settings, Tier
 from fixloop.engine import pipeline
+from fixloop.engine.results import Attempt, Fix, LoopResult, LoopStatus, Outcome
 from fixloop.engine.shortcuts import FixMemory, Shortcut
 from fixloop.engine.tiers import Origin
 from fixloop.engine.tracking import State, Tracked
-from fixloop.engine.values import Attempt, Fix, LoopResult, LoopStatus, Outcome
 from fixloop.engine.window import assemble, make_window
-from fixloop.shadow.edits import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding, Span, ToolEdit
 
 TEXT = 'import pathlib\n\n\ndef main():\n    return pathlb.Path(".")\n'

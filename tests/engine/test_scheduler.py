@@ -14,12 +14,13 @@ from helpers import HeldReply, search_replace
 
 from fixloop.budget import Ledger, ledger_path
 from fixloop.config import BudgetSettings, EditorSettings, ModelSettings, Settings
+from fixloop.engine.results import Outcome, Snapshot
 from fixloop.engine.scheduler import Engine, Progress, State, Tracked
 from fixloop.engine.shortcuts import FixMemory, Remembered
 from fixloop.engine.toolbox import Toolbox
-from fixloop.engine.values import Outcome, Snapshot
 from fixloop.engine.window import make_window
-from fixloop.shadow.edits import apply_line_edit, split_lines
+from fixloop.text.edits import apply_line_edit
+from fixloop.text.lines import split_lines
 
 NAMES = ("alpha", "beta", "gamma")
 # Three undefined names far apart: three findings, three loops.
@@ -213,7 +214,7 @@ async def test_a_remembered_fix_that_no_longer_verifies_goes_to_the_model_with_i
 
 
 async def engine_finding(toolbox: Toolbox, snapshot: Snapshot):
-    from fixloop.engine.checks import run_checks
+    from fixloop.engine.findings import run_checks
 
     snapshot.path.write_text(snapshot.text)
     result = await run_checks(snapshot, toolbox.verifiers(Settings()), toolbox.verify_limiter)

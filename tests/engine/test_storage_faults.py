@@ -20,9 +20,9 @@ from conftest import write_config
 from fixloop.budget import BudgetExhausted, Ledger, ledger_path
 from fixloop.budget.costs import Prices
 from fixloop.engine.loop import FixLoop
+from fixloop.engine.results import LoopStatus
 from fixloop.engine.spending import TierMeter
 from fixloop.engine.toolbox import Toolbox
-from fixloop.engine.values import LoopStatus
 from fixloop.fakes import Text
 from helpers import search_replace
 from loops import BROKEN, make_loop

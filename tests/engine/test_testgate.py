@@ -9,8 +9,8 @@ from fixloop.fakes import Text
 from helpers import search_replace
 
 from conftest import write_config
+from fixloop.engine.results import Snapshot
 from fixloop.engine.testgate import TestGate, covering_tests, failed_tests
-from fixloop.engine.values import Snapshot
 
 MODULE = "def double(x):\n    return x * 2\n"
 TESTS = "from mod import double\n\n\ndef test_double():\n    assert double(2) == 4\n"

@@ -21,13 +21,14 @@ from pathlib import Path
 
 import anyio
 from fixloop.engine import anticheat
-from fixloop.engine.checks import run_checks
+from fixloop.engine.findings import run_checks
 from fixloop.engine.gate import verify
+from fixloop.engine.results import Snapshot
 from fixloop.engine.testgate import TestGate
-from fixloop.engine.values import Snapshot
 from fixloop.engine.window import make_window
-from fixloop.verifiers import Finding, Span, make_verifiers
+from fixloop.verifiers import Finding, Span
 from fixloop.verifiers.languages import detect
+from fixloop.verifiers.registry import make_verifiers
 
 GATES = {"python": ("python", "ruff"), "cpp": ("g++",), "c": ("gcc",)}
 

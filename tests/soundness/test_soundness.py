@@ -16,12 +16,13 @@ import anyio
 import pytest
 
 from fixloop.engine import anticheat
-from fixloop.engine.checks import run_checks
+from fixloop.engine.findings import run_checks
 from fixloop.engine.gate import verify
+from fixloop.engine.results import Snapshot
 from fixloop.engine.testgate import TestGate
-from fixloop.engine.values import Snapshot
 from fixloop.engine.window import make_window
-from fixloop.verifiers import Finding, Span, make_verifiers
+from fixloop.verifiers import Finding, Span
+from fixloop.verifiers.registry import make_verifiers
 
 CORPUS = [json.loads(line) for line in (Path(__file__).parent / "corpus.jsonl").read_text().splitlines()]
 VERIFIERS = ("python", "ruff")

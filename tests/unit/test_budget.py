@@ -21,8 +21,8 @@ from fixloop.budget import (
 from fixloop.config import ModelSettings, Settings
 from fixloop.engine.escalation import offer
 from fixloop.engine.prompt import build_request
+from fixloop.engine.results import Attempt, Outcome, Snapshot
 from fixloop.engine.spending import prompt_tokens
-from fixloop.engine.values import Attempt, Outcome, Snapshot
 from fixloop.engine.window import make_window
 from fixloop.verifiers.base import Finding, Span
 

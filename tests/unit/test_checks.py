@@ -3,7 +3,7 @@
 import pytest
 
 from fixloop.config import ConfigError, validate_layer
-from fixloop.engine.checks import to_show
+from fixloop.engine.findings import to_show
 from fixloop.verifiers import Finding, Span
 
 

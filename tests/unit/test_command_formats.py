@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 from fixloop.config import ConfigError, build_settings, validate_layer
+from fixloop.text.columns import to_code_points
 from fixloop.verifiers.base import Severity, Span, VerifierError
-from fixloop.verifiers.columns import to_code_points
 from fixloop.verifiers.command import command_argv, matches
-from fixloop.verifiers.formats import (
+from fixloop.verifiers.command_formats import (
     Raw,
     parse_jsonl,
     parse_regex,

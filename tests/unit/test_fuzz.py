@@ -12,7 +12,8 @@ from fixloop.engine.replies import ReplyError, apply_reply, parse_reply
 from fixloop.engine.window import Region, Window
 from fixloop.lsp.convert import line_edit_to_text_edit
 from fixloop.lsp.positions import from_client
-from fixloop.shadow.edits import apply_line_edit, diff_line_edit, split_lines
+from fixloop.text.edits import apply_line_edit, diff_line_edit
+from fixloop.text.lines import split_lines
 
 pytestmark = pytest.mark.badinput
 

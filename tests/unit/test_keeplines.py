@@ -8,7 +8,7 @@ import pytest
 from fixloop.engine.keeplines import filler, keep_dropped_lines
 from fixloop.engine.replies import Reply, apply_reply
 from fixloop.engine.window import make_window
-from fixloop.shadow.edits import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding, Span
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"

@@ -8,8 +8,8 @@ import pytest
 from fixloop.config import ConfigError, Settings, build_settings, validate_layer
 from fixloop.engine import anticheat
 from fixloop.engine.prompt import ReplyFormat, build_request
+from fixloop.engine.results import Snapshot
 from fixloop.engine.toolbox import Toolbox, gate_names
-from fixloop.engine.values import Snapshot
 from fixloop.engine.window import make_window
 from fixloop.verifiers import languages
 from fixloop.verifiers.base import CheckRequest, Finding, Span, VerifierError

@@ -175,7 +175,7 @@ def test_the_cache_folder_can_be_chosen(tmp_path):
 def test_local_tiers_ask_for_the_region_in_a_code_block(tmp_path):
     from fixloop.config import REPLY_FORMATS, ConfigError
     from fixloop.engine.prompt import ReplyFormat, build_request, system_prompt
-    from fixloop.engine.values import Snapshot
+    from fixloop.engine.results import Snapshot
     from fixloop.engine.window import make_window
     from fixloop.providers.local import local_settings
     from fixloop.verifiers.base import Finding, Span
@@ -208,7 +208,7 @@ def test_local_tiers_ask_for_the_region_in_a_code_block(tmp_path):
 
 def test_the_embedded_frontier_tier_is_offered_for_escalation_at_no_cost(tmp_path):
     from fixloop.engine.escalation import offer
-    from fixloop.engine.values import Snapshot
+    from fixloop.engine.results import Snapshot
     from fixloop.engine.window import make_window
     from fixloop.verifiers.base import Finding, Span
 

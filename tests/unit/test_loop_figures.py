@@ -8,7 +8,7 @@ import pytest
 
 from fixloop.budget import Ledger
 from fixloop.budget.speed import LoopRecord, busy_seconds, percentile, speed
-from fixloop.engine.values import Attempt, LoopResult, LoopStatus, Outcome
+from fixloop.engine.results import Attempt, LoopResult, LoopStatus, Outcome
 
 
 def test_busy_time_counts_overlapping_loops_once():

@@ -30,10 +30,10 @@ def test_round_trip(line, column, encoding):
 
 from fixloop.engine.replies import apply_reply, parse_reply
 from fixloop.engine.window import make_window
-from fixloop.shadow.edits import LineEdit, apply_line_edit, diff_line_edit, split_lines
+from fixloop.text.columns import lines_of, utf16_offset_point
+from fixloop.text.edits import LineEdit, apply_line_edit, diff_line_edit
+from fixloop.text.lines import keep_endings, newline_of, split_lines
 from fixloop.verifiers.base import Finding, Span
-from fixloop.verifiers.columns import lines_of, utf16_offset_point
-from fixloop.verifiers.lines import keep_endings, newline_of
 from fixloop.verifiers.python import syntax_findings
 
 # What str.splitlines breaks at and LSP does not.

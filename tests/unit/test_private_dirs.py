@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 import pytest
-from fixloop.shadow.workspace import make_shadow_tree, remove_shadow_tree
-from fixloop.verifiers.private import alive, owner, private_dir, sweep
+from fixloop.processes.private import alive, owner, private_dir, sweep
+from fixloop.shadow.tree import make_shadow_tree, remove_shadow_tree
 
 pytestmark = pytest.mark.trust
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fixloop.engine.queue import LoopQueue
+from fixloop.engine.slots import LoopQueue
 
 
 def test_at_most_capacity_start_and_a_freed_slot_starts_the_next():

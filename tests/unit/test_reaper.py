@@ -11,10 +11,10 @@ from pathlib import Path
 
 import anyio
 import pytest
-from fixloop.verifiers import reaper
-from fixloop.verifiers.private import sweep
-from fixloop.verifiers.process import ToolProcess
-from fixloop.verifiers.run import run_tool
+from fixloop.processes import reaper
+from fixloop.processes.longlived import ToolProcess
+from fixloop.processes.private import sweep
+from fixloop.processes.run import run_tool
 
 pytestmark = [
     pytest.mark.fault,
@@ -215,7 +215,7 @@ def test_a_fixloop_that_exits_normally_ends_its_tools_and_leaves_no_folder(tmp_p
     # A process that records a running group, then exits without ending it.
     script = (
         "import subprocess, sys\n"
-        "from fixloop.verifiers import reaper\n"
+        "from fixloop.processes import reaper\n"
         "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)'], start_new_session=True)\n"
         "reaper.record(child.pid)\n"
         "print(child.pid, flush=True)\n"
@@ -242,7 +242,7 @@ def test_without_tmpdir_records_live_in_memory_and_a_crash_is_reaped_from_there(
     # A fixloop without TMPDIR that records a running group, then dies without any cleanup.
     script = (
         "import os, subprocess, sys\n"
-        "from fixloop.verifiers import reaper\n"
+        "from fixloop.processes import reaper\n"
         "child = subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(300)'],"
         " start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
         "folder, name = reaper.record(child.pid)\n"

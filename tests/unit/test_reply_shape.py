@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from fixloop.engine.prompt import ReplyFormat, build_request, whole_reply_tokens
-from fixloop.engine.values import Snapshot
+from fixloop.engine.results import Snapshot
 from fixloop.engine.window import make_window
 from fixloop.providers import ChatRequest, Fence, Message
 from fixloop.providers.local import _ThreadedDialect
@@ -70,7 +70,7 @@ def test_a_tag_that_could_break_the_grammar_or_no_room_is_refused():
 def test_a_local_frontier_takes_over_by_itself_a_hosted_one_only_when_asked():
     from fixloop.config import BudgetSettings, ModelSettings, Settings
     from fixloop.engine.escalation import auto_escalates
-    from fixloop.engine.values import LoopResult, LoopStatus
+    from fixloop.engine.results import LoopResult, LoopStatus
 
     gave_up = LoopResult(LoopStatus.GAVE_UP, None, (), 1.0)
     fixed = LoopResult(LoopStatus.FIXED, None, (), 1.0)

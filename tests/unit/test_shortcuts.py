@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from fixloop.engine.judge import normalised
+from fixloop.engine.results import Fix
 from fixloop.engine.shortcuts import FixMemory, shortcuts, tool_texts
-from fixloop.engine.values import Fix
 from fixloop.engine.window import Region, Window, assemble, make_window
-from fixloop.shadow.edits import split_lines
+from fixloop.text.lines import split_lines
 from fixloop.verifiers.base import Finding, Span, ToolEdit
 from fixloop.verifiers.ruff import parse_ruff_json
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from fixloop.shadow.mirror import Mirror, MirrorError
+from fixloop.text.columns import from_utf8, from_utf16, utf16_offset_point
 from fixloop.verifiers import Severity, Span, ToolEdit
 from fixloop.verifiers.cargo import cargo_failure, has_errors, parse_cargo_json, path_names
-from fixloop.verifiers.columns import from_utf8, from_utf16, utf16_offset_point
 from fixloop.verifiers.eslint import eslint_failure, parse_eslint_json
 from fixloop.verifiers.go import go_failure, parse_go_errors, parse_go_vet_json
-from fixloop.verifiers.mirror import Mirror, MirrorError
 from fixloop.verifiers.tsc import parse_tsc
 
 DATA = Path(__file__).parent / "data"

@@ -14,10 +14,11 @@ import anyio
 import pytest
 import pytest_asyncio
 
-from fixloop.verifiers import CheckRequest, VerifierError, aclose_verifier, available
+from fixloop.verifiers import CheckRequest, VerifierError
 from fixloop.verifiers.cargo import Cargo
 from fixloop.verifiers.eslint import Eslint
 from fixloop.verifiers.go import Go
+from fixloop.verifiers.registry import aclose_verifier, available
 from fixloop.verifiers.tsc import Tsc
 
 pytestmark = pytest.mark.usefixtures("toolchains")  # installs what is missing (conftest.py)

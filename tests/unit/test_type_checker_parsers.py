@@ -6,16 +6,16 @@ import json
 from pathlib import Path
 
 import pytest
+from fixloop.processes.jsonrpc import FramingError, MessageBuffer, encode
+from fixloop.processes.watch import CHANGED, CREATED, DELETED, compare, scan
+from fixloop.text.columns import from_utf16
 from fixloop.verifiers import Severity, Span, VerifierError
-from fixloop.verifiers.columns import from_utf16
-from fixloop.verifiers.jsonrpc import FramingError, MessageBuffer, encode
 from fixloop.verifiers.mypy import MypyAnswer, parse_mypy_json, shadow_text, verdict
 from fixloop.verifiers.pyright import (
     parse_pyright_cli_json,
     parse_pyright_diagnostics,
     virtual_path,
 )
-from fixloop.verifiers.watch import CHANGED, CREATED, DELETED, compare, scan
 
 DATA = Path(__file__).parent / "data"
 # The recordings were made in /tmp/fixloop-demo with app.py and helper.py as in data/.

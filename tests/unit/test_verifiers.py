@@ -6,10 +6,10 @@ from pathlib import Path
 import anyio
 import pytest
 
+from fixloop.processes.run import run_tool
 from fixloop.verifiers import CheckRequest, Span, VerifierError
 from fixloop.verifiers.python import syntax_findings
 from fixloop.verifiers.ruff import Ruff, parse_ruff_json
-from fixloop.verifiers.run import run_tool
 
 DATA = Path(__file__).parent / "data"
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 from fixloop.engine.gate import judge
 from fixloop.engine.prompt import ReplyFormat, build_request
-from fixloop.engine.values import Snapshot
+from fixloop.engine.results import Snapshot
 from fixloop.engine.window import Region, assemble, make_window, whole_file
-from fixloop.shadow.edits import apply_line_edit
+from fixloop.text.edits import apply_line_edit
 from fixloop.verifiers.base import Finding, Span
 
 TEXT = "".join(f"line{n} = {n}\n" for n in range(20))

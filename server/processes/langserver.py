@@ -17,9 +17,9 @@ from typing import Any
 
 import anyio
 
+from fixloop.processes.jsonrpc import FramingError, MessageBuffer, encode
+from fixloop.processes.longlived import ToolProcess
 from fixloop.verifiers.base import VerifierError
-from fixloop.verifiers.jsonrpc import FramingError, MessageBuffer, encode
-from fixloop.verifiers.process import ToolProcess
 
 Settings = Callable[[str | None], Any]  # configuration section -> value
 

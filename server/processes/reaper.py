@@ -1,6 +1,6 @@
 """A record of the tool process groups a fixloop started, for the next fixloop to end.
 
-Every tool fixloop runs (`run.run_tool`, `process.ToolProcess`) starts in a
+Every tool fixloop runs (`run.run_tool`, `longlived.ToolProcess`) starts in a
 session and process group of its own. A fixloop that is SIGKILLed or crashes
 cannot kill them, and a test command or `cargo check` may run on for minutes.
 So each group is recorded, while it runs, as an empty file `<pgid>-<start>`
@@ -27,7 +27,7 @@ import stat
 import threading
 from pathlib import Path
 
-from fixloop.verifiers.private import private_dir
+from fixloop.processes.private import private_dir
 
 _RECORD = re.compile(r"^(\d+)-(\d+)$")
 

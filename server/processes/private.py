@@ -92,7 +92,7 @@ def _sweep(base: Path) -> list[Path]:
         if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or alive(pid):
             continue
         if entry.name.startswith("fixloop-procs-"):
-            from fixloop.verifiers.reaper import reap
+            from fixloop.processes.reaper import reap
 
             reap(Path(entry.path))
         shutil.rmtree(entry.path, ignore_errors=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fixloop.verifiers.lines import line_ending, newline_of, split_lines
+from fixloop.text.lines import line_ending, newline_of, split_lines
 
 __all__ = ["LineEdit", "apply_line_edit", "changed_lines", "diff_line_edit", "split_lines"]
 

@@ -12,8 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from fixloop.text.columns import to_code_points
 from fixloop.verifiers.base import Finding, Severity, Span, VerifierError
-from fixloop.verifiers.columns import to_code_points
 
 SEVERITIES = {
     "error": Severity.ERROR,

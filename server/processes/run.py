@@ -1,4 +1,4 @@
-"""The one subprocess helper every verifier uses.
+"""One run of a tool: the subprocess helper every verifier (and the test gate) uses.
 
 argv lists only (never a shell), the buffer on stdin, a timeout, a cap on
 output, and a kill of the whole process group when time runs out or the
@@ -16,7 +16,7 @@ from pathlib import Path
 import anyio
 import anyio.abc
 
-from fixloop.verifiers import reaper
+from fixloop.processes import reaper
 from fixloop.verifiers.base import VerifierError
 
 OUTPUT_CAP = 16 * 1024 * 1024

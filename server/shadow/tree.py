@@ -1,9 +1,10 @@
-"""Shadow copies of a workspace, for tools that need the whole project on disk.
+"""A throwaway shadow tree of a workspace: the test gate runs the project's tests in it.
 
-Every directory is recreated and every file is a symlink to the real one,
+One tree per candidate, removed when its run is done (`mirror` is the warm kind a
+verifier keeps). Every directory is recreated and every file is a symlink to the real one,
 except the candidate's file, which is written for real. The copies live in a
 private directory (mode 0700, named after this process: see
-`fixloop.verifiers.private`) that is removed when the copy is done with, or at
+`fixloop.processes.private`) that is removed when the copy is done with, or at
 the next start if this process dies first.
 """
 
@@ -13,7 +14,7 @@ import os
 import shutil
 from pathlib import Path
 
-from fixloop.verifiers.private import owner, private_dir
+from fixloop.processes.private import owner, private_dir
 
 SKIP = {
     ".git",

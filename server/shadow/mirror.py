@@ -35,7 +35,7 @@ from pathlib import Path
 
 import anyio
 
-from fixloop.verifiers.private import owner, private_dir
+from fixloop.processes.private import owner, private_dir
 
 Stamp = tuple[int, int]
 

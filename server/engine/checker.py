@@ -15,12 +15,12 @@ import anyio
 
 from fixloop.config import Settings
 from fixloop.engine import privacy
-from fixloop.engine.checks import run_checks
+from fixloop.engine.findings import run_checks
 from fixloop.engine.reporting import Reporter
+from fixloop.engine.results import Snapshot
 from fixloop.engine.runs import Runner
 from fixloop.engine.toolbox import Toolbox, gate_names
 from fixloop.engine.tracking import Document, Tracked, key_id, match
-from fixloop.engine.values import Snapshot
 from fixloop.verifiers.base import Finding
 
 

@@ -2,7 +2,7 @@
 
 Just enough to drive a language server (pyright's) as a verifier: encode a
 message, and split a stream of bytes back into messages. Pure functions and a
-small buffer class; the process plumbing lives with the verifier that uses it.
+small buffer class; the client that drives a server over them is `langserver`.
 """
 
 from __future__ import annotations

@@ -14,9 +14,9 @@ from pathlib import Path
 import anyio
 import anyio.abc
 
-from fixloop.verifiers import reaper
+from fixloop.processes import reaper
+from fixloop.processes.run import not_found
 from fixloop.verifiers.base import VerifierError
-from fixloop.verifiers.run import not_found
 
 STDERR_TAIL = 2000
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import anyio
 
 from fixloop.engine.gate import is_syntax_error
-from fixloop.engine.values import Snapshot
+from fixloop.engine.results import Snapshot
 from fixloop.verifiers.base import CheckRequest, Finding, Verifier, VerifierError
 
 

@@ -1,4 +1,4 @@
-"""Values that flow through the engine."""
+"""A loop's values: the Snapshot it fixes, its Attempts, the Fix it found and its LoopResult."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from fixloop.engine.tiers import Maker
 from fixloop.engine.window import Window
-from fixloop.shadow.edits import LineEdit
+from fixloop.text.edits import LineEdit
 from fixloop.verifiers.base import Finding
 
 

@@ -7,8 +7,8 @@ line, so a tool that points past the end cannot produce a span outside the text.
 
 from __future__ import annotations
 
-from fixloop.verifiers.lines import lines_of as _lines_of
-from fixloop.verifiers.lines import position_at
+from fixloop.text.lines import lines_of as _lines_of
+from fixloop.text.lines import position_at
 
 
 def to_code_points(line: str, column: int, unit: str) -> int:
