@@ -446,7 +446,9 @@ async def server_under_load(
     else:
         replies, default = [], {"kind": "hang"}
     async with model_server(replies, default) as base_url:
-        (root / ".fixloop.toml").write_text(
+        # The model goes in the user's config: a workspace file may not route a key (docs/trust.md).
+        (root / "user").mkdir()
+        (root / "user" / "config.toml").write_text(
             f"""\
 [models.fast]
 protocol = "openai"
@@ -465,7 +467,8 @@ debounce = 0.1
 """
         )
         bench = Bench()
-        env = dict(os.environ, FIXLOOP_STATE_DIR=str(root / "state"))
+        env = dict(os.environ, FIXLOOP_STATE_DIR=str(root / "state"),
+                   FIXLOOP_CONFIG_DIR=str(root / "user"))
         if pythonpath:  # another revision's server (--compare)
             env["PYTHONPATH"] = pythonpath
         command = ["-m", "fixloop", "serve"]
