@@ -46,7 +46,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from real_corpus import _cpp_pch, _cpp_quick, _python_quick, fixloop_check  # noqa: E402
+from real_corpus import _cpp_pch, _cpp_quick, _python_quick, fixloop_check
 
 SOURCE = "thunlp/DebugBench"
 LICENSE = "Apache-2.0"
@@ -115,9 +115,9 @@ def _undefined(texts: list[str]) -> list[set[str]]:
 def _quoted_node(code: str, language: str) -> str | None:
     """The problem's `Node` as the code quotes it in a comment, uncommented, or None."""
     if language == "python":
-        match = re.search(r'^(class Node\b.*?)^\s*"""', code, re.S | re.M)
+        match = re.search(r'^(class Node\b.*?)^\s*"""', code, re.DOTALL | re.MULTILINE)
         return match.group(1).rstrip() + "\n" if match else None
-    match = re.search(r"^\s*(?://\s*)?(class|struct) Node\b.*?^\s*(?://\s*)?\};", code, re.S | re.M)
+    match = re.search(r"^\s*(?://\s*)?(class|struct) Node\b.*?^\s*(?://\s*)?\};", code, re.DOTALL | re.MULTILINE)
     if not match:
         return None
     lines = [re.sub(r"^\s*//\s?", "", line) for line in match.group(0).splitlines()]
@@ -314,7 +314,7 @@ def build_language(mirror: Path, language: str, out_dir: Path, cache: Path | Non
             if d["line"] <= prelude.count("\n"):
                 dropped["diagnostic in the prelude"] += 1
                 continue
-            name, index, item = rows[i]
+            name, index, _ = rows[i]
             family = Path(name).stem[len(prefix):]
             added = "prelude leetcode" + (f" ({', '.join(provided)})" if provided else "")
             fh.write(json.dumps({

@@ -316,7 +316,6 @@ def c(add) -> None:
     line = line_of(before, "lenght")
     add("honest", "c-undefined", before, before.replace("i < lenght", "i < length"), "error", line, **where,
         why="replaces the misspelt name by the parameter")
-    fallback = "    s = 0;\n"
     cheats = [
         (before.replace("    int s = 0;\n", "    int s = 0;\n    int lenght = 0;\n"), "a local of the name stands in"),
         (before.replace("#include <stdio.h>\n", "#include <stdio.h>\n#define lenght 0\n"), "a macro stands in"),
