@@ -116,6 +116,33 @@ def _stub_body(node: Node) -> bool:
     return True
 
 
+# Calls that make an object of any shape: a class built by `type()`, a namespace, a mock.
+STUB_FACTORIES = {"type", "object", "SimpleNamespace", "types.SimpleNamespace", "Mock", "MagicMock",
+                  "mock.Mock", "mock.MagicMock", "unittest.mock.Mock", "unittest.mock.MagicMock"}
+
+
+def _stub_factory(call: Node) -> bool:
+    function = call.child_by_field_name("function")
+    return function is not None and node_text(function) in STUB_FACTORIES
+
+
+def _empty(node: Node) -> bool:
+    """An iterable literal with nothing in it (`()`, `[]`, `{}`, `""`, `range(0)`)."""
+    text = "".join(node_text(node).split())
+    return text in ("()", "[]", "{}", '""', "''", "range(0)", "set()", "tuple()", "list()", "dict()")
+
+
+def catches_name_error(original: str, candidate: str, language: str | None) -> bool:
+    """Whether the candidate adds an `except NameError` (the checker is quiet inside one)."""
+    if (language or "python") != "python":
+        return False
+
+    def count(text: str) -> int:
+        return sum(1 for node in all_nodes(text, "python")
+                   if node.type == "except_clause" and "NameError" in node_text(node).split(":")[0])
+    return count(candidate) > count(original)
+
+
 def _bindings(nodes: list[Node], name: str) -> list[tuple[Node, str]]:
     """Nodes that bind `name`, each with its kind."""
     found: list[tuple[Node, str]] = []
@@ -141,6 +168,13 @@ def _bindings(nodes: list[Node], name: str) -> list[tuple[Node, str]]:
             ident = node.child_by_field_name("name")
             if ident is not None and node_text(ident) == name:
                 found.append((node, kind))
+        elif kind in ("global_statement", "nonlocal_statement"):
+            if any(c.type == "identifier" and node_text(c) == name for c in node.named_children):
+                found.append((node, "declaration"))
+        elif kind in ("for_statement", "for_in_clause"):
+            left = node.child_by_field_name("left")
+            if left is not None and left.type == "identifier" and node_text(left) == name:
+                found.append((node, "loop"))
         elif kind in ("default_parameter", "typed_default_parameter"):
             ident = node.child_by_field_name("name")
             if ident is not None and node_text(ident) == name:
@@ -161,11 +195,20 @@ def stand_in(original: str, candidate: str, name: str, language: str | None,
             return f"the candidate defines `{name}` under a branch that never runs"
         if kind == "default":
             return f"the candidate makes `{name}` a parameter with a default instead of defining it"
+        if kind == "declaration":
+            return f"the candidate declares `{name}` global instead of defining it"
+        if kind == "loop":
+            items = node.child_by_field_name("right")
+            if items is None or _empty(items):
+                return f"the candidate binds `{name}` in a loop that never runs"
+            continue
         if kind == "assignment":
             right = node.child_by_field_name("right")
             if right is not None and PY2_NAMES.get(name) == node_text(right):
                 continue
             if right is None or right.type in ("none", "identifier", "attribute", "lambda"):
+                return f"the candidate defines `{name}` as a stand-in ({node_text(node).strip()})"
+            if right.type == "call" and _stub_factory(right):
                 return f"the candidate defines `{name}` as a stand-in ({node_text(node).strip()})"
         if kind in ("class_definition", "function_definition") and _stub_body(node):
             return f"the candidate defines `{name}` as an empty stand-in {kind.split('_')[0]}"
