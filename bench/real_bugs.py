@@ -57,20 +57,22 @@ def _tier_table(model) -> str:
 
 
 # Prompt variants: engine/prompt.py's constants set before `fixloop fix` runs, and the
-# fast tier's temperature. "shipped" is whatever the product does now.
-VARIANTS: dict[str, tuple[dict[str, object], float | None]] = {
-    "shipped": ({}, None),
-    "no-context": ({"CONTEXT_LINES": 0}, None),
-    "context-10": ({"CONTEXT_LINES": 10}, None),
-    "context-30": ({"CONTEXT_LINES": 30}, None),
-    "no-failures": ({"FAILURES_SHOWN": 0}, None),
-    "failures-3": ({"FAILURES_SHOWN": 3}, None),
-    "first-none": ({"FIRST_LINE": ""}, None),
-    "first-indent": ({"FIRST_LINE": "indent"}, None),
-    "first-line": ({"FIRST_LINE": "line"}, None),
-    "t0.2": ({}, 0.2),
-    "t0.7": ({}, 0.7),
-    "t1.0": ({}, 1.0),
+# fast tier's settings (a setup with a [models.fast] table). "shipped" is whatever the product does now.
+VARIANTS: dict[str, tuple[dict[str, object], dict[str, float]]] = {
+    "shipped": ({}, {}),
+    "no-context": ({"CONTEXT_LINES": 0}, {}),
+    "context-10": ({"CONTEXT_LINES": 10}, {}),
+    "context-30": ({"CONTEXT_LINES": 30}, {}),
+    "no-failures": ({"FAILURES_SHOWN": 0}, {}),
+    "failures-3": ({"FAILURES_SHOWN": 3}, {}),
+    "first-none": ({"FIRST_LINE": ""}, {}),
+    "first-indent": ({"FIRST_LINE": "indent"}, {}),
+    "first-line": ({"FIRST_LINE": "line"}, {}),
+    "t0.2": ({}, {"temperature": 0.2}),
+    "t0.7": ({}, {"temperature": 0.7}),
+    "t1.0": ({}, {"temperature": 1.0}),
+    "tokens-256": ({}, {"max_tokens": 256}),
+    "tokens-1024": ({}, {"max_tokens": 1024}),
 }
 
 
@@ -107,7 +109,7 @@ def _folder(case: dict) -> str:
 
 
 def lay_out(root: Path, cases: list[dict], setup: str, seconds: float, attempts: int,
-            temperature: float | None = None) -> None:  # fmt: skip
+            tier: dict[str, float] | None = None) -> None:  # fmt: skip
     # One workspace for all the cases, each in its own folder: the model stays warm.
     # Auto-escalation is what the ladder is; a setup with one model has nowhere to go.
     (root / ".fixloop.toml").write_text(
@@ -118,8 +120,8 @@ def lay_out(root: Path, cases: list[dict], setup: str, seconds: float, attempts:
     # file may not, untrusted: see docs/trust.md).
     (root / ".user").mkdir()
     table = SETUPS[setup]
-    if temperature is not None:
-        table = re.sub(r"(?m)^temperature = .*$", f"temperature = {temperature}", table)
+    for key, value in (tier or {}).items():  # the ladder's table is empty: nothing to change
+        table = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", table)
     (root / ".user" / "config.toml").write_text(table)
     for case in cases:
         path = root / _folder(case) / case["path"]
