@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -135,6 +136,8 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--models", default=f"{SMALL.name},{LARGE.name}")
     args = parser.parse_args()
+    # `timeout` stops it with SIGTERM: unwind, so that the verifiers' loop and the children stop.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     before = os.getloadavg()
     rows = anyio.run(main_async, args)
     after = os.getloadavg()
