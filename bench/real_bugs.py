@@ -18,6 +18,12 @@ classified against the real fix:
 Setups: `small` (the 0.5B alone), `large` (the 1.5B alone), `ladder` (no
 [models] table: what the product does by default, the 0.5B then the 1.5B).
 The load average is printed beside the figures: they only mean something with it.
+
+`--variant` runs the same product with one prompt setting changed (engine/prompt.py's
+module constants, or the tier's temperature), to measure prompts on the same sample:
+
+    python bench/real_bugs.py --corpus C.jsonl --cases 12 --setups small --seconds 120 \\
+        --attempts 4 --variant no-context
 """
 
 from __future__ import annotations
@@ -50,6 +56,39 @@ def _tier_table(model) -> str:
     )
 
 
+# Prompt variants: engine/prompt.py's constants set before `fixloop fix` runs, and the
+# fast tier's settings (a setup with a [models.fast] table). "shipped" is whatever the product does now.
+VARIANTS: dict[str, tuple[dict[str, object], dict[str, float]]] = {
+    "shipped": ({}, {}),
+    "no-context": ({"CONTEXT_LINES": 0}, {}),
+    "context-10": ({"CONTEXT_LINES": 10}, {}),
+    "context-30": ({"CONTEXT_LINES": 30}, {}),
+    "no-failures": ({"FAILURES_SHOWN": 0}, {}),
+    "failures-3": ({"FAILURES_SHOWN": 3}, {}),
+    "first-none": ({"FIRST_LINE": ""}, {}),
+    "first-indent": ({"FIRST_LINE": "indent"}, {}),
+    "first-line": ({"FIRST_LINE": "line"}, {}),
+    "t0.2": ({}, {"temperature": 0.2}),
+    "t0.7": ({}, {"temperature": 0.7}),
+    "t1.0": ({}, {"temperature": 1.0}),
+    "tokens-256": ({}, {"max_tokens": 256}),
+    "tokens-1024": ({}, {"max_tokens": 1024}),
+}
+
+
+def _command(fixloop: str, variant: str) -> list[str]:
+    """`fixloop` itself, or the same CLI in a Python that first sets the variant's constants."""
+    settings, _ = VARIANTS[variant]
+    if not settings:
+        return [fixloop]
+    code = (
+        "import sys, fixloop.engine.prompt as p\n"
+        + "".join(f"p.{name} = {value!r}\n" for name, value in settings.items())
+        + "from fixloop.cli import main\nsys.exit(main())\n"
+    )
+    return [str(Path(fixloop).with_name("python")), "-c", code]
+
+
 SETUPS = {
     "small": _tier_table(SMALL),
     "large": _tier_table(LARGE),
@@ -69,7 +108,8 @@ def _folder(case: dict) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", case["id"])
 
 
-def lay_out(root: Path, cases: list[dict], setup: str, seconds: float, attempts: int) -> None:
+def lay_out(root: Path, cases: list[dict], setup: str, seconds: float, attempts: int,
+            tier: dict[str, float] | None = None) -> None:  # fmt: skip
     # One workspace for all the cases, each in its own folder: the model stays warm.
     # Auto-escalation is what the ladder is; a setup with one model has nowhere to go.
     (root / ".fixloop.toml").write_text(
@@ -79,7 +119,10 @@ def lay_out(root: Path, cases: list[dict], setup: str, seconds: float, attempts:
     # Which model a tier is: the user's own config file says so, as for a user (a workspace's
     # file may not, untrusted: see docs/trust.md).
     (root / ".user").mkdir()
-    (root / ".user" / "config.toml").write_text(SETUPS[setup])
+    table = SETUPS[setup]
+    for key, value in (tier or {}).items():  # the ladder's table is empty: nothing to change
+        table = re.sub(rf"(?m)^{key} = .*$", f"{key} = {value}", table)
+    (root / ".user" / "config.toml").write_text(table)
     for case in cases:
         path = root / _folder(case) / case["path"]
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -144,12 +187,12 @@ def classify(fixed: str, truth: str, language: str) -> str:
 def run_setup(fixloop: str, cases: list[dict], setup: str, args) -> list[dict]:
     with tempfile.TemporaryDirectory(prefix=f"real-bugs-{setup}-") as tmp:
         root = Path(tmp)
-        lay_out(root, cases, setup, args.seconds, args.attempts)
+        lay_out(root, cases, setup, args.seconds, args.attempts, VARIANTS[args.variant][1])
         env = {**os.environ, "FIXLOOP_STATE_DIR": str(root / ".state"),
                "FIXLOOP_CONFIG_DIR": str(root / ".user")}  # fmt: skip
         started = time.perf_counter()
         done = subprocess.run(
-            [fixloop, "fix", str(root), "--json"],
+            [*_command(fixloop, args.variant), "fix", str(root), "--json"],
             capture_output=True, text=True, env=env,
             timeout=len(cases) * args.seconds * 3 + 600,
         )  # fmt: skip
@@ -212,6 +255,10 @@ def summary(setup: str, runs: list[dict], deadline: float) -> dict:
         "p95_s": round(times[min(len(times) - 1, round(0.95 * (len(times) - 1)))], 1) if times else None,
         "attempts": sum(r["attempts"] for r in runs),
         **kinds,
+        # Per attempt: the failed ones by why (from `fixloop stats`), and the verified ones.
+        "failed_attempts": runs[0]["failures_of_setup"] if runs else {},
+        "fixed_by": {t: sum(1 for r in fixed for x in r["tiers"] if x == t)
+                     for t in sorted({x for r in fixed for x in r["tiers"]})},  # fmt: skip
     }
 
 
@@ -224,6 +271,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="wall-clock per diagnostic")
     parser.add_argument("--attempts", type=int, default=8)
     parser.add_argument("--fixloop", default=str(Path(sys.executable).with_name("fixloop")))
+    parser.add_argument("--variant", default="shipped", choices=VARIANTS)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
     cases = load_cases(args.corpus, args.cases, args.seed)
@@ -235,16 +283,18 @@ def main() -> int:
     # The ladder's two tiers each get `seconds`; its figure counts only fixes within one `seconds`.
     table = [summary(s, [r for r in runs if r["setup"] == s], args.seconds)
              for s in args.setups.split(",")]  # fmt: skip
-    print(f"{len(cases)} cases from {args.corpus}; {args.seconds:.0f} s each; load average "
+    print(f"{len(cases)} cases from {args.corpus} (seed {args.seed}); variant {args.variant}; "
+          f"{args.attempts} attempts, {args.seconds:.0f} s each; load average "
           f"{load_before[0]:.1f} before, {load_after[0]:.1f} after")  # fmt: skip
     print(f"{'setup':8} {'fixed':>7} {'median s':>9} {'p95 s':>7} {'attempts':>9} "
           f"{'same':>5} {'equiv':>6} {'differs':>8}")  # fmt: skip
     for row in table:
         print(f"{row['setup']:8} {row['fixed']:>7} {row['median_s']!s:>9} {row['p95_s']!s:>7} "
               f"{row['attempts']:>9} {row['same']:>5} {row['equivalent']:>6} {row['differs']:>8}")
+        print(f"  {row['setup']}: fixed by {row['fixed_by']}; failed attempts {row['failed_attempts']}")
     if args.json:
-        args.json.write_text(json.dumps({"table": table, "runs": runs, "load": [load_before,
-                                         load_after]}, indent=2))  # fmt: skip
+        args.json.write_text(json.dumps({"table": table, "runs": runs, "variant": args.variant,
+                                         "load": [load_before, load_after]}, indent=2))  # fmt: skip
     return 0
 
 

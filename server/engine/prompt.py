@@ -13,6 +13,10 @@ from fixloop.verifiers.base import Finding
 
 CONTEXT_LINES = 30
 FAILURES_SHOWN = 3
+# How a whole-region reply's first line is held (a local model's grammar; see Fence.first):
+# "line" = the region's first line as it is (its indentation when the finding is on it),
+# "indent" = its indentation, "" = not at all.
+FIRST_LINE = ""
 # A whole-region reply is the region again, a little changed: room for half as much again
 # and a few added lines (an import), not the tier's limit. Code runs about 4 characters a
 # token in Qwen2.5-Coder's vocabulary (4.1 on fixloop's engine modules); 3 leaves room for
@@ -90,6 +94,19 @@ def whole_reply_tokens(region_text: str, limit: int) -> int:
     return max(1, min(limit, sized))
 
 
+def _first(lines: list[str], main, finding: Finding) -> str:
+    """What the reply's first line must start with, by FIRST_LINE."""
+    if not FIRST_LINE or main.end <= main.start:
+        return ""
+    line = _bare(lines[main.start])
+    if not line.strip():
+        return ""
+    indent = line[: len(line) - len(line.lstrip())]
+    if FIRST_LINE == "line" and finding.span.start_line != main.start:
+        return line
+    return indent
+
+
 def build_request(
     snapshot: Snapshot,
     finding: Finding,
@@ -134,7 +151,9 @@ def build_request(
     fence = None
     if reply_format is ReplyFormat.WHOLE:
         tag = languages.by_key(snapshot.language).fence
-        fence = Fence(tag, 2 * (main.end - main.start) + WHOLE_SLACK_LINES)
+        fence = Fence(
+            tag, 2 * (main.end - main.start) + WHOLE_SLACK_LINES, _first(lines, main, finding)
+        )
         max_tokens = whole_reply_tokens(main.text(lines), max_tokens)
         # Said again last, where a small model still reads it: Qwen2.5-Coder-0.5B on
         # examples/undefined_name.py, at 0.7: 9 of 28 replies imported pathlib with this, 3 of

@@ -30,10 +30,16 @@ class Message:
 
 @dataclass(frozen=True, slots=True)
 class Fence:
-    """The shape of a reply that is one fenced code block: its tag and at most how many lines."""
+    """The shape of a reply that is one fenced code block: its tag and at most how many lines.
+
+    `first`: what the block's first line starts with (the region's own first line or its
+    indentation), so that a small model rewrites the region instead of the context above it.
+    Only whitespace: the line goes on with something else than whitespace.
+    """
 
     tag: str
     max_lines: int
+    first: str = ""
 
 
 @dataclass(frozen=True, slots=True)

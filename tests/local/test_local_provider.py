@@ -129,6 +129,33 @@ async def test_a_fenced_request_gets_exactly_one_block_even_when_asked_for_prose
     assert parse_reply(reply.text).whole is not None
 
 
+async def test_a_fenced_reply_starts_with_the_region_s_first_line_not_the_context_above():
+    from fixloop.engine.replies import parse_reply
+
+    local = LocalModels(os.environ)
+    provider = local.provider(local_settings(SMALL))
+    # Asked to copy the file from its top, the model would start with the import.
+    request = ChatRequest(
+        system="You copy code exactly.",
+        messages=(
+            Message(
+                "user",
+                "Copy this file in one python block, from its first line:\n"
+                "import os\n\n\nclass A:\n    def f(self):\n        return os.sep\n",
+            ),
+        ),
+        max_tokens=60,
+        temperature=0.7,
+        fence=Fence("python", 8, first="    def f(self):"),
+    )
+    try:
+        reply = await provider.complete(request)
+    finally:
+        await local.aclose()
+    assert reply.text.startswith("```python\n    def f(self):"), reply.text
+    assert parse_reply(reply.text).whole is not None
+
+
 async def test_the_model_process_never_imports_the_workspace_s_modules(tmp_path, monkeypatch):
     """fixloop runs where the user is, often the workspace: `python -m` would have put that
     folder first on the child's sys.path, so a workspace's socket.py ran in the child."""

@@ -87,3 +87,60 @@ def test_a_local_frontier_takes_over_by_itself_a_hosted_one_only_when_asked():
                         budget=BudgetSettings(auto_escalate=True))  # fmt: skip
     assert auto_escalates(opted_in, "fast", gave_up)
     assert not auto_escalates(Settings(models={"fast": small}), "fast", gave_up)
+
+
+def test_the_grammar_can_hold_the_first_line_to_the_region_s_start():
+    line = fenced_block("python", 5, first='    print("a\\b")')
+    assert 'head line{0,4} "```"' in line
+    assert 'head ::= "    print(\\"a\\\\b\\")" [^\\n]* "\\n"' in line
+    # Indentation alone: the line must go on with something else, not more indentation.
+    indent = fenced_block("python", 5, first="\t  ")
+    assert 'head ::= "\\t  " [^ \\t\\n] [^\\n]* "\\n"' in indent
+    assert "head" not in fenced_block("python", 5)
+    with pytest.raises(ValueError):
+        fenced_block("python", 5, first="a\nb")
+
+
+LOOP = (
+    "import os\n\n\ndef g(xs):\n    total = 0\n    for x in xs:\n"
+    + "".join(f"        total += {n}\n" for n in range(8))
+    + "        print(total\n    return total\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("setting", "line", "first"),
+    [
+        ("", 9, ""),
+        ("indent", 9, "    "),
+        ("line", 9, "    for x in xs:"),
+    ],
+)
+def test_the_request_says_how_the_reply_s_first_line_starts(tmp_path, monkeypatch, setting,
+                                                          line, first):  # fmt: skip
+    from fixloop.engine import prompt
+
+    monkeypatch.setattr(prompt, "FIRST_LINE", setting)
+    finding = Finding("python", "SyntaxError", "m", Span(line, 4, line, 5))
+    snapshot = Snapshot("file:///a.py", 1, LOOP, tmp_path / "a.py", tmp_path)
+    window = make_window(LOOP, finding)
+    request = build_request(snapshot, finding, window, [], max_tokens=100, temperature=0.7,
+                            reply_format=ReplyFormat.WHOLE)  # fmt: skip
+    assert LOOP.splitlines()[window.main_region.start] == "    for x in xs:"
+    assert request.fence.first == first
+    body = _ThreadedDialect().body("m", request, stream=False)
+    assert body["grammar"] == fenced_block("python", request.fence.max_lines, first)
+
+
+def test_a_first_line_with_the_finding_on_it_is_held_only_to_its_indentation(monkeypatch):
+    from fixloop.engine import prompt
+    from fixloop.engine.window import Region
+
+    monkeypatch.setattr(prompt, "FIRST_LINE", "line")
+    lines = LOOP.splitlines(keepends=True)
+    on_it = Finding("python", "SyntaxError", "m", Span(5, 4, 5, 5))
+    # Holding the line as it is would forbid the fix.
+    assert prompt._first(lines, Region(5, 16), on_it) == "    "
+    below = Finding("python", "SyntaxError", "m", Span(7, 4, 7, 5))
+    assert prompt._first(lines, Region(5, 16), below) == "    for x in xs:"
+    assert prompt._first(lines, Region(1, 16), below) == ""  # a blank first line: nothing held

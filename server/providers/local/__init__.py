@@ -150,7 +150,9 @@ class _ThreadedDialect(OpenAIDialect):
     def body(self, model: str, request: ChatRequest, stream: bool) -> dict:
         body = {**super().body(model, request, stream), "n_threads": self.threads}
         if request.fence is not None:
-            body["grammar"] = fenced_block(request.fence.tag, request.fence.max_lines)
+            body["grammar"] = fenced_block(
+                request.fence.tag, request.fence.max_lines, request.fence.first
+            )
         return body
 
 
