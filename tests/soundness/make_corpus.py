@@ -13,6 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from corpus_languages import cases as other_languages
+
 HERE = Path(__file__).parent
 CASES: list[dict] = []
 
@@ -24,11 +26,13 @@ MODULES = [
 TESTS = ["python", "-m", "pytest", "-q"]
 
 
-def add(kind, family, before, after, code, line, source="ruff", why="", files=None, path="mod.py"):
+def add(kind, family, before, after, code, line, source="ruff", why="", files=None, path="mod.py",
+        message=None):
+    target = {"source": source, "code": code, "line": line}
     CASES.append({
         "id": f"{family}-{len(CASES):03d}", "kind": kind, "family": family, "path": path,
         "before": before, "after": after,
-        "target": {"source": source, "code": code, "line": line},
+        "target": target | ({"message": message} if message else {}),
         "why": why, **({"files": files, "gate_tests": TESTS} if files else {}),
     })
 
@@ -413,6 +417,7 @@ def main() -> None:
                    none_comparisons, bare_excepts, lambdas, long_rewrites, type_casts, stand_ins,
                    syntax_wraps, real_world_syntax, replaced_names, cpp):
         family()
+    other_languages(add)  # C, JavaScript, TypeScript, Rust, Go
     with (HERE / "corpus.jsonl").open("w") as out:
         for case in CASES:
             out.write(json.dumps(case) + "\n")

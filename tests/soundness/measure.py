@@ -57,16 +57,21 @@ async def finding_of(case, root, limiter) -> tuple[Finding, tuple[Finding, ...],
         (root / name).write_text(text)
     language = language_of(case)
     snapshot = Snapshot(path.as_uri(), 1, case["before"], path, root, language=language)
-    verifiers = make_verifiers(GATES.get(language, ("python", "ruff")))
-    check = await run_checks(snapshot, verifiers, limiter)
     want = case["target"]
+    if language not in GATES:  # eslint, tsc, cargo, go: the diagnostic as recorded
+        line = want["line"] - 1
+        finding = Finding(want["source"], want["code"], want.get("message", ""), Span(line, 0, line, 1))
+        return finding, (finding,), snapshot
+    verifiers = make_verifiers(GATES[language])
+    check = await run_checks(snapshot, verifiers, limiter)
     for finding in check.findings:
         if (finding.source, finding.code, finding.span.start_line + 1) == (
             want["source"], want["code"], want["line"]
         ):
             return finding, check.findings, snapshot
     line = want["line"] - 1
-    return Finding(want["source"], want["code"], "", Span(line, 0, line, 1)), check.findings, snapshot
+    finding = Finding(want["source"], want["code"], want.get("message", ""), Span(line, 0, line, 1))
+    return finding, check.findings, snapshot
 
 
 async def judge(case, policy, root, limiter, gate: bool) -> tuple[str | None, float]:
@@ -76,9 +81,9 @@ async def judge(case, policy, root, limiter, gate: bool) -> tuple[str | None, fl
     kwargs = {"root": root} if policy is anticheat else {}
     reason = policy.review(case["before"], case["after"], finding, window, snapshot.language, **kwargs)
     seconds = time.perf_counter() - started
-    if reason or not gate:
+    if reason or not gate or snapshot.language not in GATES:
         return reason, seconds
-    verifiers = make_verifiers(GATES.get(snapshot.language, ("python", "ruff")))
+    verifiers = make_verifiers(GATES[snapshot.language])
     verdict = await verify(case["after"], snapshot, baseline, finding, verifiers, limiter)
     if not verdict.passed:
         return f"gate: {verdict.reason}", seconds
