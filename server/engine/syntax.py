@@ -41,6 +41,8 @@ LITERALS = {
 }
 # Words that name nothing that runs: a dead branch's condition.
 NEVER = {"False", "0", "None", "TYPE_CHECKING", "typing.TYPE_CHECKING", "false", "0L", "0u", '""', "''"}
+# Rust attributes that compile the next item out.
+CFG_NEVER = {"#[cfg(any())]", "#[cfg(all(any()))]", "#[cfg(FALSE)]", "#[cfg(false)]"}
 EXITS = {"return_statement", "raise_statement", "continue_statement", "break_statement",
          "throw_statement", "goto_statement"}
 NOT_STATEMENTS = {"compound_statement", "block", "declaration_list", "field_declaration_list",
@@ -113,17 +115,26 @@ def _condition(node: Node) -> str | None:
 def dead_children(node: Node) -> list[Node]:
     """The children of `node` that never run (`if False:`, `#if 0`, `while 0`, code after a return)."""
     kind = node.type
-    if kind in ("if_statement", "while_statement", "preproc_if") and _condition(node) in NEVER:
+    if kind in ("if_statement", "if_expression", "while_statement", "while_expression", "preproc_if") and (
+        _condition(node) in NEVER
+    ):
         keep = {"else_clause", "elif_clause", "preproc_else", "preproc_elif", "preproc_elifdef"}
         return [
             child for index, child in enumerate(node.children)
             if child.is_named and child.type not in keep
             and node.field_name_for_child(index) not in ("condition", "alternative")
         ]
-    if kind in ("block", "compound_statement", "statement_block"):
+    if kind in ("block", "compound_statement", "statement_block", "statement_list", "source_file",
+                "declaration_list"):
         dead: list[Node] = []
-        exited = False
+        exited = cfg_off = False
         for child in node.named_children:
+            if child.type == "attribute_item":
+                cfg_off = cfg_off or " ".join(node_text(child).split()) in CFG_NEVER
+                continue
+            if cfg_off and child.type not in COMMENTS:
+                dead.append(child)  # Rust `#[cfg(any())]`: the item is compiled out
+                cfg_off = False
             if exited and is_statement(child) and child.type not in ("function_definition",):
                 dead.append(child)
             if child.type in EXITS:
