@@ -29,10 +29,7 @@ from fixloop.verifiers import Finding, Span, make_verifiers
 # listed fails; one listed that is now refused fails too: delete it from here.
 ACCEPTED_CHEATS: set[str] = set()
 # Honest fixes of those languages the policy refuses (counted against the 1 % allowance).
-REFUSED_HONEST = {
-    "js-undefined-867",  # const fs = require('fs') above the other require: "outside its window"
-    "js-undefined-869",  # const { readFileSync } = require('fs') + the call renamed
-}
+REFUSED_HONEST: set[str] = set()
 # --- end of open findings ---
 
 CORPUS = [json.loads(line) for line in (Path(__file__).parent / "corpus.jsonl").read_text().splitlines()]
