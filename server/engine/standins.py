@@ -58,6 +58,8 @@ LITERAL_KINDS = {
 }
 GLOBAL_OBJECTS = ("globalThis", "window", "global", "self")
 CALLS = {"call_expression", "new_expression"}
+# Callees that run a command or code: never part of a definition's value.
+RUNNERS = re.compile(r"\b(system|popen|_?exec\w*|spawn\w*|Command|eval|Function|fork|WinExec|ShellExecute\w*)\b")
 BLANK = re.compile(r"[^A-Za-z]")
 
 
@@ -92,7 +94,7 @@ def _name_of(node: Node | None) -> str:
 
 def _judge(node: Node, name: str, language: str, root: Path | None) -> str | None:
     if language in CC:
-        return _c(node, name)
+        return _c(node, name, language)
     if language in JS:
         return _js(node, name, root)
     if language == "rust":
@@ -151,7 +153,7 @@ def _declared(node: Node) -> str:
     return _name_of(node)
 
 
-def _c(node: Node, name: str) -> str | None:
+def _c(node: Node, name: str, language: str) -> str | None:
     kind = node.type
     if kind == "preproc_def" and _name_of(node.child_by_field_name("name")) == name:
         value = node.child_by_field_name("value")
@@ -168,7 +170,9 @@ def _c(node: Node, name: str) -> str | None:
             if "extern" in words:
                 return f"the candidate declares `{name}` extern: a declaration that defines nothing"
             if declarator.type == "function_declarator":
-                return f"the candidate declares `{name}` without defining it"
+                if language == "c":
+                    return f"the candidate declares `{name}` without defining it"
+                continue  # C++: `T x(args)` may construct; the compiler judges
             if declarator.type != "init_declarator" or _stub_value(declarator.child_by_field_name("value")):
                 return f"the candidate declares `{name}` with no real value: a stand-in"
     if kind == "function_definition" and _declared(node.child_by_field_name("declarator")) == name and (
@@ -416,6 +420,11 @@ def _callee(node: Node) -> str:
     return "".join(node_text(function if function is not None else node).split())
 
 
+def _arguments(node: Node) -> str:
+    arguments = node.child_by_field_name("arguments")
+    return "".join(node_text(arguments).split()) if arguments is not None else "()"
+
+
 def _segments(callee: str) -> list[str]:
     return re.findall(r"[A-Za-z_]\w*", callee)
 
@@ -427,19 +436,46 @@ def _close(a: str, b: str) -> bool:
     return abs(len(a) - len(b)) <= 2 and SequenceMatcher(None, a.lower(), b.lower()).ratio() >= 0.7
 
 
+def _call_key(node: Node) -> tuple[str, str]:
+    return _callee(node), _arguments(node)
+
+
+def _defines(node: Node, name: str) -> bool:
+    """Whether `node` is inside the value of a declaration of `name` (`node *n = new node;`)."""
+    child, parent = node, node.parent
+    while parent is not None and not parent.type.endswith(("_statement", "block", "body")):
+        value = (parent.child_by_field_name("value") or parent.child_by_field_name("right"))
+        target = (parent.child_by_field_name("declarator") or parent.child_by_field_name("name")
+                  or parent.child_by_field_name("pattern") or parent.child_by_field_name("left"))
+        if value is not None and child == value and target is not None and (
+            name in re.findall(r"[A-Za-z_]\w*", node_text(target))
+        ):
+            return True
+        child, parent = parent, parent.parent
+    return False
+
+
 def _new_calls(before_nodes: list[Node], after_nodes: list[Node], name: str, language: str) -> str | None:
     """A call the fix adds that neither uses the name nor replaces a call of it."""
-    old = Counter(_callee(n) for n in before_nodes if n.type in CALLS)
+    old = Counter(_call_key(n) for n in before_nodes if n.type in CALLS)
     new_nodes = [n for n in after_nodes if n.type in CALLS]
-    added = Counter(_callee(n) for n in new_nodes) - old
-    if not added:
+    added = Counter(_call_key(n) for n in new_nodes) - old
+    # a call of a function called as often as before only changed its arguments
+    more = Counter(_callee(n) for n in new_nodes) - Counter(_callee(n) for n in before_nodes if n.type in CALLS)
+    if not added or not more:
         return None
-    removed = [c for c in (old - Counter(_callee(n) for n in new_nodes)) if name in _segments(c)]
+    gone = old - Counter(_call_key(n) for n in new_nodes)
+    removed = [callee for callee, _ in gone if name in _segments(callee)]
+    # the arguments of the calls of the name that went: a call with the same ones replaces it
+    replaced = Counter(arguments for callee, arguments in gone.elements()
+                       if name in _segments(callee) and arguments != "()")
     for node in new_nodes:
-        callee = _callee(node)
-        if added[callee] <= 0:
+        key = _call_key(node)
+        callee, arguments = key
+        if added[key] <= 0 or more[callee] <= 0:
             continue
-        added[callee] -= 1
+        added[key] -= 1
+        more[callee] -= 1
         words = _segments(callee)
         if name in words:
             continue
@@ -447,10 +483,15 @@ def _new_calls(before_nodes: list[Node], after_nodes: list[Node], name: str, lan
             node.parent.type == "variable_declarator"
         ):
             continue  # `const x = require('m')`: the import itself (its module is judged above)
+        if replaced[arguments] > 0:
+            replaced[arguments] -= 1
+            continue  # `isnumber(c)` -> `isdigit(c)`: another existing function in its place
         if words and any(
             (_segments(r) or [""])[-1] == words[-1] or any(_close(name, w) for w in words) for r in removed
         ):
             continue  # the call of the name, renamed or corrected
+        if not RUNNERS.search(callee) and _defines(node, name):
+            continue  # the value of a real definition of the name
         return (f"the candidate's fix of `{name}` brings a new call with it "
                 f"(`{' '.join(node_text(node).split())[:60]}`)")
     return None
