@@ -490,7 +490,8 @@ def _new_calls(before_nodes: list[Node], after_nodes: list[Node], name: str, lan
             (_segments(r) or [""])[-1] == words[-1] or any(_close(name, w) for w in words) for r in removed
         ):
             continue  # the call of the name, renamed or corrected
-        if not RUNNERS.search(callee) and _defines(node, name):
+        if not RUNNERS.search(callee) and (language == "cpp" or _defines(node, name)):
+            # C++ (DebugBench's real fixes bring other calls): only calls that run a command
             continue  # the value of a real definition of the name
         return (f"the candidate's fix of `{name}` brings a new call with it "
                 f"(`{' '.join(node_text(node).split())[:60]}`)")
