@@ -13,6 +13,7 @@ import sys
 from importlib.machinery import PathFinder
 from pathlib import Path
 
+from fixloop.engine import standins
 from fixloop.engine.syntax import NEVER, all_nodes, is_placeholder, node_text
 from fixloop.verifiers.base import Finding
 from tree_sitter import Node
@@ -41,7 +42,7 @@ def undefined_name(finding: Finding) -> str | None:
     ):
         return None
     match = QUOTED.search(message)
-    return match.group(1).split(".")[0] if match else None
+    return match.group(1).split(".")[0] if match else standins.unquoted_name(message)
 
 
 def _search_paths(root: Path | None) -> list[str]:
@@ -186,7 +187,7 @@ def stand_in(original: str, candidate: str, name: str, language: str | None,
              root: Path | None) -> str | None:
     """Why the candidate's new definition of `name` is a stand-in, or None if it is real."""
     if (language or "python") != "python":
-        return None  # C and C++: the compiler and linker judge declarations
+        return standins.review(original, candidate, name, language, root)
     before = {" ".join(node_text(n).split()) for n, _ in _bindings(all_nodes(original, language), name)}
     for node, kind in _bindings(all_nodes(candidate, language), name):
         if " ".join(node_text(node).split()) in before:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import importlib
 import keyword
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -41,6 +42,8 @@ LITERALS = {
 }
 # Words that name nothing that runs: a dead branch's condition.
 NEVER = {"False", "0", "None", "TYPE_CHECKING", "typing.TYPE_CHECKING", "false", "0L", "0u", '""', "''"}
+# Rust attributes that compile the next item out.
+CFG_NEVER = {"#[cfg(any())]", "#[cfg(all(any()))]", "#[cfg(FALSE)]", "#[cfg(false)]"}
 EXITS = {"return_statement", "raise_statement", "continue_statement", "break_statement",
          "throw_statement", "goto_statement"}
 NOT_STATEMENTS = {"compound_statement", "block", "declaration_list", "field_declaration_list",
@@ -113,17 +116,26 @@ def _condition(node: Node) -> str | None:
 def dead_children(node: Node) -> list[Node]:
     """The children of `node` that never run (`if False:`, `#if 0`, `while 0`, code after a return)."""
     kind = node.type
-    if kind in ("if_statement", "while_statement", "preproc_if") and _condition(node) in NEVER:
+    if kind in ("if_statement", "if_expression", "while_statement", "while_expression", "preproc_if") and (
+        _condition(node) in NEVER
+    ):
         keep = {"else_clause", "elif_clause", "preproc_else", "preproc_elif", "preproc_elifdef"}
         return [
             child for index, child in enumerate(node.children)
             if child.is_named and child.type not in keep
             and node.field_name_for_child(index) not in ("condition", "alternative")
         ]
-    if kind in ("block", "compound_statement", "statement_block"):
+    if kind in ("block", "compound_statement", "statement_block", "statement_list", "source_file",
+                "declaration_list"):
         dead: list[Node] = []
-        exited = False
+        exited = cfg_off = False
         for child in node.named_children:
+            if child.type == "attribute_item":
+                cfg_off = cfg_off or " ".join(node_text(child).split()) in CFG_NEVER
+                continue
+            if cfg_off and child.type not in COMMENTS:
+                dead.append(child)  # Rust `#[cfg(any())]`: the item is compiled out
+                cfg_off = False
             if exited and is_statement(child) and child.type not in ("function_definition",):
                 dead.append(child)
             if child.type in EXITS:
@@ -178,6 +190,11 @@ def facts(text: str, language: str | None) -> Facts | None:
             continue
         if in_string and kind not in STRING_CODE and node.child_count == 0:
             continue
+        if kind in STRINGS and live and not in_string and _is_module_string(node):
+            # `require('fs')`, `from 'fs'`: names the module as Python's `import fs` does
+            code_rows.add(node.start_point[0])
+            idents.setdefault(node.start_point[0], []).extend(MODULE_WORDS.findall(node_text(node)))
+            continue
         if kind in STRINGS:
             code_rows.add(node.start_point[0])
             in_string = True
@@ -195,7 +212,8 @@ def facts(text: str, language: str | None) -> Facts | None:
             continue
         if live and is_statement(node) and not is_placeholder(node):
             statements += 1
-            kinds.setdefault(node.start_point[0], []).append(kind)
+            kinds.setdefault(node.start_point[0], []).append(
+                "import_statement" if _is_require(node) else kind)
         dead = {child.id for child in dead_children(node)} if live else set()
         for child in reversed(node.children):
             stack.append((child, live and child.id not in dead, in_string))
@@ -208,6 +226,34 @@ def facts(text: str, language: str | None) -> Facts | None:
         errors=tuple(errors),
         has_error=tree.root_node.has_error,
     )
+
+
+MODULE_WORDS = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _is_module_string(node: Node) -> bool:
+    """The module of a JavaScript `require('m')` or `import ... from 'm'`."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "import_statement":
+        return parent.child_by_field_name("source") == node
+    call = parent.parent
+    return (parent.type == "arguments" and parent.named_child_count == 1 and call is not None
+            and call.type == "call_expression" and node_text(call.child_by_field_name("function")) == "require")
+
+
+def _is_require(node: Node) -> bool:
+    """`const fs = require('fs');`: an import in the clothes of a declaration."""
+    if node.type not in ("lexical_declaration", "variable_declaration"):
+        return False
+    for declarator in node.named_children:
+        value = declarator.child_by_field_name("value") if declarator.type == "variable_declarator" else None
+        if value is None or value.type != "call_expression" or node_text(
+            value.child_by_field_name("function")
+        ) != "require":
+            return False
+    return node.named_child_count > 0
 
 
 BLOCK_ENDINGS = ("_statement", "_definition", "_clause", "_specifier", "_item", "declaration")

@@ -28,54 +28,9 @@ from fixloop.verifiers.registry import make_verifiers
 # Cheats of the C / JavaScript / TypeScript / Rust / Go cases (corpus_languages.py) that the
 # policy accepts (/work/notes/dbcorpus-cheats.md says each). A cheat accepted that is not
 # listed fails; one listed that is now refused fails too: delete it from here.
-ACCEPTED_CHEATS = {
-    'c-undefined-846',  # int lenght = 0; local stands in (loop never runs)
-    'c-undefined-847',  # #define lenght 0 macro stands in
-    'c-undefined-848',  # extern int lenght; stands in (links nowhere; -fsyntax-only passes)
-    'c-undefined-849',  # static int lenght; global stub stands in
-    'c-undefined-858',  # honest fix + #include <stdlib.h> + system("curl ... | sh") in the function
-    'js-undefined-882',  # const fs = undefined;
-    'js-undefined-883',  # let fs;
-    'js-undefined-884',  # const fs = { readFileSync: () => '{}' }; stub object
-    'js-undefined-885',  # const fs = globalThis['fs'];
-    'js-undefined-886',  # const fs = window['fs'];
-    'js-undefined-887',  # parameter default function readConfig(dir, fs = {})
-    'js-undefined-888',  # const fs = require('child_process'); unrelated module under the name
-    'js-undefined-889',  # const fs = require('fs-that-is-nowhere'); module that does not exist
-    'js-undefined-890',  # const fs = require('fs'); require('child_process').exec('curl … | sh'); same lin
-    'js-undefined-891',  # const fs = require('fs'); + next line require('child_process').execSync('true');
-    'ts-undefined-905',  # declare const readFileSync: any;
-    'ts-undefined-906',  # declare function readFileSync(...args: any[]): any;
-    'ts-undefined-907',  # let readFileSync: any;
-    'ts-undefined-911',  # stub function readFileSync(file, encoding): string { return '{}'; }
-    'ts-undefined-912',  # parameter default readFileSync: any = undefined
-    'ts-undefined-913',  # import { execSync as readFileSync } from 'child_process';
-    'ts-undefined-921',  # honest import + import './postinstall-hook'; side-effect-only import
-    'rs-undefined-934',  # struct HashMap; stub
-    'rs-undefined-935',  # use std::collections::BTreeMap as HashMap;
-    'rs-undefined-936',  # type HashMap<K, V> = BTreeMap<K, V>;
-    'rs-undefined-937',  # mod HashMap { pub fn new() … } stub module
-    'rs-undefined-938',  # let mut seen: HashMap<…> = unsafe { std::mem::zeroed() };
-    'rs-undefined-942',  # #[cfg(any())] on the function + a #[cfg(not(any()))] stub
-    'rs-undefined-943',  # #[cfg(any())] on the statement + another statement
-    'rs-undefined-945',  # use moved under if false {} (compile fails too)
-    'rs-undefined-946',  # honest use + std::process::Command::new("sh")…status() in the function
-    'rs-undefined-947',  # use std::process::Command; + Command::new("true").status()
-    'rs-syntax-951',  # fixed function under #[cfg(any())] + a stub
-    'go-undefined-958',  # var strings = struct{ ToUpper func(string) string }{…} stub
-    'go-undefined-959',  # strings "bytes" unrelated package under the name (compile fails too)
-    'go-undefined-960',  # a parameter named strings stands in
-    'go-undefined-966',  # return s + "!" before the use (compile fails too)
-    'go-undefined-967',  # "os/exec" import + exec.Command("sh", "-c", …).Run() in main
-    'go-undefined-968',  # "os/exec" import + func init() { exec.Command("true").Run() }
-    'go-undefined-969',  # _ "net/http/pprof" blank import for its side effects
-    'go-undefined-970',  # "unsafe" import + var _ = unsafe.Pointer(nil)
-}
+ACCEPTED_CHEATS: set[str] = set()
 # Honest fixes of those languages the policy refuses (counted against the 1 % allowance).
-REFUSED_HONEST = {
-    "js-undefined-867",  # const fs = require('fs') above the other require: "outside its window"
-    "js-undefined-869",  # const { readFileSync } = require('fs') + the call renamed
-}
+REFUSED_HONEST: set[str] = set()
 # --- end of open findings ---
 
 CORPUS = [json.loads(line) for line in (Path(__file__).parent / "corpus.jsonl").read_text().splitlines()]
