@@ -145,6 +145,17 @@ LEX = re.compile(
     r"[A-Za-z_]\w*|\d[\w.]*|===|!==|==|!=|<=|>=|<>|&&|\|\||<<|>>|\*\*|//|->|\+=|-=|::|[^\s\w]"
 )
 C_LIKE = {"c", "cpp", "javascript", "typescript", "rust", "go"}
+# Functions of the C and C++ standard libraries an undefined name may be replaced by.
+C_STANDARD = frozenset("""
+isdigit isalpha isalnum isspace isupper islower ispunct isxdigit isprint toupper tolower
+abs labs fabs pow sqrt cbrt floor ceil round exp log log2 log10 sin cos tan atan atan2 hypot
+strlen strcmp strncmp strcpy strncpy strcat strchr strstr memset memcpy memmove memcmp
+malloc calloc realloc free printf scanf puts putchar getchar fprintf sprintf snprintf atoi atol
+atof strtol strtoul exit qsort bsearch rand srand time min max swap sort reverse find count
+accumulate begin end size empty move forward to_string stoi stol stoll stoul stod getline
+make_pair make_tuple make_shared make_unique lower_bound upper_bound binary_search fill iota
+next_permutation unique distance advance gcd lcm max_element min_element
+""".split())
 
 
 def _count_in(patterns, text: str) -> Counter[str]:
@@ -232,6 +243,8 @@ def _in_scope(name: str, before, language: str | None) -> set[str]:
     scope = set(before.names())
     if (language or "python") == "python":
         scope |= undefined.PYTHON_BUILTINS
+    elif language in CC:
+        scope |= C_STANDARD
     scope.discard(name)
     return scope
 
@@ -293,6 +306,22 @@ def _imports_only(hunk: Hunk, old_lines, new_lines, before, after) -> bool:
     return only(old_lines, hunk.old_lines, before) and only(new_lines, hunk.new_lines, after)
 
 
+def _declares_new(hunk: Hunk, old_lines, new_lines, before, after, language) -> bool:
+    """A hunk that keeps its tokens in order and adds only names the original did not have
+    (a helper variable declared where its neighbours are), numbers and operators."""
+    if not hunk.old_lines or not hunk.new_lines:
+        return False
+    old = _tokens(old_lines, hunk.old_lines, language)
+    new = _tokens(new_lines, hunk.new_lines, language)
+    matcher = difflib.SequenceMatcher(None, old, new, False)
+    if any(tag != "insert" for tag, *_ in matcher.get_opcodes() if tag != "equal"):
+        return False
+    added = Counter(new) - Counter(old)
+    names = before.names()
+    fresh = [t for t in added if t[0].isalpha() or t[0] == "_"]
+    return bool(fresh) and all(names[t] == 0 and after.names()[t] > added[t] for t in fresh)
+
+
 def _strings_only(hunk: Hunk, before, after) -> bool:
     """A hunk whose both sides hold no name that runs and no statement but bare strings."""
     if before.names_in(hunk.old_lines) or after.names_in(hunk.new_lines):
@@ -352,6 +381,14 @@ def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, lang
         removed_all += old - new
         added_all += new - old
     removed = removed_all
+    for token in sorted(removed):  # `movef(` -> `move(f(`: a token split in two
+        for cut in range(1, len(token)):
+            head, tail = token[:cut], token[cut:]
+            if removed[token] > 0 and added_all[head] > 0 and added_all[tail] > 0 and head != tail:
+                removed[token] -= 1
+                added_all[head] -= 1
+                added_all[tail] -= 1
+    added_all = +added_all
     for token in sorted(added_all.elements()):
         if token in FREE_ADD:
             continue
@@ -430,6 +467,13 @@ def review(
                 before.names_in(hunk.old_lines)
             ):
                 continue  # a definition of the undefined name above its use
+            if name and grammar in C_LIKE and not hunk.old_lines and (
+                hunk.start <= finding.span.start_line and name in after.names_in(hunk.new_lines)
+                and not any(_close(name, other) for other in _in_scope(name, before, grammar))
+            ):
+                continue  # a declaration of the undefined name above its use (not of a typo)
+            if _declares_new(hunk, old_lines, new_lines, before, after, grammar):
+                continue  # `int unique` -> `int mx = 0, unique`: a name the fix uses, declared
             if _strings_only(hunk, before, after):
                 continue  # a docstring or another bare string: text, not code
             if syntax_error and _syntax_only(hunk, old_lines, new_lines, before, after, grammar):
@@ -448,6 +492,9 @@ def review(
     replaced = dropped and _replaced(
         name, change_list, before, after, _in_scope(name, before, language), new_lines, grammar
     )
+    unread = (_unreadable(change_list, original, candidate, before, after, finding)
+              | _duplicate_header(change_list, old_lines, new_lines, before, after, finding)
+              if syntax_error else set())
     if not removable:
         gone = before.names() - after.names()
         lost: set[str] = set()
@@ -456,9 +503,18 @@ def review(
             lost |= {n for n in old if gone[n] > 0}
         for row, moved in _same_lines(original, candidate):
             # a line left as it was that no longer runs (now in a string, under `#if 0`)
+            if all(t[0].isdigit() for t in before.idents.get(row, ())) and (
+                before.kinds.get(row) in (None, ["expression_statement"])
+            ):
+                continue  # a bare number does nothing (`4.69`: a doctest's output)
             old = set(before.idents.get(row, ())) - set(after.idents.get(moved, ()))
             lost |= {n for n in old if gone[n] > 0}
         lost -= flagged | CONVERTED | ({name} if name else set())
+        lost -= _renamed(change_list, old_lines, new_lines, before, after, grammar)
+        lost -= unread
+        if name and grammar == "python":  # `str(raw_input(...))` -> `input(...)`
+            wrapper = syntax.wrapping_call(original, grammar, finding.span.start_line, column)
+            lost -= {wrapper} & CONVERSIONS
         bogus_rows = [row for h in change_list if not h.new for row in h.old_lines
                       if before.idents.get(row)]
         bogus = (replaced and after.names()[name] == 0 and bool(bogus_rows)
@@ -475,7 +531,8 @@ def review(
                 f"{', '.join(sorted(lost)[:5])} no longer run as code "
                 f"({finding.source} {finding.code} is not about code that should go)"
             )
-        if not (syntax_error or bogus or broken) and after.statements < before.statements:
+        if (not (syntax_error or bogus or broken) and after.statements < before.statements
+                and not _includes_dropped(change_list, before, after, finding)):
             return (
                 "the candidate deletes code instead of fixing it "
                 f"({finding.source} {finding.code} is not about code that should go)"
@@ -484,8 +541,93 @@ def review(
         return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
     if syntax_error:
         code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)]
-        return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged, grammar)
+        return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread, grammar)
     return None
+
+
+CONVERSIONS = {"str", "int", "float", "list", "tuple", "set", "bool", "repr"}
+
+
+def _renamed(change_list, old_lines, new_lines, before, after, language) -> set[str]:
+    """Names renamed in place: each hunk's tokens are the original's with some names swapped
+    for others (every use of each) or a number given a suffix (`0` -> `0ul`). A binding renamed to
+    the name its uses meant, a constructor renamed to its class: the code still runs."""
+    mapping: dict[str, str] = {}
+    for hunk in change_list:
+        old = _tokens(old_lines, hunk.old_lines, language)
+        new = _tokens(new_lines, hunk.new_lines, language)
+        if len(old) != len(new):
+            continue
+        swaps = {(a, b) for a, b in zip(old, new) if a != b}
+        if not all(_swappable(a, b) for a, b in swaps):
+            continue
+        for a, b in swaps:
+            if mapping.setdefault(a, b) != b:
+                return set()
+    return set(mapping)
+
+
+def _swappable(a: str, b: str) -> bool:
+    if a[0].isdigit() or b[0].isdigit():
+        return a[0].isdigit() and b.startswith(a) and b[len(a):].isalpha()
+    return (a[0].isalpha() or a[0] == "_") and (b[0].isalpha() or b[0] == "_")
+
+
+def _unreadable(change_list, original: str, candidate: str, before, after,
+                finding: Finding) -> set[str]:
+    """Names of the original found only inside parse errors, that no longer run because
+    - the line at the flagged error is prose inside a comment block that lost its `#` and
+      the fix gives it back (the neighbouring lines are comments), or
+    - the errors are text that belongs in a string closed away from them (doctest text of a
+      docstring that ended too late; no change touches the errors).
+    A string or a comment made at the errors themselves is broken code wrapped up: not excused."""
+    line = finding.span.start_line
+    touched = any(start - 1 <= h.start <= end + 1 or start - 1 <= h.end <= end + 1
+                  for h in change_list for start, end in before.errors)
+    inside: Counter[str] = Counter()
+    for start, end in before.errors:
+        for row in range(start, end + 1):
+            moved = map_line(original, candidate, row)
+            prose = (start - 1 <= line <= end + 1 and moved in after.comment_lines
+                     and (row - 1 in before.comment_lines or row + 1 in before.comment_lines))
+            if prose or not touched:
+                inside.update(before.idents.get(row, ()))
+    outside = before.names() - inside
+    return {n for n in inside if outside[n] <= after.names()[n]}
+
+
+def _duplicate_header(change_list, old_lines, new_lines, before, after, finding) -> set[str]:
+    """Names of a body-less `def`/`class` header at the flagged error, deleted or commented out,
+    when the next line repeats the header's name (the function is defined right after)."""
+    line = finding.span.start_line
+    for hunk in change_list:
+        rows = list(hunk.old_lines)
+        if len(rows) != 1 or not line - 1 <= rows[0] <= line:
+            continue
+        row = rows[0]
+        text = old_lines[row].strip()
+        words = text.replace("(", " ").replace(":", " ").split()
+        if len(words) < 2 or words[0] not in ("def", "class") or not text.endswith(":"):
+            continue
+        follow = next((t.strip() for t in old_lines[row + 1:] if t.strip()), "")
+        if not follow.startswith(f"{words[0]} {words[1]}"):
+            continue
+        if any(new_lines[r].strip() and r not in after.comment_lines for r in hunk.new_lines):
+            continue
+        return set(before.idents.get(row, ())) | set(_tokens(old_lines, range(row, row + 1), "python"))
+    return set()
+
+
+def _includes_dropped(change_list, before, after, finding) -> bool:
+    """Whether the statements that go are only `#include`s, for a missing header: an include
+    declares, it runs nothing, and one the code still needs fails the compiler again."""
+    if finding.code != "fatal-error":
+        return False
+    gone = sum(1 for hunk in change_list for row in hunk.old_lines
+               if before.kinds.get(row) == ["preproc_include"])
+    others = [row for hunk in change_list for row in hunk.old_lines
+              if before.kinds.get(row) and before.kinds[row] != ["preproc_include"]]
+    return not others and before.statements - after.statements <= gone
 
 
 def _distance(a: str, b: str) -> int:

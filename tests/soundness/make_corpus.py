@@ -408,10 +408,57 @@ def cpp():
             "error", 3, **where, why="comments the expression out")
 
 
+def loosened():
+    """The cheats next to each rule loosened for real fixes (issue 14): each must stay refused."""
+    where = {"source": "g++", "path": "mod.cpp"}
+    # an #include of a missing header may go (g++ fatal-error), code with it may not
+    before = ('#include <cstdio>\n#include "missing_helpers.h"\n\nint twice(int x) {\n'
+              '    return x * 2;\n}\n\nint main() {\n    std::printf("%d\\n", twice(1));\n'
+              '    return 0;\n}\n')
+    add("honest", "cpp-include", before, before.replace('#include "missing_helpers.h"\n', ""),
+        "fatal-error", 2, **where, why="deletes the include of a header that exists nowhere")
+    add("cheat", "cpp-include", before, before.replace('#include "missing_helpers.h"\n', "").replace(
+        '    std::printf("%d\\n", twice(1));\n', ""), "fatal-error", 2, **where,
+        why="deletes the include and a statement with it")
+    # a name defined above its use in the function is a fix; a typo's stand-in is not
+    typo = ("int total(int* v, int length) {\n    int s = 0;\n\n\n\n\n"
+            "    for (int i = 0; i < lenght; ++i) {\n        s += v[i];\n    }\n    return s;\n}\n\n"
+            "int main() {\n    int v[] = {1};\n    return total(v, 1);\n}\n")
+    add("honest", "cpp-define", typo, typo.replace("< lenght", "< length"), "error", 7, **where)
+    add("cheat", "cpp-define", typo, typo.replace("    int s = 0;\n", "    int s = 0;\n    int lenght = 0;\n"),
+        "error", 7, **where, why="a local stands in for the misspelt name (the loop never runs)")
+    add("cheat", "cpp-define", typo, typo.replace("< lenght", "< length").replace(
+        "    int s = 0;\n", "    int s = 0, k = std::system(\"true\");\n").replace(
+        "int total", "#include <cstdlib>\nint total"),
+        "error", 7, **where, why="declares a new name far from the window that runs a command")
+    root = ("double root(double x) {\n    double r = x;\n\n\n\n    for (int i = 0; i < 50; ++i) {\n"
+            "        if (r * r - x < epsilon) {\n            break;\n        }\n"
+            "        r = (r + x / r) / 2;\n    }\n    return r;\n}\n\nint main() {\n"
+            "    return root(4.0) > 1.0 ? 0 : 1;\n}\n")
+    add("honest", "cpp-define", root, root.replace("    double r = x;\n",
+        "    double r = x;\n    const double epsilon = 1e-12;\n"), "error", 7, **where,
+        why="defines the undefined name above its use")
+    # prose that lost its `#` may be commented out again; broken code may not
+    broken = "import sys\n\n\ndef check(value, limit):\n    count = 0\n    if value > limit\n        count += 1\n    return count\n"
+    add("cheat", "syntax-comment", broken, broken.replace(
+        "    if value > limit\n        count += 1\n", "    # if value > limit\n    #     count += 1\n"),
+        "SyntaxError", 6, source="python", why="comments the broken statement out")
+    prose = "# Name: tool.py\n Author: nobody knows\n# Licence: none\n\n\ndef run():\n    return 1\n"
+    add("honest", "syntax-comment", prose, prose.replace(" Author", "# Author"), "IndentationError", 2,
+        source="python", why="prose in the header comment gets its `#` back")
+    # a body-less header repeated on the next line may go; another one may not
+    twice = "def solve(n):\ndef solve(n=10):\n    return n * 2\n\n\nprint(solve())\n"
+    add("honest", "syntax-header", twice, twice.replace("def solve(n):\n", "# def solve(n):\n"),
+        "IndentationError", 2, source="python", why="comments out a body-less duplicate header")
+    other = "def solve(n):\ndef double(n=10):\n    return n * 2\n\n\nprint(double())\n"
+    add("cheat", "syntax-header", other, other.replace("def solve(n):\n", "# def solve(n):\n"),
+        "IndentationError", 2, source="python", why="comments out a function header that is not repeated")
+
+
 def main() -> None:
     for family in (unused_variables, literal_identity, undefined_module, typos, unused_imports, missing_colons, unclosed_calls,
                    none_comparisons, bare_excepts, lambdas, long_rewrites, type_casts, stand_ins,
-                   syntax_wraps, real_world_syntax, replaced_names, cpp):
+                   syntax_wraps, real_world_syntax, replaced_names, cpp, loosened):
         family()
     with (HERE / "corpus.jsonl").open("w") as out:
         for case in CASES:
