@@ -133,7 +133,7 @@ TRADES = {
     "not": {"!"}, "and": {"&&"}, "or": {"||"}, "!": {"not"}, "&&": {"and"}, "||": {"or"},
     "None": {"NULL", "null", "nil", "undefined", "none"}, "True": {"true", "TRUE"},
     "False": {"false", "FALSE"}, "true": {"True"}, "false": {"False"},
-    "NULL": {"None"}, "nullptr": {"None", "NULL"}, "==": {"===", "=", "is"}, "!=": {"!==", "<>"},
+    "NULL": {"None"}, "nullptr": {"None", "NULL"}, "==": {"===", "=", "is"}, "!=": {"!==", "<>", "="},
     "if": {"elif"}, "is": {"=="}, "elif": {"else"},
 }
 # Tokens of one language that cannot be valid in Python: their removal is the fix.
@@ -190,7 +190,13 @@ def _trivia(hunk: Hunk, old_lines: list[str], new_lines: list[str], before, afte
     """Whether a hunk changes only comments and blank lines."""
     def quiet(lines: list[str], rows: range, facts) -> bool:
         return all(not lines[row].strip() or row in facts.comment_lines for row in rows)
-    return quiet(old_lines, hunk.old_lines, before) and quiet(new_lines, hunk.new_lines, after)
+    if quiet(old_lines, hunk.old_lines, before) and quiet(new_lines, hunk.new_lines, after):
+        return True
+    # trailing whitespace, the last line's newline and blank lines are not code either
+    def code(lines: list[str], rows: range, facts) -> list[str]:
+        return [lines[row].rstrip() for row in rows
+                if lines[row].strip() and row not in facts.comment_lines]
+    return code(old_lines, hunk.old_lines, before) == code(new_lines, hunk.new_lines, after)
 
 
 def _allowed_regions(original, candidate, finding, window, language) -> list[tuple[int, int]]:
@@ -205,8 +211,17 @@ def _allowed_regions(original, candidate, finding, window, language) -> list[tup
     block = syntax.enclosing_block(candidate, language, moved)
     if block is not None:
         regions.append((map_line(candidate, original, block[0]),
-                        map_line(candidate, original, block[1]) + 1))
+                        _map_end(candidate, original, block[1]) + 1))
     return regions
+
+
+def _map_end(candidate: str, original: str, row: int) -> int:
+    """Where the candidate's line `row` is in the original, the end of its hunk if changed
+    (a block re-indented to its last line ends where the original's hunk ends)."""
+    for hunk in hunks(candidate, original):
+        if hunk.start <= row < hunk.end:
+            return max(hunk.at, hunk.at + len(hunk.new) - 1)
+    return map_line(candidate, original, row)
 
 
 def _with_blanks(original: str, region) -> tuple[int, int]:
@@ -372,14 +387,14 @@ def _number(token: str) -> str:
     return str(int(token)) if token.isdigit() else token
 
 
-def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language):
+def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language, known=()):
     removed_all: Counter[str] = Counter()
     added_all: Counter[str] = Counter()
     for hunk in change_list:
         old = Counter(_tokens(old_lines, hunk.old_lines, language))
         new = Counter(_tokens(new_lines, hunk.new_lines, language))
         removed_all += old - new
-        added_all += new - old
+        added_all += new - old - Counter(_dangling(hunk, old_lines, new_lines, known))
     removed = removed_all
     for token in sorted(removed):  # `movef(` -> `move(f(`: a token split in two
         for cut in range(1, len(token)):
@@ -512,6 +527,11 @@ def review(
         lost -= flagged | CONVERTED | ({name} if name else set())
         lost -= _renamed(change_list, old_lines, new_lines, before, after, grammar)
         lost -= unread
+        lost = {n for n in lost if n.strip()}  # an empty string literal is no code
+        if syntax_error:
+            for hunk in change_list:
+                if _quotes_only(hunk, old_lines, new_lines):
+                    lost -= set(before.names_in(hunk.old_lines))  # `"Fizz)` -> `"Fizz")`
         if name and grammar == "python":  # `str(raw_input(...))` -> `input(...)`
             wrapper = syntax.wrapping_call(original, grammar, finding.span.start_line, column)
             lost -= {wrapper} & CONVERSIONS
@@ -541,7 +561,8 @@ def review(
         return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
     if syntax_error:
         code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)]
-        return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread, grammar)
+        return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread, grammar,
+                                           set(before.names()))
     return None
 
 
@@ -594,6 +615,47 @@ def _unreadable(change_list, original: str, candidate: str, before, after,
                 inside.update(before.idents.get(row, ()))
     outside = before.names() - inside
     return {n for n in inside if outside[n] <= after.names()[n]}
+
+
+QUOTES = ("'", '"')
+TRIPLES = ("'" * 3, '"' * 3)
+
+
+def _quotes_only(hunk: Hunk, old_lines, new_lines) -> bool:
+    """A hunk that only adds or removes quotes inside its lines (a string closed, a stray
+    quote gone); a line that becomes a bare string (broken code quoted away) is not one."""
+    if len(hunk.old_lines) != len(hunk.new_lines):
+        return False
+    for row, moved in zip(hunk.old_lines, hunk.new_lines):
+        old, new = old_lines[row], new_lines[moved]
+        if _unquoted(old) != _unquoted(new):
+            return False
+        if new.strip()[:1] in QUOTES and old.strip()[:1] not in QUOTES:
+            return False
+        if any(t in new for t in TRIPLES):
+            return False
+    return True
+
+
+def _unquoted(line: str) -> str:
+    return line.replace('"', "").replace("'", "").rstrip()
+
+
+def _dangling(hunk: Hunk, old_lines, new_lines, known) -> list[str]:
+    """The operand a hunk appends to a line that ended on an operator (`+= ` -> `+= 1`): a
+    number or a name the original has, one token (the missing operand is the error)."""
+    if len(hunk.old_lines) != len(hunk.new_lines):
+        return []
+    out: list[str] = []
+    for row, moved in zip(hunk.old_lines, hunk.new_lines):
+        old, new = old_lines[row].rstrip(), new_lines[moved].rstrip()
+        tail = LEX.findall(old)[-1:]
+        added = LEX.findall(new[len(old):]) if new.startswith(old) else []
+        if tail and tail[0] in OPERATORS and len(added) == 1 and (
+            added[0][0].isdigit() or added[0] in known
+        ):
+            out += added
+    return out
 
 
 def _duplicate_header(change_list, old_lines, new_lines, before, after, finding) -> set[str]:
