@@ -470,7 +470,10 @@ def review(
     if callee and len(callee) <= 40:
         flagged |= set(LEX.findall(callee))  # the call whose argument is flagged is involved
     syntax_error = _is_syntax(finding, before)
-    if window is not None:
+    # a syntax fix that only re-indents (a method's body one level off): the lines are the
+    # original's, so no window; whether code stops running is still judged below
+    reindented = syntax_error and _reindented(old_lines, new_lines, before, after)
+    if window is not None and not reindented:
         regions = _allowed_regions(original, candidate, finding, window, grammar)
         header = [_with_blanks(original, r) for r in window.regions if r != window.main_region]
         if broken:
@@ -559,7 +562,7 @@ def review(
             )
     if dropped and not replaced and not broken:
         return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
-    if syntax_error:
+    if syntax_error and not reindented:
         code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)]
         return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread, grammar,
                                            set(before.names()))
@@ -619,6 +622,14 @@ def _unreadable(change_list, original: str, candidate: str, before, after,
 
 QUOTES = ("'", '"')
 TRIPLES = ("'" * 3, '"' * 3)
+
+
+def _reindented(old_lines, new_lines, before, after) -> bool:
+    """Whether the candidate's code lines are the original's but for leading whitespace."""
+    def code(lines, facts) -> list[str]:
+        return [line.strip() for row, line in enumerate(lines)
+                if line.strip() and row not in facts.comment_lines]
+    return code(old_lines, before) == code(new_lines, after)
 
 
 def _quotes_only(hunk: Hunk, old_lines, new_lines) -> bool:
