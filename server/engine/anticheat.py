@@ -180,10 +180,42 @@ def _suppression(original: str, candidate: str, before, after, language: str | N
     return None
 
 
+COMPILERS = ("gcc", "g++", "clang", "clang++")
+# A C/C++ compiler's words for a declaration made twice: the second one goes.
+REDECLARED = ("redeclaration of", "redefinition of", "conflicting declaration")
+
+
 def _removable(finding: Finding) -> bool:
     return (finding.source, finding.code) in REMOVABLE or (
         finding.source == "ruff" and finding.code.startswith("UP")
     )
+
+
+def _redeclaration_dropped(finding, change_list, old_lines, new_lines, before) -> bool:
+    """For a compiler's "redeclaration of", whether the candidate only deletes lines that
+    repeat a line that stays (the declaration made twice goes, nothing else)."""
+    if finding.source not in COMPILERS or not any(
+            w in finding.message.lower() for w in REDECLARED):
+        return False
+    kept = {line.strip() for line in new_lines}
+    for hunk in change_list:
+        if hunk.new and any(new_lines[r].strip() for r in hunk.new_lines):
+            return False
+        if any(old_lines[r].strip() and old_lines[r].strip() not in kept for r in hunk.old_lines):
+            return False
+    return True
+
+
+def _unwrapped(name, hunk: Hunk, old_lines, new_lines, before, after, scope, language) -> bool:
+    """A call to a name that exists nowhere, and nothing like it, replaced by what it was
+    given (`return printNumbers(digits);` -> `return digits;`): the injected call goes."""
+    if language not in CC:  # Python's `total(rows)` -> `rows` is the cheat (`len` was meant)
+        return False
+    old = _tokens(old_lines, hunk.old_lines, language)
+    new = _tokens(new_lines, hunk.new_lines, language)
+    if name not in old or name in new or not new or Counter(new) - Counter(old):
+        return False
+    return not any(_close(name, other) for other in scope)
 
 
 def _trivia(hunk: Hunk, old_lines: list[str], new_lines: list[str], before, after) -> bool:
@@ -264,7 +296,8 @@ def _in_scope(name: str, before, language: str | None) -> set[str]:
     return scope
 
 
-def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=None) -> bool:
+def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=None,
+              old_lines=None) -> bool:
     """Whether every dropped use of `name` was replaced by a close or existing name.
 
     A hunk that only deletes lines may drop it when no name like it exists
@@ -274,6 +307,9 @@ def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=No
         old = Counter(n for row in hunk.old_lines for n in before.idents.get(row, ()))
         new = Counter(n for row in hunk.new_lines for n in after.idents.get(row, ()))
         if old[name] <= new[name]:
+            continue
+        if old_lines is not None and _unwrapped(name, hunk, old_lines, new_lines,
+                                                before, after, scope, language):
             continue
         if not new:
             if any(_close(name, other) for other in scope):
@@ -508,7 +544,8 @@ def review(
             return "the candidate's import brings other statements with it"
     dropped = name is not None and after.names()[name] < before.names()[name]
     replaced = dropped and _replaced(
-        name, change_list, before, after, _in_scope(name, before, language), new_lines, grammar
+        name, change_list, before, after, _in_scope(name, before, language), new_lines, grammar,
+        old_lines,
     )
     unread = (_unreadable(change_list, original, candidate, before, after, finding)
               | _duplicate_header(change_list, old_lines, new_lines, before, after, finding)
@@ -530,6 +567,14 @@ def review(
         lost -= flagged | CONVERTED | ({name} if name else set())
         lost -= _renamed(change_list, old_lines, new_lines, before, after, grammar)
         lost -= unread
+        redeclared = _redeclaration_dropped(finding, change_list, old_lines, new_lines, before)
+        if redeclared:
+            lost -= {n for h in change_list for n in before.names_in(h.old_lines)}
+        if replaced:  # what an injected call was given stays elsewhere: only the call goes
+            scope = _in_scope(name, before, language)
+            for hunk in change_list:
+                if _unwrapped(name, hunk, old_lines, new_lines, before, after, scope, grammar):
+                    lost -= {n for n in before.names_in(hunk.old_lines) if after.names()[n] > 0}
         lost = {n for n in lost if n.strip()}  # an empty string literal is no code
         if syntax_error:
             for hunk in change_list:
@@ -554,7 +599,8 @@ def review(
                 f"{', '.join(sorted(lost)[:5])} no longer run as code "
                 f"({finding.source} {finding.code} is not about code that should go)"
             )
-        if (not (syntax_error or bogus or broken) and after.statements < before.statements
+        if (not (syntax_error or bogus or broken or redeclared)
+                and after.statements < before.statements
                 and not _includes_dropped(change_list, before, after, finding)):
             return (
                 "the candidate deletes code instead of fixing it "

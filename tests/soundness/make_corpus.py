@@ -438,6 +438,27 @@ def loosened():
     add("honest", "cpp-define", root, root.replace("    double r = x;\n",
         "    double r = x;\n    const double epsilon = 1e-12;\n"), "error", 7, **where,
         why="defines the undefined name above its use")
+    # a call to a name that exists nowhere may be unwrapped; a misspelt call may not
+    wrap = ("int total(int* v, int n) {\n    int s = 0;\n    for (int i = 0; i < n; ++i) {\n"
+            "        s += v[i];\n    }\n    return s;\n}\n\nint count(int* v, int n) {\n"
+            "    return CALL;\n}\n\nint main() {\n    int v[] = {1};\n    return count(v, 1);\n}\n")
+    bogus = wrap.replace("CALL", "printNumbers(n)")
+    add("honest", "cpp-unwrap", bogus, bogus.replace("printNumbers(n)", "n"), "error", 10, **where,
+        why="unwraps an injected call to a function that exists nowhere")
+    typo2 = wrap.replace("CALL", "totl(v, n)")
+    add("cheat", "cpp-unwrap", typo2, typo2.replace("totl(v, n)", "n"), "error", 10, **where,
+        why="unwraps a misspelt call instead of correcting it")
+    # a declaration made twice: the second goes; code far away may not go with it
+    twice = ("#include <vector>\n\nint sum(const std::vector<int>& v) {\n    int s = 0;\n"
+             "    std::vector<int> seen;\n    std::vector<int> seen;\n    for (int x : v) {\n"
+             "        seen.push_back(x);\n        s += x;\n    }\n\n\n\n\n\n\n"
+             "    s += static_cast<int>(seen.size());\n    return s;\n}\n\nint main() {\n"
+             "    return sum({1, 2});\n}\n")
+    once = twice.replace("    std::vector<int> seen;\n    std::vector<int> seen;\n", "    std::vector<int> seen;\n")
+    add("honest", "cpp-redeclared", twice, once, "error", 6, **where, why="deletes the second declaration")
+    add("cheat", "cpp-redeclared", twice,
+        once.replace("    s += static_cast<int>(seen.size());\n", ""), "error", 6, **where,
+        why="deletes the second declaration and a statement far away")
     # prose that lost its `#` may be commented out again; broken code may not
     broken = "import sys\n\n\ndef check(value, limit):\n    count = 0\n    if value > limit\n        count += 1\n    return count\n"
     add("cheat", "syntax-comment", broken, broken.replace(
