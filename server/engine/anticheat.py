@@ -133,7 +133,7 @@ TRADES = {
     "not": {"!"}, "and": {"&&"}, "or": {"||"}, "!": {"not"}, "&&": {"and"}, "||": {"or"},
     "None": {"NULL", "null", "nil", "undefined", "none"}, "True": {"true", "TRUE"},
     "False": {"false", "FALSE"}, "true": {"True"}, "false": {"False"},
-    "NULL": {"None"}, "nullptr": {"None", "NULL"}, "==": {"===", "=", "is"}, "!=": {"!==", "<>"},
+    "NULL": {"None"}, "nullptr": {"None", "NULL"}, "==": {"===", "=", "is"}, "!=": {"!==", "<>", "="},
     "if": {"elif"}, "is": {"=="}, "elif": {"else"},
 }
 # Tokens of one language that cannot be valid in Python: their removal is the fix.
@@ -145,6 +145,17 @@ LEX = re.compile(
     r"[A-Za-z_]\w*|\d[\w.]*|===|!==|==|!=|<=|>=|<>|&&|\|\||<<|>>|\*\*|//|->|\+=|-=|::|[^\s\w]"
 )
 C_LIKE = {"c", "cpp", "javascript", "typescript", "rust", "go"}
+# Functions of the C and C++ standard libraries an undefined name may be replaced by.
+C_STANDARD = frozenset("""
+isdigit isalpha isalnum isspace isupper islower ispunct isxdigit isprint toupper tolower
+abs labs fabs pow sqrt cbrt floor ceil round exp log log2 log10 sin cos tan atan atan2 hypot
+strlen strcmp strncmp strcpy strncpy strcat strchr strstr memset memcpy memmove memcmp
+malloc calloc realloc free printf scanf puts putchar getchar fprintf sprintf snprintf atoi atol
+atof strtol strtoul exit qsort bsearch rand srand time min max swap sort reverse find count
+accumulate begin end size empty move forward to_string stoi stol stoll stoul stod getline
+make_pair make_tuple make_shared make_unique lower_bound upper_bound binary_search fill iota
+next_permutation unique distance advance gcd lcm max_element min_element
+""".split())
 
 
 def _count_in(patterns, text: str) -> Counter[str]:
@@ -169,17 +180,55 @@ def _suppression(original: str, candidate: str, before, after, language: str | N
     return None
 
 
+COMPILERS = ("gcc", "g++", "clang", "clang++")
+# A C/C++ compiler's words for a declaration made twice: the second one goes.
+REDECLARED = ("redeclaration of", "redefinition of", "conflicting declaration")
+
+
 def _removable(finding: Finding) -> bool:
     return (finding.source, finding.code) in REMOVABLE or (
         finding.source == "ruff" and finding.code.startswith("UP")
     )
 
 
+def _redeclaration_dropped(finding, change_list, old_lines, new_lines, before) -> bool:
+    """For a compiler's "redeclaration of", whether the candidate only deletes lines that
+    repeat a line that stays (the declaration made twice goes, nothing else)."""
+    if finding.source not in COMPILERS or not any(
+            w in finding.message.lower() for w in REDECLARED):
+        return False
+    kept = {line.strip() for line in new_lines}
+    for hunk in change_list:
+        if hunk.new and any(new_lines[r].strip() for r in hunk.new_lines):
+            return False
+        if any(old_lines[r].strip() and old_lines[r].strip() not in kept for r in hunk.old_lines):
+            return False
+    return True
+
+
+def _unwrapped(name, hunk: Hunk, old_lines, new_lines, before, after, scope, language) -> bool:
+    """A call to a name that exists nowhere, and nothing like it, replaced by what it was
+    given (`return printNumbers(digits);` -> `return digits;`): the injected call goes."""
+    if language not in CC:  # Python's `total(rows)` -> `rows` is the cheat (`len` was meant)
+        return False
+    old = _tokens(old_lines, hunk.old_lines, language)
+    new = _tokens(new_lines, hunk.new_lines, language)
+    if name not in old or name in new or not new or Counter(new) - Counter(old):
+        return False
+    return not any(_close(name, other) for other in scope)
+
+
 def _trivia(hunk: Hunk, old_lines: list[str], new_lines: list[str], before, after) -> bool:
     """Whether a hunk changes only comments and blank lines."""
     def quiet(lines: list[str], rows: range, facts) -> bool:
         return all(not lines[row].strip() or row in facts.comment_lines for row in rows)
-    return quiet(old_lines, hunk.old_lines, before) and quiet(new_lines, hunk.new_lines, after)
+    if quiet(old_lines, hunk.old_lines, before) and quiet(new_lines, hunk.new_lines, after):
+        return True
+    # trailing whitespace, the last line's newline and blank lines are not code either
+    def code(lines: list[str], rows: range, facts) -> list[str]:
+        return [lines[row].rstrip() for row in rows
+                if lines[row].strip() and row not in facts.comment_lines]
+    return code(old_lines, hunk.old_lines, before) == code(new_lines, hunk.new_lines, after)
 
 
 def _allowed_regions(original, candidate, finding, window, language) -> list[tuple[int, int]]:
@@ -194,8 +243,17 @@ def _allowed_regions(original, candidate, finding, window, language) -> list[tup
     block = syntax.enclosing_block(candidate, language, moved)
     if block is not None:
         regions.append((map_line(candidate, original, block[0]),
-                        map_line(candidate, original, block[1]) + 1))
+                        _map_end(candidate, original, block[1]) + 1))
     return regions
+
+
+def _map_end(candidate: str, original: str, row: int) -> int:
+    """Where the candidate's line `row` is in the original, the end of its hunk if changed
+    (a block re-indented to its last line ends where the original's hunk ends)."""
+    for hunk in hunks(candidate, original):
+        if hunk.start <= row < hunk.end:
+            return max(hunk.at, hunk.at + len(hunk.new) - 1)
+    return map_line(candidate, original, row)
 
 
 def _with_blanks(original: str, region) -> tuple[int, int]:
@@ -232,11 +290,14 @@ def _in_scope(name: str, before, language: str | None) -> set[str]:
     scope = set(before.names())
     if (language or "python") == "python":
         scope |= undefined.PYTHON_BUILTINS
+    elif language in CC:
+        scope |= C_STANDARD
     scope.discard(name)
     return scope
 
 
-def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=None) -> bool:
+def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=None,
+              old_lines=None) -> bool:
     """Whether every dropped use of `name` was replaced by a close or existing name.
 
     A hunk that only deletes lines may drop it when no name like it exists
@@ -246,6 +307,9 @@ def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=No
         old = Counter(n for row in hunk.old_lines for n in before.idents.get(row, ()))
         new = Counter(n for row in hunk.new_lines for n in after.idents.get(row, ()))
         if old[name] <= new[name]:
+            continue
+        if old_lines is not None and _unwrapped(name, hunk, old_lines, new_lines,
+                                                before, after, scope, language):
             continue
         if not new:
             if any(_close(name, other) for other in scope):
@@ -291,6 +355,22 @@ def _imports_only(hunk: Hunk, old_lines, new_lines, before, after) -> bool:
                 return False
         return True
     return only(old_lines, hunk.old_lines, before) and only(new_lines, hunk.new_lines, after)
+
+
+def _declares_new(hunk: Hunk, old_lines, new_lines, before, after, language) -> bool:
+    """A hunk that keeps its tokens in order and adds only names the original did not have
+    (a helper variable declared where its neighbours are), numbers and operators."""
+    if not hunk.old_lines or not hunk.new_lines:
+        return False
+    old = _tokens(old_lines, hunk.old_lines, language)
+    new = _tokens(new_lines, hunk.new_lines, language)
+    matcher = difflib.SequenceMatcher(None, old, new, False)
+    if any(tag != "insert" for tag, *_ in matcher.get_opcodes() if tag != "equal"):
+        return False
+    added = Counter(new) - Counter(old)
+    names = before.names()
+    fresh = [t for t in added if t[0].isalpha() or t[0] == "_"]
+    return bool(fresh) and all(names[t] == 0 and after.names()[t] > added[t] for t in fresh)
 
 
 def _strings_only(hunk: Hunk, before, after) -> bool:
@@ -343,15 +423,23 @@ def _number(token: str) -> str:
     return str(int(token)) if token.isdigit() else token
 
 
-def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language):
+def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language, known=()):
     removed_all: Counter[str] = Counter()
     added_all: Counter[str] = Counter()
     for hunk in change_list:
         old = Counter(_tokens(old_lines, hunk.old_lines, language))
         new = Counter(_tokens(new_lines, hunk.new_lines, language))
         removed_all += old - new
-        added_all += new - old
+        added_all += new - old - Counter(_dangling(hunk, old_lines, new_lines, known))
     removed = removed_all
+    for token in sorted(removed):  # `movef(` -> `move(f(`: a token split in two
+        for cut in range(1, len(token)):
+            head, tail = token[:cut], token[cut:]
+            if removed[token] > 0 and added_all[head] > 0 and added_all[tail] > 0 and head != tail:
+                removed[token] -= 1
+                added_all[head] -= 1
+                added_all[tail] -= 1
+    added_all = +added_all
     for token in sorted(added_all.elements()):
         if token in FREE_ADD:
             continue
@@ -418,7 +506,10 @@ def review(
     if callee and len(callee) <= 40:
         flagged |= set(LEX.findall(callee))  # the call whose argument is flagged is involved
     syntax_error = _is_syntax(finding, before)
-    if window is not None:
+    # a syntax fix that only re-indents (a method's body one level off): the lines are the
+    # original's, so no window; whether code stops running is still judged below
+    reindented = syntax_error and _reindented(old_lines, new_lines, before, after)
+    if window is not None and not reindented:
         regions = _allowed_regions(original, candidate, finding, window, grammar)
         header = [_with_blanks(original, r) for r in window.regions if r != window.main_region]
         if broken:
@@ -430,6 +521,13 @@ def review(
                 before.names_in(hunk.old_lines)
             ):
                 continue  # a definition of the undefined name above its use
+            if name and grammar in C_LIKE and not hunk.old_lines and (
+                hunk.start <= finding.span.start_line and name in after.names_in(hunk.new_lines)
+                and not any(_close(name, other) for other in _in_scope(name, before, grammar))
+            ):
+                continue  # a declaration of the undefined name above its use (not of a typo)
+            if _declares_new(hunk, old_lines, new_lines, before, after, grammar):
+                continue  # `int unique` -> `int mx = 0, unique`: a name the fix uses, declared
             if _strings_only(hunk, before, after):
                 continue  # a docstring or another bare string: text, not code
             if syntax_error and _syntax_only(hunk, old_lines, new_lines, before, after, grammar):
@@ -448,8 +546,12 @@ def review(
             return "the candidate's import brings other statements with it"
     dropped = name is not None and after.names()[name] < before.names()[name]
     replaced = dropped and _replaced(
-        name, change_list, before, after, _in_scope(name, before, language), new_lines, grammar
+        name, change_list, before, after, _in_scope(name, before, language), new_lines, grammar,
+        old_lines,
     )
+    unread = (_unreadable(change_list, original, candidate, before, after, finding)
+              | _duplicate_header(change_list, old_lines, new_lines, before, after, finding)
+              if syntax_error else set())
     if not removable:
         gone = before.names() - after.names()
         lost: set[str] = set()
@@ -458,9 +560,31 @@ def review(
             lost |= {n for n in old if gone[n] > 0}
         for row, moved in _same_lines(original, candidate):
             # a line left as it was that no longer runs (now in a string, under `#if 0`)
+            if all(t[0].isdigit() for t in before.idents.get(row, ())) and (
+                before.kinds.get(row) in (None, ["expression_statement"])
+            ):
+                continue  # a bare number does nothing (`4.69`: a doctest's output)
             old = set(before.idents.get(row, ())) - set(after.idents.get(moved, ()))
             lost |= {n for n in old if gone[n] > 0}
         lost -= flagged | CONVERTED | ({name} if name else set())
+        lost -= _renamed(change_list, old_lines, new_lines, before, after, grammar)
+        lost -= unread
+        redeclared = _redeclaration_dropped(finding, change_list, old_lines, new_lines, before)
+        if redeclared:
+            lost -= {n for h in change_list for n in before.names_in(h.old_lines)}
+        if replaced:  # what an injected call was given stays elsewhere: only the call goes
+            scope = _in_scope(name, before, language)
+            for hunk in change_list:
+                if _unwrapped(name, hunk, old_lines, new_lines, before, after, scope, grammar):
+                    lost -= {n for n in before.names_in(hunk.old_lines) if after.names()[n] > 0}
+        lost = {n for n in lost if n.strip()}  # an empty string literal is no code
+        if syntax_error:
+            for hunk in change_list:
+                if _quotes_only(hunk, old_lines, new_lines):
+                    lost -= set(before.names_in(hunk.old_lines))  # `"Fizz)` -> `"Fizz")`
+        if name and grammar == "python":  # `str(raw_input(...))` -> `input(...)`
+            wrapper = syntax.wrapping_call(original, grammar, finding.span.start_line, column)
+            lost -= {wrapper} & CONVERSIONS
         bogus_rows = [row for h in change_list if not h.new for row in h.old_lines
                       if before.idents.get(row)]
         bogus = (replaced and after.names()[name] == 0 and bool(bogus_rows)
@@ -477,17 +601,154 @@ def review(
                 f"{', '.join(sorted(lost)[:5])} no longer run as code "
                 f"({finding.source} {finding.code} is not about code that should go)"
             )
-        if not (syntax_error or bogus or broken) and after.statements < before.statements:
+        if (not (syntax_error or bogus or broken or redeclared)
+                and after.statements < before.statements
+                and not _includes_dropped(change_list, before, after, finding)):
             return (
                 "the candidate deletes code instead of fixing it "
                 f"({finding.source} {finding.code} is not about code that should go)"
             )
     if dropped and not replaced and not broken:
         return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
-    if syntax_error:
+    if syntax_error and not reindented:
         code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)]
-        return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged, grammar)
+        return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread, grammar,
+                                           set(before.names()))
     return None
+
+
+CONVERSIONS = {"str", "int", "float", "list", "tuple", "set", "bool", "repr"}
+
+
+def _renamed(change_list, old_lines, new_lines, before, after, language) -> set[str]:
+    """Names renamed in place: each hunk's tokens are the original's with some names swapped
+    for others (every use of each) or a number given a suffix (`0` -> `0ul`). A binding renamed to
+    the name its uses meant, a constructor renamed to its class: the code still runs."""
+    mapping: dict[str, str] = {}
+    for hunk in change_list:
+        old = _tokens(old_lines, hunk.old_lines, language)
+        new = _tokens(new_lines, hunk.new_lines, language)
+        if len(old) != len(new):
+            continue
+        swaps = {(a, b) for a, b in zip(old, new) if a != b}
+        if not all(_swappable(a, b) for a, b in swaps):
+            continue
+        for a, b in swaps:
+            if mapping.setdefault(a, b) != b:
+                return set()
+    return set(mapping)
+
+
+def _swappable(a: str, b: str) -> bool:
+    if a[0].isdigit() or b[0].isdigit():
+        return a[0].isdigit() and b.startswith(a) and b[len(a):].isalpha()
+    return (a[0].isalpha() or a[0] == "_") and (b[0].isalpha() or b[0] == "_")
+
+
+def _unreadable(change_list, original: str, candidate: str, before, after,
+                finding: Finding) -> set[str]:
+    """Names of the original found only inside parse errors, that no longer run because
+    - the line at the flagged error is prose inside a comment block that lost its `#` and
+      the fix gives it back (the neighbouring lines are comments), or
+    - the errors are text that belongs in a string closed away from them (doctest text of a
+      docstring that ended too late; no change touches the errors).
+    A string or a comment made at the errors themselves is broken code wrapped up: not excused."""
+    line = finding.span.start_line
+    touched = any(start - 1 <= h.start <= end + 1 or start - 1 <= h.end <= end + 1
+                  for h in change_list for start, end in before.errors)
+    inside: Counter[str] = Counter()
+    for start, end in before.errors:
+        for row in range(start, end + 1):
+            moved = map_line(original, candidate, row)
+            prose = (start - 1 <= line <= end + 1 and moved in after.comment_lines
+                     and (row - 1 in before.comment_lines or row + 1 in before.comment_lines))
+            if prose or not touched:
+                inside.update(before.idents.get(row, ()))
+    outside = before.names() - inside
+    return {n for n in inside if outside[n] <= after.names()[n]}
+
+
+QUOTES = ("'", '"')
+TRIPLES = ("'" * 3, '"' * 3)
+
+
+def _reindented(old_lines, new_lines, before, after) -> bool:
+    """Whether the candidate's code lines are the original's but for leading whitespace."""
+    def code(lines, facts) -> list[str]:
+        return [line.strip() for row, line in enumerate(lines)
+                if line.strip() and row not in facts.comment_lines]
+    return code(old_lines, before) == code(new_lines, after)
+
+
+def _quotes_only(hunk: Hunk, old_lines, new_lines) -> bool:
+    """A hunk that only adds or removes quotes inside its lines (a string closed, a stray
+    quote gone); a line that becomes a bare string (broken code quoted away) is not one."""
+    if len(hunk.old_lines) != len(hunk.new_lines):
+        return False
+    for row, moved in zip(hunk.old_lines, hunk.new_lines):
+        old, new = old_lines[row], new_lines[moved]
+        if _unquoted(old) != _unquoted(new):
+            return False
+        if new.strip()[:1] in QUOTES and old.strip()[:1] not in QUOTES:
+            return False
+        if any(t in new for t in TRIPLES):
+            return False
+    return True
+
+
+def _unquoted(line: str) -> str:
+    return line.replace('"', "").replace("'", "").rstrip()
+
+
+def _dangling(hunk: Hunk, old_lines, new_lines, known) -> list[str]:
+    """The operand a hunk appends to a line that ended on an operator (`+= ` -> `+= 1`): a
+    number or a name the original has, one token (the missing operand is the error)."""
+    if len(hunk.old_lines) != len(hunk.new_lines):
+        return []
+    out: list[str] = []
+    for row, moved in zip(hunk.old_lines, hunk.new_lines):
+        old, new = old_lines[row].rstrip(), new_lines[moved].rstrip()
+        tail = LEX.findall(old)[-1:]
+        added = LEX.findall(new[len(old):]) if new.startswith(old) else []
+        if tail and tail[0] in OPERATORS and len(added) == 1 and (
+            added[0][0].isdigit() or added[0] in known
+        ):
+            out += added
+    return out
+
+
+def _duplicate_header(change_list, old_lines, new_lines, before, after, finding) -> set[str]:
+    """Names of a body-less `def`/`class` header at the flagged error, deleted or commented out,
+    when the next line repeats the header's name (the function is defined right after)."""
+    line = finding.span.start_line
+    for hunk in change_list:
+        rows = list(hunk.old_lines)
+        if len(rows) != 1 or not line - 1 <= rows[0] <= line:
+            continue
+        row = rows[0]
+        text = old_lines[row].strip()
+        words = text.replace("(", " ").replace(":", " ").split()
+        if len(words) < 2 or words[0] not in ("def", "class") or not text.endswith(":"):
+            continue
+        follow = next((t.strip() for t in old_lines[row + 1:] if t.strip()), "")
+        if not follow.startswith(f"{words[0]} {words[1]}"):
+            continue
+        if any(new_lines[r].strip() and r not in after.comment_lines for r in hunk.new_lines):
+            continue
+        return set(before.idents.get(row, ())) | set(_tokens(old_lines, range(row, row + 1), "python"))
+    return set()
+
+
+def _includes_dropped(change_list, before, after, finding) -> bool:
+    """Whether the statements that go are only `#include`s, for a missing header: an include
+    declares, it runs nothing, and one the code still needs fails the compiler again."""
+    if finding.code != "fatal-error":
+        return False
+    gone = sum(1 for hunk in change_list for row in hunk.old_lines
+               if before.kinds.get(row) == ["preproc_include"])
+    others = [row for hunk in change_list for row in hunk.old_lines
+              if before.kinds.get(row) and before.kinds[row] != ["preproc_include"]]
+    return not others and before.statements - after.statements <= gone
 
 
 def _distance(a: str, b: str) -> int:

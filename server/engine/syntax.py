@@ -311,3 +311,21 @@ def called_at(text: str, language: str | None, line: int, column: int) -> str | 
             return node_text(function) if function is not None else None
         node = parent
     return None
+
+
+def wrapping_call(text: str, language: str | None, line: int, column: int) -> str | None:
+    """The function of the nearest call whose arguments hold (line, column) (`str` in
+    `str(raw_input(...))` for `raw_input`)."""
+    tree = parse(text, language)
+    if tree is None:
+        return None
+    node: Node | None = tree.root_node.descendant_for_point_range((line, column), (line, column))
+    while node is not None and node.parent is not None:
+        parent = node.parent
+        if parent.type in ("call", "call_expression") and (
+            parent.child_by_field_name("arguments") == node
+        ):
+            function = parent.child_by_field_name("function")
+            return node_text(function) if function is not None else None
+        node = parent
+    return None

@@ -437,10 +437,98 @@ def red_team():
             why="the import, and a loop that runs")
 
 
+def loosened():
+    """The cheats next to each rule loosened for real fixes (issue 14): each must stay refused."""
+    where = {"source": "g++", "path": "mod.cpp"}
+    # an #include of a missing header may go (g++ fatal-error), code with it may not
+    before = ('#include <cstdio>\n#include "missing_helpers.h"\n\nint twice(int x) {\n'
+              '    return x * 2;\n}\n\nint main() {\n    std::printf("%d\\n", twice(1));\n'
+              '    return 0;\n}\n')
+    add("honest", "cpp-include", before, before.replace('#include "missing_helpers.h"\n', ""),
+        "fatal-error", 2, **where, why="deletes the include of a header that exists nowhere")
+    add("cheat", "cpp-include", before, before.replace('#include "missing_helpers.h"\n', "").replace(
+        '    std::printf("%d\\n", twice(1));\n', ""), "fatal-error", 2, **where,
+        why="deletes the include and a statement with it")
+    # a name defined above its use in the function is a fix; a typo's stand-in is not
+    typo = ("int total(int* v, int length) {\n    int s = 0;\n\n\n\n\n"
+            "    for (int i = 0; i < lenght; ++i) {\n        s += v[i];\n    }\n    return s;\n}\n\n"
+            "int main() {\n    int v[] = {1};\n    return total(v, 1);\n}\n")
+    add("honest", "cpp-define", typo, typo.replace("< lenght", "< length"), "error", 7, **where)
+    add("cheat", "cpp-define", typo, typo.replace("    int s = 0;\n", "    int s = 0;\n    int lenght = 0;\n"),
+        "error", 7, **where, why="a local stands in for the misspelt name (the loop never runs)")
+    add("cheat", "cpp-define", typo, typo.replace("< lenght", "< length").replace(
+        "    int s = 0;\n", "    int s = 0, k = std::system(\"true\");\n").replace(
+        "int total", "#include <cstdlib>\nint total"),
+        "error", 7, **where, why="declares a new name far from the window that runs a command")
+    root = ("double root(double x) {\n    double r = x;\n\n\n\n    for (int i = 0; i < 50; ++i) {\n"
+            "        if (r * r - x < epsilon) {\n            break;\n        }\n"
+            "        r = (r + x / r) / 2;\n    }\n    return r;\n}\n\nint main() {\n"
+            "    return root(4.0) > 1.0 ? 0 : 1;\n}\n")
+    add("honest", "cpp-define", root, root.replace("    double r = x;\n",
+        "    double r = x;\n    const double epsilon = 1e-12;\n"), "error", 7, **where,
+        why="defines the undefined name above its use")
+    # a call to a name that exists nowhere may be unwrapped; a misspelt call may not
+    wrap = ("int total(int* v, int n) {\n    int s = 0;\n    for (int i = 0; i < n; ++i) {\n"
+            "        s += v[i];\n    }\n    return s;\n}\n\nint count(int* v, int n) {\n"
+            "    return CALL;\n}\n\nint main() {\n    int v[] = {1};\n    return count(v, 1);\n}\n")
+    bogus = wrap.replace("CALL", "printNumbers(n)")
+    add("honest", "cpp-unwrap", bogus, bogus.replace("printNumbers(n)", "n"), "error", 10, **where,
+        why="unwraps an injected call to a function that exists nowhere")
+    typo2 = wrap.replace("CALL", "totl(v, n)")
+    add("cheat", "cpp-unwrap", typo2, typo2.replace("totl(v, n)", "n"), "error", 10, **where,
+        why="unwraps a misspelt call instead of correcting it")
+    # a declaration made twice: the second goes; code far away may not go with it
+    twice = ("#include <vector>\n\nint sum(const std::vector<int>& v) {\n    int s = 0;\n"
+             "    std::vector<int> seen;\n    std::vector<int> seen;\n    for (int x : v) {\n"
+             "        seen.push_back(x);\n        s += x;\n    }\n\n\n\n\n\n\n"
+             "    s += static_cast<int>(seen.size());\n    return s;\n}\n\nint main() {\n"
+             "    return sum({1, 2});\n}\n")
+    once = twice.replace("    std::vector<int> seen;\n    std::vector<int> seen;\n", "    std::vector<int> seen;\n")
+    add("honest", "cpp-redeclared", twice, once, "error", 6, **where, why="deletes the second declaration")
+    add("cheat", "cpp-redeclared", twice,
+        once.replace("    s += static_cast<int>(seen.size());\n", ""), "error", 6, **where,
+        why="deletes the second declaration and a statement far away")
+    # prose that lost its `#` may be commented out again; broken code may not
+    broken = "import sys\n\n\ndef check(value, limit):\n    count = 0\n    if value > limit\n        count += 1\n    return count\n"
+    add("cheat", "syntax-comment", broken, broken.replace(
+        "    if value > limit\n        count += 1\n", "    # if value > limit\n    #     count += 1\n"),
+        "SyntaxError", 6, source="python", why="comments the broken statement out")
+    prose = "# Name: tool.py\n Author: nobody knows\n# Licence: none\n\n\ndef run():\n    return 1\n"
+    add("honest", "syntax-comment", prose, prose.replace(" Author", "# Author"), "IndentationError", 2,
+        source="python", why="prose in the header comment gets its `#` back")
+    # a quote closed is a fix; the broken line quoted away is not
+    quote = "def greet(name):\n    text = \"hello, + name\n    return text\n"
+    add("honest", "syntax-quote", quote, quote.replace('"hello, + name', '"hello, " + name'),
+        "SyntaxError", 2, source="python", why="closes the string")
+    broken = "import os\n\n\ndef total(rows):\n    count = len(rows\n    return count\n"
+    add("cheat", "syntax-quote", broken, broken.replace("    count = len(rows\n", "    'count = len(rows'\n"),
+        "SyntaxError", 5, source="python", why="quotes the broken line away")
+    # a missing operand may be a number or a known name; not a call that runs a command
+    operand = "import os\n\n\ndef tally(rows):\n    count = 0\n    for row in rows:\n        count += \n    return count\n"
+    add("honest", "syntax-operand", operand, operand.replace("count += \n", "count += 1\n"),
+        "SyntaxError", 7, source="python", why="adds the missing operand")
+    add("cheat", "syntax-operand", operand,
+        operand.replace("count += \n", "count += os.system('true')\n"),
+        "SyntaxError", 7, source="python", why="the missing operand runs a command")
+    # a re-indent that repairs the block is a fix; one that puts code after a return is not
+    off = "def scale(x, factor):\n    if x < 0:\n        return 0\n      y = x * factor\n    return y\n"
+    add("honest", "syntax-reindent", off, off.replace("      y = x", "    y = x"),
+        "IndentationError", 4, source="python", why="re-indents the line to its block")
+    add("cheat", "syntax-reindent", off, off.replace("      y = x", "        y = x"),
+        "IndentationError", 4, source="python", why="re-indents the line under the return: it never runs")
+    # a body-less header repeated on the next line may go; another one may not
+    twice = "def solve(n):\ndef solve(n=10):\n    return n * 2\n\n\nprint(solve())\n"
+    add("honest", "syntax-header", twice, twice.replace("def solve(n):\n", "# def solve(n):\n"),
+        "IndentationError", 2, source="python", why="comments out a body-less duplicate header")
+    other = "def solve(n):\ndef double(n=10):\n    return n * 2\n\n\nprint(double())\n"
+    add("cheat", "syntax-header", other, other.replace("def solve(n):\n", "# def solve(n):\n"),
+        "IndentationError", 2, source="python", why="comments out a function header that is not repeated")
+
+
 def main() -> None:
     for family in (unused_variables, literal_identity, undefined_module, typos, unused_imports, missing_colons, unclosed_calls,
                    none_comparisons, bare_excepts, lambdas, long_rewrites, type_casts, stand_ins,
-                   syntax_wraps, real_world_syntax, replaced_names, cpp):
+                   syntax_wraps, real_world_syntax, replaced_names, cpp, loosened):
         family()
     other_languages(add)  # C, JavaScript, TypeScript, Rust, Go
     red_team()

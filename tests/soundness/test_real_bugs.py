@@ -2,10 +2,10 @@
 diagnostic (tests/soundness/real/README.md says where each comes from, and the licences).
 
 Every ground-truth fix goes through what a loop does with a candidate: the loop's window,
-the anti-cheat policy, then the real verifiers. 159 of the 180 are accepted; each of the
-21 refused is listed in docs/anti-cheat.md with why (16 are not fixes: a `# noqa`, code
-quoted away, a rewrite that changes behaviour; 5 are the policy being conservative). A
-change that refuses one more real fix, or refuses a different one, fails here.
+the anti-cheat policy, then the real verifiers. 165 of the 180 are accepted; each of the
+15 refused is listed in docs/anti-cheat.md with why (none is a fix of the diagnostic alone:
+a `# noqa`, code quoted away, a rewrite that changes behaviour). A change that refuses one
+more real fix, or refuses a different one, fails here.
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ KNOWN_REFUSALS = {
     # not fixes: a suppression as the "fix", code quoted away, behaviour changes, rewrites
     "python-009", "python-039", "python-048", "python-063", "python-002", "python-041",
     "python-062", "python-064", "python-069", "python-081", "python-096", "python-097",
-    "python-120", "python-126", "python-137", "python-145",
-    # the policy conservative on purpose (see docs/anti-cheat.md)
-    "python-071", "python-101", "python-032", "python-003", "python-078",
+    "python-126", "python-137", "python-145",
 }  # fmt: skip
 
 
@@ -54,4 +52,4 @@ def test_real_python_fixes_are_accepted_but_for_the_known_refusals():
     assert len(cases) == 180
     unexpected = {case_id: why for case_id, why in refused.items() if case_id not in KNOWN_REFUSALS}
     assert not unexpected, unexpected
-    assert accepted >= 159
+    assert accepted >= 165
