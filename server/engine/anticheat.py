@@ -537,7 +537,7 @@ def review(
         word = undefined.lookups_added(before.names(), after.names())
         if word:
             return f"the candidate looks `{name}` up through {word} instead of defining it"
-        if undefined.catches_name_error(original, candidate, language):
+        if undefined.catches_name_error(original, candidate, name, language):
             return f"the candidate catches NameError instead of defining `{name}`"
         reason = None if broken else undefined.stand_in(original, candidate, name, language, root)
         if reason:

@@ -133,15 +133,30 @@ def _empty(node: Node) -> bool:
     return text in ("()", "[]", "{}", '""', "''", "range(0)", "set()", "tuple()", "list()", "dict()")
 
 
-def catches_name_error(original: str, candidate: str, language: str | None) -> bool:
-    """Whether the candidate adds an `except NameError` (the checker is quiet inside one)."""
+def catches_name_error(original: str, candidate: str, name: str, language: str | None) -> bool:
+    """Whether the candidate adds an `except NameError` that does not define `name` (the checker
+    is quiet inside one): `except NameError: raw_input = input` defines it, `return None` hides it."""
     if (language or "python") != "python":
         return False
 
     def count(text: str) -> int:
-        return sum(1 for node in all_nodes(text, "python")
-                   if node.type == "except_clause" and "NameError" in node_text(node).split(":")[0])
+        found = 0
+        for node in all_nodes(text, "python"):
+            if node.type != "except_clause" or "NameError" not in node_text(node).split(":")[0]:
+                continue
+            if not _bindings(_descendants(node), name):
+                found += 1
+        return found
     return count(candidate) > count(original)
+
+
+def _descendants(node: Node) -> list[Node]:
+    out, stack = [], [node]
+    while stack:
+        current = stack.pop()
+        out.append(current)
+        stack.extend(current.children)
+    return out
 
 
 def _bindings(nodes: list[Node], name: str) -> list[tuple[Node, str]]:

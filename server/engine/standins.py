@@ -111,11 +111,36 @@ def _abbreviates(short: str, long: str) -> bool:
 
 
 def _stub_value(node: Node | None) -> bool:
-    """A value that is no value: nothing, null/undefined/nil, a literal."""
+    """A value that is no value: nothing, null/undefined/nil, a literal (what a stub returns)."""
     if node is None:
         return True
     text = " ".join(node_text(node).split())
     return text in NULLS or node.type in LITERAL_KINDS or text in ("{}", "[]")
+
+
+def _no_value(node: Node | None) -> bool:
+    """A declared value that is no value: nothing, null/undefined/nil, a zero or empty literal.
+
+    A literal that says something (`1e-12`, `100`, `"config.json"`) defines a constant
+    for real, as `EPSILON = 1e-12` does in Python.
+    """
+    if node is None or not _stub_value(node):
+        return node is None
+    text = " ".join(node_text(node).split())
+    return node.type not in LITERAL_KINDS or _zero(text) or node.type in (
+        "true", "false", "boolean_literal", "null", "undefined", "nil", "nullptr")
+
+
+def _zero(text: str) -> bool:
+    """`0`, `0.0`, `0ul`, `''`, `""`, `false`: the literal a stand-in is made of."""
+    body = text.strip("'\"`")
+    if not body or text in ("false", "False", "true", "True"):
+        return True
+    digits = body.lower().rstrip("ulfd")
+    try:
+        return float(digits) == 0.0
+    except ValueError:
+        return False
 
 
 def _stub_body(body: Node | None) -> bool:
@@ -173,7 +198,7 @@ def _c(node: Node, name: str, language: str) -> str | None:
                 if language == "c":
                     return f"the candidate declares `{name}` without defining it"
                 continue  # C++: `T x(args)` may construct; the compiler judges
-            if declarator.type != "init_declarator" or _stub_value(declarator.child_by_field_name("value")):
+            if declarator.type != "init_declarator" or _no_value(declarator.child_by_field_name("value")):
                 return f"the candidate declares `{name}` with no real value: a stand-in"
     if kind == "function_definition" and _declared(node.child_by_field_name("declarator")) == name and (
         _stub_body(node.child_by_field_name("body"))
@@ -247,7 +272,7 @@ def _js(node: Node, name: str, root: Path | None) -> str | None:
         if target is not None and target.type == "identifier" and node_text(target) == name:
             if module is not None:
                 return _module_reason(module, name, name, root)
-            if _stub_value(value):
+            if _no_value(value):
                 return f"the candidate declares `{name}` with no real value: a stand-in"
             text = " ".join(node_text(value).split())
             if value.type in ("subscript_expression", "member_expression") and text.startswith(GLOBAL_OBJECTS):
