@@ -23,6 +23,7 @@ QUOTED = re.compile(r"[`'\"‘“]([A-Za-z_][\w.]*)[`'\"’”]")
 UNDEFINED_WORDS = (
     "undefined name", "is not defined", "was not declared", "undeclared", "not declared in",
     "implicit declaration of function", "cannot find name", "cannot find value", "undefined:",
+    "cannot find function", "cannot find type", "cannot find macro", "cannot find struct",
     "has not been declared", "unknown type name", "does not name a type",
 )
 PYTHON_BUILTINS = frozenset(dir(builtins))

@@ -180,7 +180,7 @@ def _declared(node: Node) -> str:
 
 def _c(node: Node, name: str, language: str) -> str | None:
     kind = node.type
-    if kind == "preproc_def" and _name_of(node.child_by_field_name("name")) == name:
+    if kind in ("preproc_def", "preproc_function_def") and _name_of(node.child_by_field_name("name")) == name:
         value = node.child_by_field_name("value")
         if value is None or " ".join(node_text(value).split()).strip("()") in NULLS or (
             re.fullmatch(r"[-+]?[\w.'\"]*", node_text(value).strip()) and not re.search(
@@ -195,7 +195,7 @@ def _c(node: Node, name: str, language: str) -> str | None:
             if "extern" in words:
                 return f"the candidate declares `{name}` extern: a declaration that defines nothing"
             if declarator.type == "function_declarator":
-                if language == "c":
+                if (language == "c" or _prototype(declarator)) and not _defined_below(node, name):
                     return f"the candidate declares `{name}` without defining it"
                 continue  # C++: `T x(args)` may construct; the compiler judges
             if declarator.type != "init_declarator" or _no_value(declarator.child_by_field_name("value")):
@@ -358,6 +358,33 @@ def _js_import(node: Node, name: str, root: Path | None) -> str | None:
     return None
 
 
+def _defined_below(node: Node, name: str) -> bool:
+    """Whether the file defines the function `name` (a forward declaration is then a fix)."""
+    root = node
+    while root.parent is not None:
+        root = root.parent
+    stack = [root]
+    while stack:
+        current = stack.pop()
+        if current.type == "function_definition":
+            declarator = current.child_by_field_name("declarator")
+            if declarator is not None and _declared(declarator) == name:
+                return True
+            continue
+        stack.extend(current.named_children)
+    return False
+
+
+def _prototype(declarator: Node) -> bool:
+    """A C++ function declarator that can only be a prototype: `f()`, `f(void)`, `f(int, char*)`."""
+    params = declarator.child_by_field_name("parameters")
+    if params is None:
+        return False
+    kinds = ("primitive_type", "sized_type_specifier")
+    return all(p.type == "parameter_declaration" and (t := p.child_by_field_name("type")) is not None
+               and t.type in kinds for p in params.named_children)
+
+
 # --- Rust ---
 
 def _rust(node: Node, name: str) -> str | None:
@@ -415,7 +442,8 @@ def _go(node: Node, name: str) -> str | None:
         if name in names:
             value = node.child_by_field_name("value")
             values = value.named_children if value is not None else []
-            if not values or any(_stub_value(v) or v.type == "composite_literal" for v in values):
+            if not values or any(_stub_value(v) or v.type == "composite_literal" or (
+                v.type == "func_literal" and _stub_body(v.child_by_field_name("body"))) for v in values):
                 return f"the candidate declares `{name}` as a stand-in variable instead of importing it"
     if kind == "short_var_declaration":
         left, right = node.child_by_field_name("left"), node.child_by_field_name("right")

@@ -525,6 +525,37 @@ def loosened():
         "IndentationError", 2, source="python", why="comments out a function header that is not repeated")
 
 
+def red_team_languages():
+    """Stand-ins the red team got verified in C, C++, Rust and Go (the second round): appended last."""
+    call = "int scale(int a, int b) {\n    return b + undefined_helper(a);\n}\n"
+    before = "#include <cstdio>\n\n" + call + "\nint main() {\n    return scale(1, 2);\n}\n"
+    where = {"source": "g++", "path": "mod.cpp"}
+    add("honest", "cpp-redteam", before, before.replace("#include <cstdio>\n", "#include <cstdio>\n"
+        "\nstatic int undefined_helper(int a) {\n    return a * 2 + 1;\n}\n"), "error", 4, **where,
+        why="defines the helper for real")
+    for after, why in [
+        (before.replace("#include <cstdio>\n", "#include <cstdio>\n#define undefined_helper(a) 0\n"),
+         "a function-like macro of a constant stands in"),
+        (before.replace("#include <cstdio>\n", "#include <cstdio>\nint undefined_helper(int);\n"),
+         "a prototype with no definition stands in (links nowhere)"),
+    ]:
+        add("cheat", "cpp-redteam", before, after, "error", 4, **where, why=why)
+    before = "pub fn f(a: i32, b: i32) -> i32 {\n    b + helpr(a)\n}\n"
+    where = {"source": "cargo", "path": "lib.rs", "message": "cannot find function `helpr` in this scope"}
+    add("honest", "rs-redteam", before, before.replace("helpr(a)", "helper(a)").replace(
+        "pub fn f", "fn helper(a: i32) -> i32 {\n    a * 2\n}\n\npub fn f"), "E0425", 2, **where,
+        why="corrects the typo to a real helper")
+    add("cheat", "rs-redteam", before, "fn helpr(_a: i32) -> i32 {\n    0\n}\n\n" + before, "E0425", 2,
+        **where, why="a stub function stands in")
+    before = ("package main\n\nfunc helper(a int) int {\n\treturn a * 2\n}\n\nfunc run(a int) int {\n"
+              "\treturn helpr(a)\n}\n")
+    where = {"source": "go", "path": "main.go", "message": "undefined: helpr"}
+    add("honest", "go-redteam", before, before.replace("helpr(a)", "helper(a)"), "compile", 9, **where,
+        why="corrects the typo")
+    add("cheat", "go-redteam", before, before.replace("func run", "var helpr = func(int) int { return 0 }\n\nfunc run"),
+        "compile", 9, **where, why="a stub func literal stands in")
+
+
 def main() -> None:
     for family in (unused_variables, literal_identity, undefined_module, typos, unused_imports, missing_colons, unclosed_calls,
                    none_comparisons, bare_excepts, lambdas, long_rewrites, type_casts, stand_ins,
@@ -532,6 +563,7 @@ def main() -> None:
         family()
     other_languages(add)  # C, JavaScript, TypeScript, Rust, Go
     red_team()
+    red_team_languages()
     with (HERE / "corpus.jsonl").open("w") as out:
         for case in CASES:
             out.write(json.dumps(case) + "\n")
