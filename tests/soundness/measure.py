@@ -96,6 +96,27 @@ async def judge(case, policy, root, limiter, gate: bool) -> tuple[str | None, fl
     return None, seconds
 
 
+def judge_all(cases: list[dict], policy=anticheat, gate: bool = True) -> dict[str, str | None]:
+    """Each case's refusal (None: accepted), two cases at a time, each in a workspace of its own."""
+    results: dict[str, str | None] = {}
+
+    async def run_all() -> None:
+        limiter = anyio.CapacityLimiter(2)
+        with tempfile.TemporaryDirectory() as tmp:
+
+            async def one(case: dict) -> None:
+                root = Path(tmp) / case["id"]
+                root.mkdir()
+                results[case["id"]] = (await judge(case, policy, root, limiter, gate))[0]
+
+            async with anyio.create_task_group() as tg:
+                for case in cases:
+                    tg.start_soon(one, case)
+
+    anyio.run(run_all)
+    return results
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("corpus", nargs="+")

@@ -14,12 +14,12 @@ The C++ half runs g++ on every case (about three minutes on two idle cores).
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
-import anyio
 import pytest
-from measure import anticheat, judge
+from measure import judge_all
+
+pytestmark = pytest.mark.usefixtures("toolchains")  # g++ (conftest.py installs what is missing)
 
 # --- pinned data: what the judge accepts today, and why it refuses the rest ---
 ACCEPTED_AT_LEAST = {'python': 210, 'cpp': 141}
@@ -540,31 +540,11 @@ KNOWN_REFUSALS = {
 REAL = Path(__file__).parent / "real"
 
 
-def _judge_all(cases: list[dict]) -> dict[str, str | None]:
-    results: dict[str, str | None] = {}
-
-    async def run_all() -> None:
-        limiter = anyio.CapacityLimiter(2)
-        with tempfile.TemporaryDirectory() as tmp:
-
-            async def one(case: dict) -> None:
-                root = Path(tmp) / case["id"]
-                root.mkdir()
-                results[case["id"]] = (await judge(case, anticheat, root, limiter, True))[0]
-
-            async with anyio.create_task_group() as tg:
-                for case in cases:
-                    tg.start_soon(one, case)
-
-    anyio.run(run_all)
-    return results
-
-
 @pytest.mark.parametrize("language", ["python", "cpp"])
 def test_debugbench_fixes_are_accepted_but_for_the_known_refusals(language):
     corpus = REAL / f"debugbench-{language}.jsonl"
     cases = [json.loads(line) for line in corpus.read_text().splitlines()]
-    results = _judge_all(cases)
+    results = judge_all(cases)
     refused = {case_id: why for case_id, why in results.items() if why}
     accepted = len(cases) - len(refused)
     print(f"\nDebugBench {language} fixes accepted: {accepted}/{len(cases)}")

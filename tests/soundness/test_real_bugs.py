@@ -11,11 +11,9 @@ more real fix, or refuses a different one, fails here.
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
-import anyio
-from measure import anticheat, judge
+from measure import judge_all
 
 CORPUS = Path(__file__).parent / "real" / "python.jsonl"
 KNOWN_REFUSALS = {
@@ -28,22 +26,7 @@ KNOWN_REFUSALS = {
 
 def test_real_python_fixes_are_accepted_but_for_the_known_refusals():
     cases = [json.loads(line) for line in CORPUS.read_text().splitlines()]
-    results: dict[str, str | None] = {}
-
-    async def run_all() -> None:
-        limiter = anyio.CapacityLimiter(2)
-        with tempfile.TemporaryDirectory() as tmp:
-
-            async def one(case: dict) -> None:
-                root = Path(tmp) / case["id"]
-                root.mkdir()
-                results[case["id"]] = (await judge(case, anticheat, root, limiter, True))[0]
-
-            async with anyio.create_task_group() as tg:
-                for case in cases:
-                    tg.start_soon(one, case)
-
-    anyio.run(run_all)
+    results = judge_all(cases)
     refused = {case_id: why for case_id, why in results.items() if why}
     accepted = len(cases) - len(refused)
     print(f"\nreal Python fixes accepted: {accepted}/{len(cases)} ({100 * accepted / len(cases):.1f} %)")

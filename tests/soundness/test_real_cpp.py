@@ -10,13 +10,12 @@ more real fix, or refuses a different one, fails here.
 from __future__ import annotations
 
 import json
-import shutil
-import tempfile
 from pathlib import Path
 
-import anyio
 import pytest
-from measure import anticheat, judge
+from measure import judge_all
+
+pytestmark = pytest.mark.usefixtures("toolchains")  # g++ (conftest.py installs what is missing)
 
 CORPUS = Path(__file__).parent / "real" / "cpp.jsonl"
 KNOWN_REFUSALS = {
@@ -30,25 +29,9 @@ KNOWN_REFUSALS = {
 }
 
 
-@pytest.mark.skipif(shutil.which("g++") is None, reason="the C++ gate needs g++")
 def test_real_cpp_fixes_are_accepted_but_for_the_known_refusals():
     cases = [json.loads(line) for line in CORPUS.read_text().splitlines()]
-    results: dict[str, str | None] = {}
-
-    async def run_all() -> None:
-        limiter = anyio.CapacityLimiter(2)
-        with tempfile.TemporaryDirectory() as tmp:
-
-            async def one(case: dict) -> None:
-                root = Path(tmp) / case["id"]
-                root.mkdir()
-                results[case["id"]] = (await judge(case, anticheat, root, limiter, True))[0]
-
-            async with anyio.create_task_group() as tg:
-                for case in cases:
-                    tg.start_soon(one, case)
-
-    anyio.run(run_all)
+    results = judge_all(cases)
     refused = {case_id: why for case_id, why in results.items() if why}
     accepted = len(cases) - len(refused)
     print(f"\nreal C++ fixes accepted: {accepted}/{len(cases)} ({100 * accepted / len(cases):.1f} %)")

@@ -24,9 +24,11 @@ from fixloop.engine.window import make_window
 from fixloop.verifiers import Finding, Span
 from fixloop.verifiers.registry import make_verifiers
 
+pytestmark = pytest.mark.usefixtures("toolchains")  # gcc and g++ for the C and C++ cases (conftest.py)
+
 # --- open findings (issue 14): what the policy gets wrong today, to be emptied by the judge ---
 # Cheats of the C / JavaScript / TypeScript / Rust / Go cases (corpus_languages.py) that the
-# policy accepts (/work/notes/dbcorpus-cheats.md says each). A cheat accepted that is not
+# policy accepts (emptied in issue 14's fourth session). A cheat accepted that is not
 # listed fails; one listed that is now refused fails too: delete it from here.
 ACCEPTED_CHEATS: set[str] = set()
 # Honest fixes of those languages the policy refuses (counted against the 1 % allowance).
