@@ -219,16 +219,14 @@ def _unwrapped(name, hunk: Hunk, old_lines, new_lines, before, after, scope, lan
 
 
 def _trivia(hunk: Hunk, old_lines: list[str], new_lines: list[str], before, after) -> bool:
-    """Whether a hunk changes only comments and blank lines."""
-    def quiet(lines: list[str], rows: range, facts) -> bool:
-        return all(not lines[row].strip() or row in facts.comment_lines for row in rows)
-    if quiet(old_lines, hunk.old_lines, before) and quiet(new_lines, hunk.new_lines, after):
-        return True
-    # trailing whitespace, the last line's newline and blank lines are not code either
-    def code(lines: list[str], rows: range, facts) -> list[str]:
-        return [lines[row].rstrip() for row in rows
-                if lines[row].strip() and row not in facts.comment_lines]
-    return code(old_lines, hunk.old_lines, before) == code(new_lines, hunk.new_lines, after)
+    """Whether a hunk changes only comments, blank lines and trailing whitespace."""
+    return (_code_lines(old_lines, hunk.old_lines, before, str.rstrip)
+            == _code_lines(new_lines, hunk.new_lines, after, str.rstrip))
+
+
+def _code_lines(lines: list[str], rows, facts, trim) -> list[str]:
+    """The lines of `rows` that hold code (not blank, not comments), each trimmed by `trim`."""
+    return [trim(lines[row]) for row in rows if lines[row].strip() and row not in facts.comment_lines]
 
 
 def _allowed_regions(original, candidate, finding, window, language) -> list[tuple[int, int]]:
@@ -506,6 +504,8 @@ def review(
     if callee and len(callee) <= 40:
         flagged |= set(LEX.findall(callee))  # the call whose argument is flagged is involved
     syntax_error = _is_syntax(finding, before)
+    scope = _in_scope(name, before, language) if name else set()
+    typo = any(_close(name, other) for other in scope)  # the name is a misspelling of one in scope
     # a syntax fix that only re-indents (a method's body one level off): the lines are the
     # original's, so no window; whether code stops running is still judged below
     reindented = syntax_error and _reindented(old_lines, new_lines, before, after)
@@ -523,7 +523,7 @@ def review(
                 continue  # a definition of the undefined name above its use
             if name and grammar in C_LIKE and not hunk.old_lines and (
                 hunk.start <= finding.span.start_line and name in after.names_in(hunk.new_lines)
-                and not any(_close(name, other) for other in _in_scope(name, before, grammar))
+                and not typo
             ):
                 continue  # a declaration of the undefined name above its use (not of a typo)
             if _declares_new(hunk, old_lines, new_lines, before, after, grammar):
@@ -546,8 +546,7 @@ def review(
             return "the candidate's import brings other statements with it"
     dropped = name is not None and after.names()[name] < before.names()[name]
     replaced = dropped and _replaced(
-        name, change_list, before, after, _in_scope(name, before, language), new_lines, grammar,
-        old_lines,
+        name, change_list, before, after, scope, new_lines, grammar, old_lines,
     )
     unread = (_unreadable(change_list, original, candidate, before, after, finding)
               | _duplicate_header(change_list, old_lines, new_lines, before, after, finding)
@@ -573,7 +572,6 @@ def review(
         if redeclared:
             lost -= {n for h in change_list for n in before.names_in(h.old_lines)}
         if replaced:  # what an injected call was given stays elsewhere: only the call goes
-            scope = _in_scope(name, before, language)
             for hunk in change_list:
                 if _unwrapped(name, hunk, old_lines, new_lines, before, after, scope, grammar):
                     lost -= {n for n in before.names_in(hunk.old_lines) if after.names()[n] > 0}
@@ -674,10 +672,8 @@ TRIPLES = ("'" * 3, '"' * 3)
 
 def _reindented(old_lines, new_lines, before, after) -> bool:
     """Whether the candidate's code lines are the original's but for leading whitespace."""
-    def code(lines, facts) -> list[str]:
-        return [line.strip() for row, line in enumerate(lines)
-                if line.strip() and row not in facts.comment_lines]
-    return code(old_lines, before) == code(new_lines, after)
+    return (_code_lines(old_lines, range(len(old_lines)), before, str.strip)
+            == _code_lines(new_lines, range(len(new_lines)), after, str.strip))
 
 
 def _quotes_only(hunk: Hunk, old_lines, new_lines) -> bool:
