@@ -535,7 +535,75 @@ KNOWN_REFUSALS = {
     'debugbench-python-0548': 'the candidate removes the use of the undefined name `not_defined_variable` instead of defining it',
     'debugbench-python-0549': 'the candidate removes the use of the undefined name `value` instead of defining it',
 }
+# Single-bug cases (DebugBench's one-bug types) whose oracle is refused, and why the refusal
+# is right: the oracle does more than fix the flagged diagnostic (it also fixes a bug no checker
+# reports, or rewrites code away from it). Every other single-bug refusal is a policy bug and
+# must be listed in POLICY_GAPS with what the rule misses, until it is fixed.
+NOT_THE_FLAGGED_FIX: dict[str, str] = {
+    'debugbench-python-0000': 'the oracle also changes the arguments of two calls on lines 25 and 27 (the bug DebugBench calls a condition error), away from the flagged else',
+    'debugbench-python-0197': 'the oracle also changes `cnt == max_cnt` to `cnt > max_cnt` on line 39, a bug no checker reports',
+    'debugbench-python-0202': 'the oracle also turns `if ind in range(...)` into a `for` loop on line 18, a bug no checker reports',
+    'debugbench-python-0206': 'the oracle also changes `return stack==sum(stack)` to `return sum(stack)` on line 17, a bug no checker reports',
+    'debugbench-python-0493': 'the oracle re-indents a return in another class and adds six functions the buggy file lacks',
+    'debugbench-python-0513': 'the oracle also splits the if into two, which changes which branch the else belongs to',
+    'debugbench-python-0544': 'the oracle renames self.checks to a local everywhere in the function and re-comments it',
+    'debugbench-python-0545': 'the oracle deletes the method uniqueCount and its call instead of calling it as self.uniqueCount',
+}
+POLICY_GAPS: dict[str, str] = {
+    'debugbench-python-0122': 'to classify (illegal comment)',
+    'debugbench-python-0124': 'to classify (illegal comment)',
+    'debugbench-python-0151': 'to classify (illegal keywords)',
+    'debugbench-python-0158': 'to classify (illegal keywords)',
+    'debugbench-python-0160': 'to classify (illegal keywords)',
+    'debugbench-python-0161': 'to classify (illegal keywords)',
+    'debugbench-python-0162': 'to classify (illegal keywords)',
+    'debugbench-python-0163': 'to classify (illegal keywords)',
+    'debugbench-python-0164': 'to classify (illegal keywords)',
+    'debugbench-python-0199': 'to classify (misused == or =)',
+    'debugbench-python-0220': 'to classify (operation error)',
+    'debugbench-python-0511': 'to classify (unclosed parentheses)',
+    'debugbench-python-0515': 'to classify (unclosed string)',
+    'debugbench-python-0524': 'to classify (unclosed string)',
+    'debugbench-python-0529': 'to classify (unclosed string)',
+    'debugbench-python-0548': 'to classify (undefined objects)',
+    'debugbench-python-0549': 'to classify (undefined objects)',
+    'debugbench-cpp-0077': 'to classify (illegal comment)',
+    'debugbench-cpp-0079': 'to classify (illegal comment)',
+    'debugbench-cpp-0080': 'to classify (illegal comment)',
+    'debugbench-cpp-0082': 'to classify (illegal comment)',
+    'debugbench-cpp-0083': 'to classify (illegal keywords)',
+    'debugbench-cpp-0088': 'to classify (illegal keywords)',
+    'debugbench-cpp-0089': 'to classify (illegal keywords)',
+    'debugbench-cpp-0090': 'to classify (illegal keywords)',
+    'debugbench-cpp-0096': 'to classify (illegal keywords)',
+    'debugbench-cpp-0098': 'to classify (illegal keywords)',
+    'debugbench-cpp-0120': 'to classify (missing colons)',
+    'debugbench-cpp-0134': 'to classify (missing colons)',
+    'debugbench-cpp-0140': 'to classify (misused == or =)',
+    'debugbench-cpp-0142': 'to classify (misused == or =)',
+    'debugbench-cpp-0148': 'to classify (misused == or =)',
+    'debugbench-cpp-0232': 'to classify (unclosed parentheses)',
+    'debugbench-cpp-0234': 'to classify (unclosed parentheses)',
+    'debugbench-cpp-0240': 'to classify (unclosed string)',
+    'debugbench-cpp-0244': 'to classify (undefined methods)',
+    'debugbench-cpp-0253': 'to classify (undefined methods)',
+    'debugbench-cpp-0257': 'to classify (undefined methods)',
+    'debugbench-cpp-0261': 'to classify (undefined methods)',
+    'debugbench-cpp-0263': 'to classify (undefined methods)',
+    'debugbench-cpp-0265': 'to classify (undefined methods)',
+    'debugbench-cpp-0266': 'to classify (undefined methods)',
+    'debugbench-cpp-0277': 'to classify (undefined objects)',
+    'debugbench-cpp-0279': 'to classify (undefined objects)',
+    'debugbench-cpp-0281': 'to classify (undefined objects)',
+    'debugbench-cpp-0283': 'to classify (undefined objects)',
+    'debugbench-cpp-0285': 'to classify (undefined objects)',
+    'debugbench-cpp-0286': 'to classify (undefined objects)',
+    'debugbench-cpp-0288': 'to classify (undefined objects)',
+    'debugbench-cpp-0290': 'to classify (undefined objects)',
+}
 # --- end of pinned data ---
+
+MULTI_BUG = {"double", "triple", "quadruple"}
 
 REAL = Path(__file__).parent / "real"
 
@@ -554,3 +622,14 @@ def test_debugbench_fixes_are_accepted_but_for_the_known_refusals(language):
     changed = {i: why for i, why in refused.items() if KNOWN_REFUSALS[i] not in why}
     assert not changed, changed
     assert accepted >= ACCEPTED_AT_LEAST[language]
+    single = {case["id"] for case in cases if case["family"] not in MULTI_BUG}
+    single_refused = set(refused) & single
+    print(
+        f"single-bug: {len(single) - len(single_refused)}/{len(single)} accepted; refused: "
+        f"{len(single_refused & set(NOT_THE_FLAGGED_FIX))} oracles that do more than the flagged fix, "
+        f"{len(single_refused & set(POLICY_GAPS))} policy gaps"
+    )
+    unexplained = single_refused - set(NOT_THE_FLAGGED_FIX) - set(POLICY_GAPS)
+    assert not unexplained, sorted(unexplained)
+    stale = (set(NOT_THE_FLAGGED_FIX) | set(POLICY_GAPS)) - single_refused
+    assert not {i for i in stale if i.startswith(f"debugbench-{language}-")}, sorted(stale)
