@@ -225,8 +225,50 @@ def _trivia(hunk: Hunk, old_lines: list[str], new_lines: list[str], before, afte
 
 
 def _code_lines(lines: list[str], rows, facts, trim) -> list[str]:
-    """The lines of `rows` that hold code (not blank, not comments), each trimmed by `trim`."""
-    return [trim(lines[row]) for row in rows if lines[row].strip() and row not in facts.comment_lines]
+    """The code of the lines of `rows` that hold code (not blank, not comments; a comment
+    after the code cut off), each trimmed by `trim`."""
+    return [trim(_without_comment(lines[row], facts.comment_starts.get(row))) for row in rows
+            if lines[row].strip() and row not in facts.comment_lines]
+
+
+def _code_hunks(old_lines, new_lines, before, after) -> list[Hunk]:
+    """The hunks of a diff of the code alone (blank lines, comments and trailing whitespace
+    left out, so blank lines moved and comments added around a fix are not edits)."""
+    def code(lines, facts):
+        return [(row, _without_comment(lines[row], facts.comment_starts.get(row)).rstrip())
+                for row in range(len(lines)) if lines[row].strip() and row not in facts.comment_lines]
+
+    old, new = code(old_lines, before), code(new_lines, after)
+    matcher = difflib.SequenceMatcher(None, [t for _, t in old], [t for _, t in new], False)
+    out = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        start = old[i1][0] if i1 < i2 else (old[i1 - 1][0] + 1 if i1 else 0)
+        end = old[i2 - 1][0] + 1 if i1 < i2 else start
+        at = new[j1][0] if j1 < j2 else (new[j1 - 1][0] + 1 if j1 else 0)
+        stop = new[j2 - 1][0] + 1 if j1 < j2 else at
+        out.append(Hunk(start, end, at, tuple(new_lines[at:stop])))
+    return out
+
+
+def _uncommented(lines: list[str], facts) -> list[str]:
+    """The lines with their comments cut off (line ends kept): what the rules read as tokens."""
+    out = []
+    for row, line in enumerate(lines):
+        column = facts.comment_starts.get(row)
+        if column is not None:
+            body = line.rstrip("\r\n")
+            line = _without_comment(body, column) + line[len(body):]
+        out.append(line)
+    return out
+
+
+def _without_comment(line: str, column: int | None) -> str:
+    """`line` up to the comment starting at byte `column` (tree-sitter counts bytes)."""
+    if column is None:
+        return line
+    return line.encode("utf-8")[:column].decode("utf-8", errors="ignore")
 
 
 def _allowed_regions(original, candidate, finding, window, language) -> list[tuple[int, int]]:
@@ -278,9 +320,14 @@ def _flagged(original_lines: list[str], finding: Finding) -> set[str]:
     end = span.end_col if span.end_line == span.start_line else len(line)
     start = max(0, span.start_col - 1)
     found = set()
+    after = None
     for match in LEX.finditer(line):
         if match.start() <= max(end, span.start_col + 1) and match.end() > start:
             found.add(match.group())
+        elif match.start() > end and after is None:
+            after = match.group()
+    if after is not None and "assign" in finding.message:
+        found.add(after)  # "cannot assign to expression": the `=` after it is involved
     return found
 
 
@@ -487,9 +534,9 @@ def review(
                 return f"the candidate silences the type checker with {label} instead of fixing the types"
     if before is None or after is None:
         return None  # no grammar: the suppressions are all the policy can read
-    old_lines, new_lines = split_lines(original), split_lines(candidate)
-    change_list = [h for h in hunks(original, candidate)
-                   if not _trivia(h, old_lines, new_lines, before, after)]
+    old_lines = _uncommented(split_lines(original), before)
+    new_lines = _uncommented(split_lines(candidate), after)
+    change_list = _code_hunks(old_lines, new_lines, before, after)
     if not change_list:
         return "the candidate changes only comments and blank lines"
     # A candidate that breaks a text that parsed hides its structure in ERROR nodes: only
@@ -609,7 +656,8 @@ def review(
     if dropped and not replaced and not broken:
         return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
     if syntax_error and not reindented:
-        code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)]
+        code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)
+                and not _strings_only(h, before, after)]
         return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread, grammar,
                                            set(before.names()))
     return None

@@ -153,6 +153,7 @@ class Facts:
     kinds: dict[int, list[str]] = field(default_factory=dict)  # line -> statements starting there
     comment_lines: frozenset[int] = frozenset()  # lines holding only comments
     comments: tuple[str, ...] = ()
+    comment_starts: dict[int, int] = field(default_factory=dict)  # line -> byte column of its comment
     errors: tuple[tuple[int, int], ...] = ()  # lines of ERROR and MISSING nodes
     has_error: bool = False
 
@@ -175,6 +176,7 @@ def facts(text: str, language: str | None) -> Facts | None:
     kinds: dict[int, list[str]] = {}
     comments: list[str] = []
     comment_rows: set[int] = set()
+    comment_starts: dict[int, int] = {}
     code_rows: set[int] = set()
     errors: list[tuple[int, int]] = []
     statements = 0
@@ -186,6 +188,8 @@ def facts(text: str, language: str | None) -> Facts | None:
             errors.append((node.start_point[0], node.end_point[0]))
         if kind in COMMENTS:
             comments.append(node_text(node))
+            row, column = node.start_point
+            comment_starts[row] = min(column, comment_starts.get(row, column))
             comment_rows.update(range(node.start_point[0], node.end_point[0] + 1))
             continue
         if in_string and kind not in STRING_CODE and node.child_count == 0:
@@ -223,6 +227,7 @@ def facts(text: str, language: str | None) -> Facts | None:
         kinds=kinds,
         comment_lines=frozenset(comment_rows - code_rows),
         comments=tuple(comments),
+        comment_starts=comment_starts,
         errors=tuple(errors),
         has_error=tree.root_node.has_error,
     )
