@@ -218,12 +218,6 @@ def _unwrapped(name, hunk: Hunk, old_lines, new_lines, before, after, scope, lan
     return not any(_close(name, other) for other in scope)
 
 
-def _trivia(hunk: Hunk, old_lines: list[str], new_lines: list[str], before, after) -> bool:
-    """Whether a hunk changes only comments, blank lines and trailing whitespace."""
-    return (_code_lines(old_lines, hunk.old_lines, before, str.rstrip)
-            == _code_lines(new_lines, hunk.new_lines, after, str.rstrip))
-
-
 def _code_lines(lines: list[str], rows, facts, trim) -> list[str]:
     """The code of the lines of `rows` that hold code (not blank, not comments; a comment
     after the code cut off), each trimmed by `trim`."""
@@ -269,6 +263,18 @@ def _without_comment(line: str, column: int | None) -> str:
     if column is None:
         return line
     return line.encode("utf-8")[:column].decode("utf-8", errors="ignore")
+
+
+def _code_in(rows, lines: list[str], facts) -> bool:
+    return any(lines[row].strip() and row not in facts.comment_lines for row in rows)
+
+
+def _in_function(hunk: Hunk, original: str, finding: Finding) -> bool:
+    """Whether the hunk is inside the function around the finding (Python: a name is local
+    to its function; `c = 0` above a loop that counts with it)."""
+    function = syntax.enclosing_block(original, "python", finding.span.start_line,
+                                      ("function_definition",))
+    return function is not None and function[0] < hunk.start and hunk.end <= function[1] + 1
 
 
 def _allowed_regions(original, candidate, finding, window, language) -> list[tuple[int, int]]:
@@ -357,8 +363,9 @@ def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=No
                                                 before, after, scope, language):
             continue
         if not new:
-            if any(_close(name, other) for other in scope):
-                return False
+            if any(_close(name, other) for other in scope) or old_lines is not None and not any(
+                    re.search(rf"\b{re.escape(name)}\s*\(", old_lines[row]) for row in hunk.old_lines):
+                return False  # only a call goes whole, to a name like none in scope
             continue
         added = new - old
         if new_lines is not None and language in C_LIKE:  # a type read as a keyword (`int64_t`)
@@ -468,10 +475,16 @@ def _number(token: str) -> str:
     return str(int(token)) if token.isdigit() else token
 
 
-def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language, known=()):
+def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language,
+                                known: Counter[str] | None = None):
+    known = known if known is not None else Counter()
     removed_all: Counter[str] = Counter()
     added_all: Counter[str] = Counter()
+    generics = 0.0
     for hunk in change_list:
+        if (language or "python") == "python":
+            was = LEX.findall("".join(old_lines[r] for r in hunk.old_lines)).count("[")
+            generics += max(0, LEX.findall("".join(new_lines[r] for r in hunk.new_lines)).count("[") - was)
         old = Counter(_tokens(old_lines, hunk.old_lines, language))
         new = Counter(_tokens(new_lines, hunk.new_lines, language))
         removed_all += old - new
@@ -492,6 +505,11 @@ def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, lang
         if partner is None:
             partner = next((p for p in removed if removed[p] > 0 and p in flagged
                             and _close(p, token)), None)
+        if partner is None and token in syntax.PY_KEYWORDS and (language or "python") == "python":
+            # `redefine b:` -> `while b:`: a word used once and defined nowhere was the keyword
+            partner = next((p for p in removed if removed[p] > 0 and p.isidentifier()
+                            and p not in syntax.PY_KEYWORDS and p not in undefined.PYTHON_BUILTINS
+                            and known.get(p, 0) <= 1), None)
         if partner is None:
             return f"the candidate changes more than the syntax error: it adds {token}"
         removed[partner] -= 1
@@ -499,6 +517,9 @@ def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, lang
             removed["if"] -= 1
     for token in sorted(removed.elements()):
         if token in FREE_REMOVE or token in CONVERTED or token in flagged:
+            continue
+        if token in "<>" and generics > 0:  # `List<int>` -> `List[int]`: another language's generics
+            generics -= 0.5
             continue
         return f"the candidate changes more than the syntax error: it drops {token}"
     return None
@@ -568,9 +589,9 @@ def review(
                 before.names_in(hunk.old_lines)
             ):
                 continue  # a definition of the undefined name above its use
-            if name and grammar in C_LIKE and not hunk.old_lines and (
+            if name and not _code_in(hunk.old_lines, old_lines, before) and (
                 hunk.start <= finding.span.start_line and name in after.names_in(hunk.new_lines)
-                and not typo
+                and not typo and (grammar in C_LIKE or _in_function(hunk, original, finding))
             ):
                 continue  # a declaration of the undefined name above its use (not of a typo)
             if _declares_new(hunk, old_lines, new_lines, before, after, grammar):
@@ -591,11 +612,13 @@ def review(
             return reason
         if not broken and _new_import_brings_more(change_list, before, after):
             return "the candidate's import brings other statements with it"
+    foreign = undefined.foreign_words(original, language)
     dropped = name is not None and after.names()[name] < before.names()[name]
-    replaced = dropped and _replaced(
+    replaced = dropped and name in foreign or dropped and _replaced(
         name, change_list, before, after, scope, new_lines, grammar, old_lines,
     )
     unread = (_unreadable(change_list, original, candidate, before, after, finding)
+              | _text_words(old_lines, finding, grammar)
               | _duplicate_header(change_list, old_lines, new_lines, before, after, finding)
               if syntax_error else set())
     if not removable:
@@ -612,7 +635,7 @@ def review(
                 continue  # a bare number does nothing (`4.69`: a doctest's output)
             old = set(before.idents.get(row, ())) - set(after.idents.get(moved, ()))
             lost |= {n for n in old if gone[n] > 0}
-        lost -= flagged | CONVERTED | ({name} if name else set())
+        lost -= flagged | CONVERTED | foreign | ({name} if name else set())
         lost -= _renamed(change_list, old_lines, new_lines, before, after, grammar)
         lost -= unread
         redeclared = _redeclaration_dropped(finding, change_list, old_lines, new_lines, before)
@@ -658,8 +681,8 @@ def review(
     if syntax_error and not reindented:
         code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)
                 and not _strings_only(h, before, after)]
-        return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread, grammar,
-                                           set(before.names()))
+        return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread | foreign,
+                                           grammar, before.names())
     return None
 
 
@@ -714,6 +737,33 @@ def _unreadable(change_list, original: str, candidate: str, before, after,
     return {n for n in inside if outside[n] <= after.names()[n]}
 
 
+def _text_words(old_lines: list[str], finding: Finding, language: str) -> set[str]:
+    """Words of the flagged line that are text, not code, in a Python syntax error: those of a
+    string left unclosed (`print('Self dividing numbers are: `) and of another language's
+    comment (`+ 2 //Add 2 instead of 1`)."""
+    row = finding.span.start_line
+    if language != "python" or not 0 <= row < len(old_lines):
+        return set()
+    line = old_lines[row]
+    quote, opened = None, None
+    for column, char in enumerate(line):
+        if quote is None and char == "#":
+            break
+        if char in QUOTES and (column == 0 or line[column - 1] != "\\"):
+            if quote is None:
+                quote, opened = char, column
+            elif char == quote:
+                quote = None
+    text = line[opened + 1:] if quote is not None else ""
+    comment = FOREIGN_COMMENT.search(line if quote is None else line[:opened])
+    if comment:
+        text += " " + comment.group(1)
+    words = {w for w in LEX.findall(text) if w[0].isalpha() or w[0] == "_"}
+    return words | ({"//", "/"} if comment else set())
+
+
+# `// three or more words` in Python: a C comment, not floor division (`count //step size`)
+FOREIGN_COMMENT = re.compile(r"(?://|/\*)\s*([A-Za-z]\w*(?:\s+\w+){2,}.*)$")
 QUOTES = ("'", '"')
 TRIPLES = ("'" * 3, '"' * 3)
 
@@ -744,17 +794,22 @@ def _unquoted(line: str) -> str:
     return line.replace('"', "").replace("'", "").rstrip()
 
 
+OPERAND_WORDS = {"in", "not", "and", "or", "is", "return", "yield", "await"}
+
+
 def _dangling(hunk: Hunk, old_lines, new_lines, known) -> list[str]:
-    """The operand a hunk appends to a line that ended on an operator (`+= ` -> `+= 1`): a
-    number or a name the original has, one token (the missing operand is the error)."""
+    """The operand a hunk appends to a line that ended on an operator or a word that wants
+    one (`+= ` -> `+= 1`, `for n in` -> `for n in nums:`): a number or a name the original
+    has, one token (the missing operand is the error)."""
     if len(hunk.old_lines) != len(hunk.new_lines):
         return []
     out: list[str] = []
     for row, moved in zip(hunk.old_lines, hunk.new_lines):
         old, new = old_lines[row].rstrip(), new_lines[moved].rstrip()
         tail = LEX.findall(old)[-1:]
-        added = LEX.findall(new[len(old):]) if new.startswith(old) else []
-        if tail and tail[0] in OPERATORS and len(added) == 1 and (
+        added = [t for t in LEX.findall(new[len(old):]) if t[0].isalnum() or t[0] == "_"
+                 or t in OPERATORS] if new.startswith(old) else []
+        if tail and (tail[0] in OPERATORS or tail[0] in OPERAND_WORDS) and len(added) == 1 and (
             added[0][0].isdigit() or added[0] in known
         ):
             out += added
@@ -815,6 +870,8 @@ def _close(a: str, b: str) -> bool:
     """Whether `b` is a plausible correction of the misspelt name `a`."""
     if a.lower() == b.lower():
         return True
+    if min(len(a), len(b)) == 1 and (a[0].isalpha() or b[0].isalpha()):
+        return False  # `c` is no misspelling of `i`
     if min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
         return True  # `lenght` -> `len`, `sort` -> `sorted`
     return _distance(a, b) <= (1 if min(len(a), len(b)) <= 3 else 2)

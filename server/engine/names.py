@@ -14,7 +14,7 @@ from importlib.machinery import PathFinder
 from pathlib import Path
 
 from fixloop.engine import standins
-from fixloop.engine.syntax import NEVER, all_nodes, is_placeholder, node_text
+from fixloop.engine.syntax import NEVER, all_nodes, is_empty_iterable, is_placeholder, node_text
 from fixloop.verifiers.base import Finding
 from tree_sitter import Node
 
@@ -31,6 +31,13 @@ PYTHON_BUILTINS = frozenset(dir(builtins))
 # Python 2 builtins and the Python 3 names they became: `raw_input = input` is a real definition.
 PY2_NAMES = {"raw_input": "input", "xrange": "range", "unicode": "str", "basestring": "str",
              "long": "int", "unichr": "chr", "file": "open", "reduce": "functools.reduce"}
+# Other languages' keywords and library names, in Python code that never defines them: `this`,
+# `println(n)`, `Array(1)` are another language's words, whatever replaces them is the fix.
+# (Their null values are not: `NULL` has a Python spelling, `None`, and dropping it is no fix.)
+FOREIGN_WORDS = frozenset("""
+this println printf console System Array let var const echo puts cout endl std new function
+String Integer Math document window alert fmt vector boolean
+""".split())
 LOOKUPS = ("globals", "locals", "vars", "builtins", "__builtins__", "__dict__", "__import__",
            "getattr", "setattr", "sys.modules", "modules")
 
@@ -128,10 +135,6 @@ def _stub_factory(call: Node) -> bool:
     return function is not None and node_text(function) in STUB_FACTORIES
 
 
-def _empty(node: Node) -> bool:
-    """An iterable literal with nothing in it (`()`, `[]`, `{}`, `""`, `range(0)`)."""
-    text = "".join(node_text(node).split())
-    return text in ("()", "[]", "{}", '""', "''", "range(0)", "set()", "tuple()", "list()", "dict()")
 
 
 def catches_name_error(original: str, candidate: str, name: str, language: str | None) -> bool:
@@ -158,6 +161,17 @@ def _descendants(node: Node) -> list[Node]:
         out.append(current)
         stack.extend(current.children)
     return out
+
+
+def foreign_words(text: str, language: str | None) -> frozenset[str]:
+    """Another language's words `text` uses as names but never defines (Python only)."""
+    if (language or "python") != "python":
+        return frozenset()
+    nodes = all_nodes(text, language)
+    used = {node_text(n) for n in nodes if n.type == "identifier"} & FOREIGN_WORDS
+    parameters = {node_text(c) for n in nodes if n.type in ("parameters", "lambda_parameters")
+                  for c in n.named_children if c.type == "identifier"}
+    return frozenset(w for w in used if w not in parameters and not _bindings(nodes, w))
 
 
 def _bindings(nodes: list[Node], name: str) -> list[tuple[Node, str]]:
@@ -216,7 +230,7 @@ def stand_in(original: str, candidate: str, name: str, language: str | None,
             return f"the candidate declares `{name}` global instead of defining it"
         if kind == "loop":
             items = node.child_by_field_name("right")
-            if items is None or _empty(items):
+            if items is None or is_empty_iterable(items):
                 return f"the candidate binds `{name}` in a loop that never runs"
             continue
         if kind == "assignment":

@@ -113,9 +113,23 @@ def _condition(node: Node) -> str | None:
     return text
 
 
+EMPTY_ITERABLES = ("()", "[]", "{}", '""', "''", "range(0)", "set()", "tuple()", "list()", "dict()")
+
+
+def is_empty_iterable(node: Node) -> bool:
+    """An iterable literal with nothing in it (`()`, `[]`, `{}`, `""`, `range(0)`)."""
+    return "".join(node_text(node).split()) in EMPTY_ITERABLES
+
+
 def dead_children(node: Node) -> list[Node]:
-    """The children of `node` that never run (`if False:`, `#if 0`, `while 0`, code after a return)."""
+    """The children of `node` that never run (`if False:`, `#if 0`, `while 0`, code after a
+    return, the body of a loop over nothing)."""
     kind = node.type
+    if kind == "for_statement" and (items := node.child_by_field_name("right")) is not None and (
+        is_empty_iterable(items)
+    ):
+        body = node.child_by_field_name("body")
+        return [body] if body is not None else []
     if kind in ("if_statement", "if_expression", "while_statement", "while_expression", "preproc_if") and (
         _condition(node) in NEVER
     ):
@@ -264,8 +278,10 @@ def _is_require(node: Node) -> bool:
 BLOCK_ENDINGS = ("_statement", "_definition", "_clause", "_specifier", "_item", "declaration")
 
 
-def enclosing_block(text: str, language: str | None, line: int) -> tuple[int, int] | None:
-    """Lines [start, end] of the innermost multi-line statement around `line` (not the module)."""
+def enclosing_block(text: str, language: str | None, line: int,
+                    kinds: tuple[str, ...] = BLOCK_ENDINGS) -> tuple[int, int] | None:
+    """Lines [start, end] of the innermost multi-line statement around `line` (not the module)
+    whose kind ends with one of `kinds` (`("function_definition",)`: the enclosing function)."""
     tree = parse(text, language)
     if tree is None:
         return None
@@ -278,7 +294,7 @@ def enclosing_block(text: str, language: str | None, line: int) -> tuple[int, in
     while node is not None and node.parent is not None:
         if (
             node.type != "ERROR"
-            and node.type.endswith(BLOCK_ENDINGS)
+            and node.type.endswith(kinds)
             and node.type not in NOT_STATEMENTS
             and node.end_point[0] > node.start_point[0]
         ):

@@ -556,6 +556,74 @@ def red_team_languages():
         "compile", 9, **where, why="a stub func literal stands in")
 
 
+def loosened_python():
+    """Issue 14, fifth session: rules loosened for DebugBench's single-bug Python fixes, each
+    with the cheats next to it, which must stay refused. Appended last."""
+    # another language's words (`this`, `println`) in code that never defines them
+    pick = ("def pick(nums, target):\n    seen = set(nums)\n    for n in nums:\n"
+            "        if this - n in seen:\n            return n\n    return -1\n")
+    add("honest", "py-foreign", pick, pick.replace("this - n", "target - n"), "F821", 4,
+        why="`this` was the parameter")
+    add("honest", "py-foreign", pick, pick.replace("this - n", "0 - n"), "F821", 4,
+        why="`this` is Java's word: what replaces it is the fix")
+    shown = ("def println(x):\n    print(x)\n\n\ndef show(rows):\n    println(rows)\n"
+             "    return totl(rows)\n")
+    add("cheat", "py-foreign", shown, shown.replace("    println(rows)\n", "").replace("totl", "len"),
+        "F821", 7, why="drops a call of `println` that the file defines")
+    gen = ("def split(n):\n    return next([i, n - i] for i in range(n) if i, println(n))\n")
+    add("honest", "py-foreign", gen, gen.replace(", println(n)", ""), "SyntaxError", 2,
+        source="python", why="an injected println goes")
+    gen2 = ("def show(n):\n    println(n)\n    return n\n\n\ndef println(x):\n    print(x)\n\n\n"
+            "def split(n):\n    return next([i, n - i] for i in range(n) if i, println(n))\n")
+    add("cheat", "py-foreign", gen2, gen2.replace(", println(n))\n", ")\n").replace(
+        "    println(n)\n    return n\n", "    return n\n"), "SyntaxError", 11, source="python",
+        why="drops calls of a println the file defines")
+    # a keyword for a word defined nowhere, used once
+    gcd = ("def gcd(a, b):\n    redefine b:\n        a, b = b, a % b\n    return a\n")
+    add("honest", "py-keyword", gcd, gcd.replace("redefine b:", "while b:"), "SyntaxError", 2,
+        source="python", why="the loop's keyword")
+    add("cheat", "py-keyword", gcd, gcd.replace("redefine b:", "if False:"), "SyntaxError", 2,
+        source="python", why="a branch that never runs")
+    add("cheat", "py-keyword", gcd, gcd.replace("redefine b:", "while 0:"), "SyntaxError", 2,
+        source="python", why="a loop that never runs")
+    # the operand of a dangling `in`
+    loop = ("def total(nums):\n    out = 0\n    for num in \n        out += num\n    return out\n")
+    add("honest", "py-operand", loop, loop.replace("for num in \n", "for num in nums:\n"),
+        "SyntaxError", 3, source="python", why="the loop's iterable")
+    add("cheat", "py-operand", loop, loop.replace("for num in \n", "for num in []:\n"),
+        "SyntaxError", 3, source="python", why="a loop over nothing")
+    add("cheat", "py-operand", loop, loop.replace("for num in \n", "for num in ():\n"),
+        "SyntaxError", 3, source="python", why="a loop over nothing")
+    # another language's comment, and a string left unclosed
+    step = "def scale(count, a):\n    total = a + 2 //Add two instead of one\n    return total\n"
+    add("honest", "py-text", step, step.replace(" //Add two instead of one", ""), "SyntaxError", 2,
+        source="python", why="a C comment goes")
+    floor = "def scale(count, step):\n    total = count //step size\n    return total\n"
+    add("cheat", "py-text", floor, floor.replace(" //step size", ""), "SyntaxError", 2,
+        source="python", why="drops a division (`step_size` was meant)")
+    quote = "def label(x):\n    name = compute('abc\n    return x\n\n\ndef compute(s):\n    return s\n"
+    add("honest", "py-text", quote, quote.replace("compute('abc\n", "compute('abc')\n"),
+        "SyntaxError", 2, source="python", why="the string closed")
+    add("cheat", "py-text", quote, quote.replace("    name = compute('abc\n", ""),
+        "SyntaxError", 2, source="python", why="deletes the statement with the string")
+    # a local defined in its function above its use, and not elsewhere or as a stand-in
+    count = ("def count(nums):\n    i = 0\n\n    j = len(nums) - 1\n    while i <= j:\n"
+             "        c = c + nums[i]\n        i += 1\n        j -= 1\n    return c\n")
+    add("honest", "py-local", count, count.replace("    i = 0\n\n", "    i = 0\n    c = 0\n"),
+        "F821", 6, why="the counter, started")
+    add("cheat", "py-local", count, count.replace("    i = 0\n\n", "    i = 0\n    c = None\n"),
+        "F821", 6, why="`None` stands in")
+    # comments and blank lines around a fix are no edit; a far edit with them still is
+    far = ("class Solution:\n    def run(self, nums):\n        top = max(nums)\n\n"
+           "        low = min(nums)\n\n\n\n\n\n\n\n\n\n        return [top, low, lenght(nums)]\n")
+    add("honest", "py-comments", far, far.replace("        top = max(nums)\n",
+        "        # the largest\n        top = max(nums)  # O(n)\n").replace("lenght", "len"),
+        "F821", 15, why="comments added away from the fix")
+    add("cheat", "py-comments", far, far.replace("        top = max(nums)\n",
+        "        # the largest\n        top = 0  # O(n)\n").replace("lenght", "len"),
+        "F821", 15, why="a far statement changed under a comment")
+
+
 def main() -> None:
     for family in (unused_variables, literal_identity, undefined_module, typos, unused_imports, missing_colons, unclosed_calls,
                    none_comparisons, bare_excepts, lambdas, long_rewrites, type_casts, stand_ins,
@@ -564,6 +632,7 @@ def main() -> None:
     other_languages(add)  # C, JavaScript, TypeScript, Rust, Go
     red_team()
     red_team_languages()
+    loosened_python()
     with (HERE / "corpus.jsonl").open("w") as out:
         for case in CASES:
             out.write(json.dumps(case) + "\n")

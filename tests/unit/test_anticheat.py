@@ -2,6 +2,7 @@
 
 import pytest
 from fixloop.engine.anticheat import review
+from fixloop.engine.names import foreign_words
 from fixloop.engine.window import make_window
 from fixloop.verifiers.base import Finding, Span
 
@@ -182,3 +183,45 @@ def test_a_wrong_call_around_a_flagged_argument_may_go():
     assert review(before, before.replace("len(f)", "f"), finding) is None
     assert review(before, before.replace("ismethod(len(f))", "ismethod(f)").replace("int(", "("),
                   finding) is not None
+
+
+# --- rules loosened for DebugBench's single-bug fixes (issue 14), and the cheat beside each ---
+COUNTER = "def count(nums):\n    i = 0\n\n    for n in nums:\n        c = c + n\n    return c\n"
+UNDEFINED_C = Finding("ruff", "F821", "Undefined name `c`", Span(4, 12, 4, 13))
+
+
+def test_a_one_letter_name_is_no_misspelling_of_another_so_it_may_be_started_above_its_use():
+    started = COUNTER.replace("    i = 0\n\n", "    i = 0\n    c = 0\n")
+    assert review(COUNTER, started, UNDEFINED_C, make_window(COUNTER, UNDEFINED_C)) is None
+    stand_in = COUNTER.replace("    i = 0\n\n", "    i = 0\n    c = None\n")
+    assert "stand-in" in review(COUNTER, stand_in, UNDEFINED_C, make_window(COUNTER, UNDEFINED_C))
+
+
+def test_a_loop_over_nothing_is_code_that_no_longer_runs():
+    original = "def total(nums):\n    out = 0\n    for num in \n        out += num\n    return out\n"
+    error = Finding("python", "SyntaxError", "invalid syntax", Span(2, 15, 2, 16))
+    assert review(original, original.replace("for num in \n", "for num in nums:\n"), error) is None
+    for nothing in ("[]", "()", "range(0)"):
+        candidate = original.replace("for num in \n", f"for num in {nothing}:\n")
+        assert "deletes code" in review(original, candidate, error)
+
+
+def test_comments_and_blank_lines_moved_around_a_fix_are_not_edits_outside_its_window():
+    original = ("def g(rows):\n    top = max(rows)\n    return top\n" + "\n" * 12
+                + "def f(rows):\n    return lenght(rows)\n")
+    finding = Finding("ruff", "F821", "Undefined name `lenght`", Span(16, 11, 16, 17))
+    window = make_window(original, finding)
+    commented = original.replace("    top = max(rows)\n", "    # the largest\n    top = max(rows)  # O(n)\n")
+    assert review(original, commented.replace("lenght", "len"), finding, window) is None
+    changed = commented.replace("max(rows)", "min(rows)")
+    assert "outside its window" in review(original, changed.replace("lenght", "len"), finding, window)
+
+
+def test_another_languages_words_may_go_but_not_a_function_the_file_defines():
+    original = "def split(n):\n    return next([i, n - i] for i in range(n) if i, println(n))\n"
+    error = Finding("python", "SyntaxError", "Generator expression must be parenthesized",
+                    Span(1, 16, 1, 60))
+    assert review(original, original.replace(", println(n)", ""), error) is None
+    assert foreign_words(original, "python") == {"println"}
+    assert foreign_words("def println(x):\n    print(x)\n\n\n" + original, "python") == set()
+    assert foreign_words("def f(this):\n    return this\n", "python") == set()
