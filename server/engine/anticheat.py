@@ -363,9 +363,8 @@ def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=No
                                                 before, after, scope, language):
             continue
         if not new:
-            if any(_close(name, other) for other in scope) or old_lines is not None and not any(
-                    re.search(rf"\b{re.escape(name)}\s*\(", old_lines[row]) for row in hunk.old_lines):
-                return False  # only a call goes whole, to a name like none in scope
+            if len(name) < 3 or any(_close(name, other) for other in scope):
+                return False  # `y` is a missing variable, `undefinedObject` an injected word
             continue
         added = new - old
         if new_lines is not None and language in C_LIKE:  # a type read as a keyword (`int64_t`)

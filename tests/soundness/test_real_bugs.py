@@ -16,12 +16,25 @@ from pathlib import Path
 from measure import judge_all
 
 CORPUS = Path(__file__).parent / "real" / "python.jsonl"
+# id -> why refusing the commit's change is right: it is not a fix of the flagged diagnostic
+# alone (a suppression, code quoted away or deleted, a rewrite that changes behaviour)
 KNOWN_REFUSALS = {
-    # not fixes: a suppression as the "fix", code quoted away, behaviour changes, rewrites
-    "python-009", "python-039", "python-048", "python-063", "python-002", "python-041",
-    "python-062", "python-064", "python-069", "python-081", "python-096", "python-097",
-    "python-126", "python-137", "python-145",
-}  # fmt: skip
+    "python-002": "E701: `s += b` becomes `ls.append(b)` and the `b < n` test goes: a behaviour change",
+    "python-009": "E731: a `# noqa` instead of a def",
+    "python-039": "E741: a `# noqa` instead of a rename",
+    "python-048": "E741: a `# noqa` instead of a rename",
+    "python-041": "F821: the version check rewritten as try/except NameError, input() given .strip()",
+    "python-062": "E703: the commit deletes the whole program but its first line",
+    "python-063": "E711: code quoted away into a string, and new code added",
+    "python-064": "E712: `while testcase == False` becomes `while (1)` and an assignment goes",
+    "python-069": "F821: the function rewritten, the name made a parameter with a default",
+    "python-081": "SyntaxError: besides print(), the directory becomes 'testdir0123' via os.path.join",
+    "python-096": "F821: the input shim rewritten and the sys.version branch deleted",
+    "python-097": "IndentationError: a commented-out print brought back as code",
+    "python-126": "F821: the loop rewritten over values and dp's start changed",
+    "python-137": "F821: the algorithm rewritten (map(int, s) gone, count('0'), a string rebuilt)",
+    "python-145": "F821: the loop rewritten over an iterator",
+}
 
 
 def test_real_python_fixes_are_accepted_but_for_the_known_refusals():
