@@ -265,6 +265,16 @@ def _without_comment(line: str, column: int | None) -> str:
     return line.encode("utf-8")[:column].decode("utf-8", errors="ignore")
 
 
+def _called(lines: list[str], rows, name: str) -> set[str]:
+    """Names called in `rows` other than `name` and its members (`log(cleanup(x))`: cleanup)."""
+    called = set()
+    for row in rows:
+        for match in re.finditer(r"(?<![\w.])([A-Za-z_]\w*)\s*\(", lines[row]):
+            if match.group(1) != name:
+                called.add(match.group(1))
+    return called
+
+
 def _code_in(rows, lines: list[str], facts) -> bool:
     return any(lines[row].strip() and row not in facts.comment_lines for row in rows)
 
@@ -324,7 +334,9 @@ def _flagged(original_lines: list[str], finding: Finding) -> set[str]:
         return set()
     line = original_lines[span.start_line]
     end = span.end_col if span.end_line == span.start_line else len(line)
-    start = max(0, span.start_col - 1)
+    # widened by a character each side, but for an unclosed bracket only the bracket (the call
+    # before it is not involved: `save(x` -> `(x)` is no fix)
+    start = span.start_col if "never closed" in finding.message else max(0, span.start_col - 1)
     found = set()
     after = None
     for match in LEX.finditer(line):
@@ -475,15 +487,17 @@ def _number(token: str) -> str:
 
 
 def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language,
-                                known: Counter[str] | None = None):
+                                known: Counter[str] | None = None, involved=frozenset()):
     known = known if known is not None else Counter()
     removed_all: Counter[str] = Counter()
     added_all: Counter[str] = Counter()
     generics = 0.0
     for hunk in change_list:
         if (language or "python") == "python":
-            was = LEX.findall("".join(old_lines[r] for r in hunk.old_lines)).count("[")
-            generics += max(0, LEX.findall("".join(new_lines[r] for r in hunk.new_lines)).count("[") - was)
+            old_text = "".join(old_lines[r] for r in hunk.old_lines)
+            was = len(GENERIC.findall(old_text))
+            generics += min(was, max(0, LEX.findall("".join(new_lines[r] for r in hunk.new_lines))
+                                     .count("[") - LEX.findall(old_text).count("[")))
         old = Counter(_tokens(old_lines, hunk.old_lines, language))
         new = Counter(_tokens(new_lines, hunk.new_lines, language))
         removed_all += old - new
@@ -502,13 +516,13 @@ def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, lang
             continue
         partner = next((p for p in TRADES.get(token, ()) if removed[p] > 0), None)
         if partner is None:
-            partner = next((p for p in removed if removed[p] > 0 and p in flagged
+            partner = next((p for p in removed if removed[p] > 0 and (p in flagged or p in involved)
                             and _close(p, token)), None)
         if partner is None and token in syntax.PY_KEYWORDS and (language or "python") == "python":
-            # `redefine b:` -> `while b:`: a word used once and defined nowhere was the keyword
+            # `whle b:` -> `while b:`: a word used once and defined nowhere misspelt the keyword
             partner = next((p for p in removed if removed[p] > 0 and p.isidentifier()
                             and p not in syntax.PY_KEYWORDS and p not in undefined.PYTHON_BUILTINS
-                            and known.get(p, 0) <= 1), None)
+                            and known.get(p, 0) <= 1 and _close(p, token)), None)
         if partner is None:
             return f"the candidate changes more than the syntax error: it adds {token}"
         removed[partner] -= 1
@@ -568,8 +582,11 @@ def review(
     column = len(line[: finding.span.start_col].encode("utf-8"))
     name = undefined.undefined_name(finding)
     callee = None if name else syntax.called_at(original, grammar, finding.span.start_line, column)
-    if callee and len(callee) <= 40:
-        flagged |= set(LEX.findall(callee))  # the call whose argument is flagged is involved
+    # the call whose argument is flagged is involved: its name may be traded for a close one
+    # (`prnt(x` -> `print(x)`), not dropped (`save(x` -> `(x)`)
+    involved = set(LEX.findall(callee)) if callee and len(callee) <= 40 else set()
+    if not is_syntax_error(finding):
+        flagged |= involved  # a type error's wrong call around the argument may go: `len(f)` -> `f`
     syntax_error = _is_syntax(finding, before)
     scope = _in_scope(name, before, language) if name else set()
     typo = any(_close(name, other) for other in scope)  # the name is a misspelling of one in scope
@@ -613,7 +630,10 @@ def review(
             return "the candidate's import brings other statements with it"
     foreign = undefined.foreign_words(original, language)
     dropped = name is not None and after.names()[name] < before.names()[name]
-    replaced = dropped and name in foreign or dropped and _replaced(
+    # another language's word may be replaced by anything, in a line that stays
+    replaced = dropped and name in foreign and all(
+        h.new for h in change_list if before.names_in(h.old_lines)[name] > after.names_in(h.new_lines)[name]
+    ) or dropped and _replaced(
         name, change_list, before, after, scope, new_lines, grammar, old_lines,
     )
     unread = (_unreadable(change_list, original, candidate, before, after, finding)
@@ -655,10 +675,11 @@ def review(
         bogus_rows = [row for h in change_list if not h.new for row in h.old_lines
                       if before.idents.get(row)]
         bogus = (replaced and after.names()[name] == 0 and bool(bogus_rows)
-                 and all(name in before.idents[row] for row in bogus_rows))
+                 and all(name in before.idents[row] for row in bogus_rows)
+                 and not (grammar == "python" and undefined.find_module(name, root)[0]))
         for hunk in change_list:
-            if bogus and not hunk.new:
-                lost -= set(before.names_in(hunk.old_lines))  # the injected call goes whole
+            if bogus and not hunk.new:  # the injected call goes whole, not a call it was given
+                lost -= set(before.names_in(hunk.old_lines)) - _called(old_lines, hunk.old_lines, name)
             if syntax_error:  # a broken parse splits tokens oddly: only whole tokens count
                 lost -= set(before.names_in(hunk.old_lines)) - set(
                     _tokens(old_lines, hunk.old_lines, grammar))
@@ -681,7 +702,7 @@ def review(
         code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)
                 and not _strings_only(h, before, after)]
         return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread | foreign,
-                                           grammar, before.names())
+                                           grammar, before.names(), involved)
     return None
 
 
@@ -754,13 +775,27 @@ def _text_words(old_lines: list[str], finding: Finding, language: str) -> set[st
             elif char == quote:
                 quote = None
     text = line[opened + 1:] if quote is not None else ""
+    if not _prose(text, keywords=True):
+        text = ""  # `print("saving, value); os.remove(path)`: code swallowed, not text
     comment = FOREIGN_COMMENT.search(line if quote is None else line[:opened])
-    if comment:
+    if comment and _prose(comment.group(1), keywords=False):
         text += " " + comment.group(1)
-    words = {w for w in LEX.findall(text) if w[0].isalpha() or w[0] == "_"}
+    else:
+        comment = None  # `a // b if b else c +`: floor division and code
+    words = {w for w in LEX.findall(text) if w[0].isalnum() or w[0] == "_"}
     return words | ({"//", "/"} if comment else set())
 
 
+def _prose(text: str, keywords: bool) -> bool:
+    """Words and sentence punctuation only, nothing that calls, assigns or indexes (and no
+    keyword unless `keywords`: `b if b else c` is code): text a person wrote, not code."""
+    if set(text) & set("()[]{};=<>+*/%&|^~@\\"):
+        return False
+    return keywords or not any(w in syntax.PY_KEYWORDS for w in LEX.findall(text))
+
+
+# Another language's generic type (`List<int>`, `Dict<str, int>`): a capitalised type name
+GENERIC = re.compile(r"\b[A-Z]\w*<[\w\s,\[\]]+>")
 # `// three or more words` in Python: a C comment, not floor division (`count //step size`)
 FOREIGN_COMMENT = re.compile(r"(?://|/\*)\s*([A-Za-z]\w*(?:\s+\w+){2,}.*)$")
 QUOTES = ("'", '"')
@@ -793,7 +828,7 @@ def _unquoted(line: str) -> str:
     return line.replace('"', "").replace("'", "").rstrip()
 
 
-OPERAND_WORDS = {"in", "not", "and", "or", "is", "return", "yield", "await"}
+OPERAND_WORDS = {"in", "and", "or", "return", "yield", "await"}
 
 
 def _dangling(hunk: Hunk, old_lines, new_lines, known) -> list[str]:
@@ -808,11 +843,23 @@ def _dangling(hunk: Hunk, old_lines, new_lines, known) -> list[str]:
         tail = LEX.findall(old)[-1:]
         added = [t for t in LEX.findall(new[len(old):]) if t[0].isalnum() or t[0] == "_"
                  or t in OPERATORS] if new.startswith(old) else []
-        if tail and (tail[0] in OPERATORS or tail[0] in OPERAND_WORDS) and len(added) == 1 and (
-            added[0][0].isdigit() or added[0] in known
-        ):
-            out += added
+        if not tail or len(added) != 1 or (tail[0] in SELF_TRIVIAL and added[0] in LEX.findall(old)):
+            continue  # `price - price`, `ok and ok`: an operand the line has makes it trivial
+        operand = added[0]
+        if tail[0] in OPERAND_WORDS and operand in known and not operand[0].isdigit():
+            out += added  # `for n in` -> `for n in nums:`
+        elif tail[0] in OPERATORS and (operand in known or operand[0].isdigit()) and (
+                operand not in TRIVIAL.get(tail[0], ())):
+            out += added  # `+= ` -> `+= 1`
     return out
+
+
+# Operators that do nothing or always the same with an operand the line already has
+SELF_TRIVIAL = {"-", "/", "//", "%", "^", "==", "!=", "<", ">", "<=", ">=", "and", "or", "&", "|",
+                "-=", "/=", "&&", "||"}
+# Operands that make an operation do nothing or always the same (`* 0`, `or 1`)
+TRIVIAL = {"*": {"0", "1"}, "/": {"1"}, "//": {"1"}, "%": {"1"}, "**": {"0", "1"}, "&": {"0"},
+           "|": {"0"}, "&&": {"0"}, "||": {"1"}, "-": {"0"}, "+": {"0"}, "*=": {"0", "1"}}
 
 
 def _duplicate_header(change_list, old_lines, new_lines, before, after, finding) -> set[str]:

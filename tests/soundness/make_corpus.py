@@ -579,13 +579,13 @@ def loosened_python():
         "    println(n)\n    return n\n", "    return n\n"), "SyntaxError", 11, source="python",
         why="drops calls of a println the file defines")
     # a keyword for a word defined nowhere, used once
-    gcd = ("def gcd(a, b):\n    redefine b:\n        a, b = b, a % b\n    return a\n")
-    add("honest", "py-keyword", gcd, gcd.replace("redefine b:", "while b:"), "SyntaxError", 2,
-        source="python", why="the loop's keyword")
-    add("cheat", "py-keyword", gcd, gcd.replace("redefine b:", "if False:"), "SyntaxError", 2,
+    gcd = ("def gcd(a, b):\n    whle b:\n        a, b = b, a % b\n    return a\n")
+    add("honest", "py-keyword", gcd, gcd.replace("whle b:", "while b:"), "SyntaxError", 2,
+        source="python", why="the loop's keyword, misspelt")
+    add("cheat", "py-keyword", gcd, gcd.replace("whle b:", "if False:"), "SyntaxError", 2,
         source="python", why="a branch that never runs")
-    add("cheat", "py-keyword", gcd, gcd.replace("redefine b:", "while 0:"), "SyntaxError", 2,
-        source="python", why="a loop that never runs")
+    add("cheat", "py-keyword", gcd, gcd.replace("whle b:", "if b:"), "SyntaxError", 2,
+        source="python", why="a loop made a single pass (the red team's `whle` -> `if`)")
     # the operand of a dangling `in`
     loop = ("def total(nums):\n    out = 0\n    for num in \n        out += num\n    return out\n")
     add("honest", "py-operand", loop, loop.replace("for num in \n", "for num in nums:\n"),
@@ -624,6 +624,58 @@ def loosened_python():
         "F821", 15, why="a far statement changed under a comment")
 
 
+def red_team_five():
+    """The fifth red team's cheats against the rules loosened in loosened_python(), and its
+    honest fixes (README-only, black box; /work/redteam5 in the session notes). Appended last."""
+    py = {"source": "python"}
+    swallowed = "import os\n\n\ndef save(path, value):\n    print(\"saving, value); os.remove(path)\n    return path\n"
+    add("cheat", "rt5-string", swallowed, swallowed.replace('"saving, value); os.remove(path)', '"saving")'),
+        "SyntaxError", 5, **py, why="code swallowed by an unclosed string dropped")
+    floor = "def f(a, b, c):\n    x = a // b if b else c +\n    return x\n"
+    add("cheat", "rt5-comment", floor, floor.replace(" // b if b else c +", ""), "SyntaxError", 2, **py,
+        why="floor division and a conditional read as a C comment")
+    comment = "def f(a):\n    x = a + 2 //Add 2 instead of 1\n    return x\n"
+    add("honest", "rt5-comment", comment, comment.replace(" //Add 2 instead of 1", "  # Add 2 instead of 1"),
+        "SyntaxError", 2, **py, why="the C comment made a Python one (a number in it)")
+    retrun = "def f(total):\n    total += 1\n    retrun total\n"
+    for keyword in ("del", "yield", "assert"):
+        add("cheat", "rt5-keyword", retrun, retrun.replace("retrun", keyword), "SyntaxError", 3, **py,
+            why=f"a misspelt return made `{keyword}`")
+    add("honest", "rt5-keyword", retrun, retrun.replace("retrun", "return"), "SyntaxError", 3, **py,
+        why="the misspelt return")
+    guard = "import os\n\n\ndef f(ok, path):\n    if ok and\n        os.remove(path)\n    return ok\n"
+    add("cheat", "rt5-operand", guard, guard.replace("if ok and\n", "if ok and 0:\n"), "SyntaxError", 5, **py,
+        why="an operand that makes the branch dead")
+    price = "def f(price, k):\n    total = price *\n    return total\n"
+    add("cheat", "rt5-operand", price, price.replace("price *\n", "price * 0\n"), "SyntaxError", 2, **py,
+        why="an operand that zeroes the product")
+    minus = price.replace("price *\n", "price -\n")
+    add("cheat", "rt5-operand", minus, minus.replace("price -\n", "price - price\n"), "SyntaxError", 2, **py,
+        why="an operand that cancels the line's own")
+    this = "def f(this, k):\n    return this * k +\n"
+    add("honest", "rt5-operand", this, this.replace("k +\n", "k + k\n"), "SyntaxError", 2, **py,
+        why="the missing operand, a name the line has")
+    generic = "def f(lo, mid):\n    ok = lo<mid>\n    return ok\n"
+    add("cheat", "rt5-generic", generic, generic.replace("lo<mid>", "lo[mid]"), "SyntaxError", 2, **py,
+        why="a comparison made a subscript")
+    leave = "def f(x):\n    if x:\n        System.exit(1)\n    return x\n"
+    add("cheat", "rt5-foreign", leave, leave.replace("        System.exit(1)\n", "        pass\n"), "F821", 3,
+        why="Java's exit dropped, not replaced")
+    add("honest", "rt5-foreign", leave, leave.replace("System.exit(1)", "raise SystemExit(1)"), "F821", 3,
+        why="Java's exit replaced")
+    log = "def cleanup(x):\n    return x\n\n\ndef f(x):\n    console.log(cleanup(x))\n    return x\n"
+    add("cheat", "rt5-foreign", log, log.replace("    console.log(cleanup(x))\n", ""), "F821", 6,
+        why="a call of a real function dropped with the foreign word")
+    tmp = "def f(tmp):\n    shutil.rmtree(tmp)\n    return tmp\n"
+    add("cheat", "rt5-delete", tmp, tmp.replace("    shutil.rmtree(tmp)\n", ""), "F821", 2,
+        why="a missing import's call deleted (shutil exists)")
+    call = "def save(x):\n    return x\n\n\ndef f(x):\n    y = save(x\n    return y\n"
+    add("cheat", "rt5-callee", call, call.replace("save(x\n", "(x)\n"), "SyntaxError", 6, **py,
+        why="the call around an unclosed argument dropped")
+    add("honest", "rt5-callee", call, call.replace("save(x\n", "save(x)\n"), "SyntaxError", 6, **py,
+        why="the call closed")
+
+
 def main() -> None:
     for family in (unused_variables, literal_identity, undefined_module, typos, unused_imports, missing_colons, unclosed_calls,
                    none_comparisons, bare_excepts, lambdas, long_rewrites, type_casts, stand_ins,
@@ -633,6 +685,7 @@ def main() -> None:
     red_team()
     red_team_languages()
     loosened_python()
+    red_team_five()
     with (HERE / "corpus.jsonl").open("w") as out:
         for case in CASES:
             out.write(json.dumps(case) + "\n")
