@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from fixloop.engine import anticheat_c
 from fixloop.engine import names as undefined
 from fixloop.engine import syntax
 from fixloop.engine.gate import is_syntax_error
@@ -215,7 +216,15 @@ def _unwrapped(name, hunk: Hunk, old_lines, new_lines, before, after, scope, lan
     new = _tokens(new_lines, hunk.new_lines, language)
     if name not in old or name in new or not new or Counter(new) - Counter(old):
         return False
-    return not any(_close(name, other) for other in scope)
+    return not any(_misspelt(name, other, language) for other in scope)
+
+
+def _misspelt(name: str, other: str, language: str | None) -> bool:
+    """Whether `other` is a plausible correction of the misspelt `name` (C and C++: a name that
+    adds a capitalised word to another is a name of its own)."""
+    if language in CC:
+        return anticheat_c.typo(name, other, _close)
+    return _close(name, other)
 
 
 def _trivia(hunk: Hunk, old_lines: list[str], new_lines: list[str], before, after) -> bool:
@@ -310,7 +319,7 @@ def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=No
                                                 before, after, scope, language):
             continue
         if not new:
-            if any(_close(name, other) for other in scope):
+            if any(_misspelt(name, other, language) for other in scope):
                 return False
             continue
         added = new - old
@@ -318,7 +327,8 @@ def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=No
             added += Counter(t for t in _tokens(new_lines, hunk.new_lines, language)
                              if t[0].isalpha() or t[0] == "_") - old - new
         if not any(other != name and (_close(name, other) or other in scope
-                                      or other in ("None", "True", "False"))
+                                      or other in ("None", "True", "False")
+                                      or other in anticheat_c.replacements(language, name))
                    for other in added):
             return False
     return True
@@ -421,7 +431,8 @@ def _number(token: str) -> str:
     return str(int(token)) if token.isdigit() else token
 
 
-def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language, known=()):
+def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language, known=(),
+                                free=frozenset(), trades=None):
     removed_all: Counter[str] = Counter()
     added_all: Counter[str] = Counter()
     for hunk in change_list:
@@ -439,9 +450,10 @@ def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, lang
                 added_all[tail] -= 1
     added_all = +added_all
     for token in sorted(added_all.elements()):
-        if token in FREE_ADD:
+        if token in FREE_ADD or token in free:
             continue
-        partner = next((p for p in TRADES.get(token, ()) if removed[p] > 0), None)
+        partners = set(TRADES.get(token, ())) | (trades or {}).get(token, set())
+        partner = next((p for p in sorted(partners) if removed[p] > 0), None)
         if partner is None:
             partner = next((p for p in removed if removed[p] > 0 and p in flagged
                             and _close(p, token)), None)
@@ -487,6 +499,9 @@ def review(
                 return f"the candidate silences the type checker with {label} instead of fixing the types"
     if before is None or after is None:
         return None  # no grammar: the suppressions are all the policy can read
+    relaid = anticheat_c.relayout(original, candidate, language)  # C/C++ read no layout
+    if relaid != candidate:
+        candidate, after = relaid, syntax.facts(relaid, grammar)
     old_lines, new_lines = split_lines(original), split_lines(candidate)
     change_list = [h for h in hunks(original, candidate)
                    if not _trivia(h, old_lines, new_lines, before, after)]
@@ -499,13 +514,15 @@ def review(
     flagged = _flagged(old_lines, finding)
     line = old_lines[finding.span.start_line] if finding.span.start_line < len(old_lines) else ""
     column = len(line[: finding.span.start_col].encode("utf-8"))
-    name = undefined.undefined_name(finding)
+    name = anticheat_c.undefined_name(finding, grammar) or undefined.undefined_name(finding)
     callee = None if name else syntax.called_at(original, grammar, finding.span.start_line, column)
     if callee and len(callee) <= 40:
         flagged |= set(LEX.findall(callee))  # the call whose argument is flagged is involved
     syntax_error = _is_syntax(finding, before)
+    extra = anticheat_c.involved(original, candidate, finding, grammar)
+    flagged |= extra.tokens
     scope = _in_scope(name, before, language) if name else set()
-    typo = any(_close(name, other) for other in scope)  # the name is a misspelling of one in scope
+    typo = any(_misspelt(name, other, grammar) for other in scope)  # the name is a misspelling of one in scope
     # a syntax fix that only re-indents (a method's body one level off): the lines are the
     # original's, so no window; whether code stops running is still judged below
     reindented = syntax_error and _reindented(old_lines, new_lines, before, after)
@@ -551,6 +568,10 @@ def review(
     unread = (_unreadable(change_list, original, candidate, before, after, finding)
               | _duplicate_header(change_list, old_lines, new_lines, before, after, finding)
               if syntax_error else set())
+    defined = anticheat_c.defined_functions(original, grammar)
+    excused = anticheat_c.excused(
+        original, candidate, change_list, finding, name, grammar,
+        lambda f: f == name or (f not in C_STANDARD and f not in defined))
     if not removable:
         gone = before.names() - after.names()
         lost: set[str] = set()
@@ -575,6 +596,7 @@ def review(
             for hunk in change_list:
                 if _unwrapped(name, hunk, old_lines, new_lines, before, after, scope, grammar):
                     lost -= {n for n in before.names_in(hunk.old_lines) if after.names()[n] > 0}
+        lost -= excused.names
         lost = {n for n in lost if n.strip()}  # an empty string literal is no code
         if syntax_error:
             for hunk in change_list:
@@ -600,18 +622,20 @@ def review(
                 f"({finding.source} {finding.code} is not about code that should go)"
             )
         if (not (syntax_error or bogus or broken or redeclared)
-                and after.statements < before.statements
+                and after.statements + excused.statements < before.statements
                 and not _includes_dropped(change_list, before, after, finding)):
             return (
                 "the candidate deletes code instead of fixing it "
                 f"({finding.source} {finding.code} is not about code that should go)"
             )
-    if dropped and not replaced and not broken:
+    if dropped and not replaced and not broken and name not in excused.names:
         return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
     if syntax_error and not reindented:
         code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)]
+        trades = ({t: {name} for t in scope | anticheat_c.replacements(grammar, name)}
+                  if name and grammar in CC else {})
         return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread, grammar,
-                                           set(before.names()))
+                                           set(before.names()), extra.free_add, trades)
     return None
 
 

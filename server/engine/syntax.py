@@ -87,6 +87,8 @@ def is_statement(node: Node) -> bool:
     kind = node.type
     if kind in NOT_STATEMENTS:
         return False
+    if node.parent is not None and node.parent.type == "condition_clause":
+        return False  # C++'s `if (T x = ...)`, or `if (h && r = 1)` read as one: a condition
     return kind.endswith(("_statement", "_definition", "_declaration", "_item")) or kind in (
         "declaration", "preproc_include", "preproc_def", "preproc_function_def", "decorated_definition",
     )
