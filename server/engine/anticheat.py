@@ -326,12 +326,18 @@ def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=No
         if new_lines is not None and language in C_LIKE:  # a type read as a keyword (`int64_t`)
             added += Counter(t for t in _tokens(new_lines, hunk.new_lines, language)
                              if t[0].isalpha() or t[0] == "_") - old - new
-        if not any(other != name and (_close(name, other) or other in scope
+        if not any(other != name and (_close(name, other) or _existing(other, scope, language)
                                       or other in ("None", "True", "False")
                                       or other in anticheat_c.replacements(language, name))
                    for other in added):
             return False
     return True
+
+
+def _existing(other: str, scope, language) -> bool:
+    """An existing name the undefined one may be replaced by (in C and C++ a name, not a number:
+    `v[$i]` -> `v[0]` drops what the index was meant to be)."""
+    return other in scope and not (language in CC and other[0].isdigit())
 
 
 def _new_import_brings_more(change_list, before, after) -> bool:
@@ -499,9 +505,14 @@ def review(
                 return f"the candidate silences the type checker with {label} instead of fixing the types"
     if before is None or after is None:
         return None  # no grammar: the suppressions are all the policy can read
+    meant = anticheat_c.as_meant(original, candidate, finding, language)  # `/ x` -> `// x`
+    if meant is not None:
+        original, before = meant, syntax.facts(meant, grammar)
     relaid = anticheat_c.relayout(original, candidate, language)  # C/C++ read no layout
     if relaid != candidate:
         candidate, after = relaid, syntax.facts(relaid, grammar)
+    if meant is not None and candidate == original:
+        return None  # the comment made whole, and nothing else
     old_lines, new_lines = split_lines(original), split_lines(candidate)
     change_list = [h for h in hunks(original, candidate)
                    if not _trivia(h, old_lines, new_lines, before, after)]

@@ -77,8 +77,9 @@ def relayout(original: str, candidate: str, language: str | None) -> str:
     out: list[str] = []
     at = 0  # the next candidate line to copy
     for tag, a1, a2, b1, b2 in matcher.get_opcodes():
-        if tag != "equal":
-            continue
+        same = tag == "replace" and sum(old_keys[a1:a2], ()) == sum(new_keys[b1:b2], ())
+        if tag != "equal" and not same:
+            continue  # lines re-wrapped (`{` on a line of its own) hold the same tokens
         out += new_lines[at:new_rows[b1]]  # what changed before, and the trivia around it
         out += old_lines[old_rows[a1]:old_rows[a2 - 1] + 1]
         at = new_rows[b2 - 1] + 1
@@ -87,6 +88,28 @@ def relayout(original: str, candidate: str, language: str | None) -> str:
     if text and not text.endswith(("\n", "\r")) and candidate.endswith(("\n", "\r")):
         text += "\n"
     return text
+
+
+def as_meant(original: str, candidate: str, finding: Finding, language: str | None) -> str | None:
+    """The original with the flagged line's lone `/` doubled, when the candidate makes that line
+    the comment it was meant to be (`/ cout<<n;` -> `// cout<<n;`: no statement starts with `/`);
+    the rest of the candidate is judged against that."""
+    if language not in CC:
+        return None
+    lines = split_lines(original)
+    row = finding.span.start_line
+    if not 0 <= row < len(lines):
+        return None
+    line = lines[row]
+    stripped = line.lstrip()
+    if not stripped.startswith("/") or stripped.startswith(("//", "/*")):
+        return None
+    if not finding.span.start_col <= len(line) - len(stripped) + 1:
+        return None  # the error is not at the slash
+    meant = line[: len(line) - len(stripped)] + "/" + stripped
+    if meant.strip() not in {new.strip() for new in split_lines(candidate)}:
+        return None
+    return "".join(lines[:row] + [meant] + lines[row + 1:])
 
 
 def undefined_name(finding: Finding, language: str | None) -> str | None:
@@ -145,11 +168,6 @@ def involved(original: str, candidate: str, finding: Finding, language: str | No
         if text.startswith("/*") and (on_line or between) and text not in new_comments:
             tokens |= {"/", "*"}  # the comment at the error opened back into code
     line = lines[row]
-    stripped = line.lstrip()
-    if stripped.startswith("/") and not stripped.startswith(("//", "/*")) and (
-        "/" + stripped.strip() in {c.strip() for c in new_comments}
-    ):
-        tokens |= set(re.findall(r"\w+", stripped)) | {"/"}  # a comment that lost a `/`
     words = re.findall(r"[A-Za-z_]\w*", line[col:])
     if words and words[0] in FOREIGN_DECLARATIONS:
         tokens |= {"=", ">", words[0]}
@@ -223,14 +241,15 @@ def excused(original: str, candidate: str, change_list: list[Hunk], finding: Fin
             kind = "value"  # `double temp = sum1;`, `auto r = f(x); return r;` -> `return x;`
         if kind is None:
             continue
-        if kind == "object" and not all(_member_kept(n, candidate) for n in reads):
+        if kind == "object" and not all(_member_kept(n, new_text) for n in reads):
             continue
         names.add(var)
         type_node = decl.child_by_field_name("type")
         if type_node is not None:
             names |= set(re.findall(r"[A-Za-z_]\w*", syntax.node_text(type_node)))
-        if value is not None:
-            names |= set(re.findall(r"[A-Za-z_]\w*", syntax.node_text(value)))
+        if value is not None:  # what it was given must still run: the judge reads the arguments
+            names |= {name} | {syntax.node_text(c.child_by_field_name("function"))
+                               for c in _descendants(value) if c.type == "call_expression"}
         statements += 1
     return Excused(frozenset(names), statements)
 
@@ -255,11 +274,12 @@ def _member_object(node) -> bool:
     )
 
 
-def _member_kept(node, candidate: str) -> bool:
-    """`s.min(...)` became `min(...)`: the member is still used, through the class itself."""
+def _member_kept(node, new_text: str) -> bool:
+    """`s.min(...)` became `min(...)` where the change is: the member is still used, through
+    the class itself."""
     field = node.parent.child_by_field_name("field")
     return field is not None and re.search(rf"(?<![\w.>]){re.escape(syntax.node_text(field))}\b",
-                                           candidate) is not None
+                                           new_text) is not None
 
 
 def _holds_only(value, name: str, nowhere) -> bool:
