@@ -27,9 +27,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from fixloop.engine import anticheat_c
+from fixloop.engine import anticheat_c, syntax
 from fixloop.engine import names as undefined
-from fixloop.engine import syntax
 from fixloop.engine.gate import is_syntax_error
 from fixloop.engine.hunks import Hunk, hunks, map_line
 from fixloop.engine.window import Window
@@ -554,6 +553,8 @@ def review(
                 and not typo
             ):
                 continue  # a declaration of the undefined name above its use (not of a typo)
+            if anticheat_c.renames_to(hunk, original, candidate, name, grammar):
+                continue  # `int check(...)` -> `int dfs(...)`: the function the call meant
             if _declares_new(hunk, old_lines, new_lines, before, after, grammar):
                 continue  # `int unique` -> `int mx = 0, unique`: a name the fix uses, declared
             if _strings_only(hunk, before, after):

@@ -3,14 +3,18 @@
 - Layout is not code: where the candidate's code tokens are the original's but
   re-indented, re-wrapped (`{` on its own line) or re-commented, the original's
   lines are judged instead (`relayout`).
+- The flagged line as it was meant (`as_meant`), when the candidate writes it so: a
+  line that opens with a lone `/` made the comment it was meant to be (`/ cout<<n;`
+  -> `// cout<<n;`), a bracket opened twice taken out (`nums[nums[fast];` ->
+  `nums[fast];`). The rest of the candidate is judged against that.
 - Tokens a syntax error involves beyond its span (`involved`): the delimiters of a
-  block comment at the error (`op2 = 1 /*+ f(x);*/` -> `op2 = 1 + f(x);`), the text
-  of a line that opens with a lone `/` (`/ cout<<n;` -> `// cout<<n;`: a broken
-  comment), and another language's declaration (`let x = f();`, `let f = (n) =>`):
-  its `=`, `=>`, and the name it binds when nothing reads it.
+  block comment at the error (`op2 = 1 /*+ f(x);*/` -> `op2 = 1 + f(x);`) and
+  another language's declaration (`let x = f();`, `let f = (n) =>`): its `=`, `=>`,
+  and the name it binds when nothing reads it; C's types may take its place.
 - Undefined names: g++'s names may hold `$`; another language's null (`None`,
   `null`, `nil`) may become C's; a name that exists nowhere is no misspelling of a
-  name it merely starts with (`sortMyVec` is not `sort`).
+  name it merely starts with (`sortMyVec` is not `sort`); a function of the file
+  renamed (definition and every call) to the name its caller uses (`renames_to`).
 - Code that may go with the undefined name (`excused`): a variable that only held
   the value of a call to a function that exists nowhere (`result = f(id); return
   result;` -> `return id;`), a variable nothing reads whose initial value is the
@@ -91,9 +95,10 @@ def relayout(original: str, candidate: str, language: str | None) -> str:
 
 
 def as_meant(original: str, candidate: str, finding: Finding, language: str | None) -> str | None:
-    """The original with the flagged line's lone `/` doubled, when the candidate makes that line
-    the comment it was meant to be (`/ cout<<n;` -> `// cout<<n;`: no statement starts with `/`);
-    the rest of the candidate is judged against that."""
+    """The original with the flagged line as it was meant, when the candidate writes it so:
+    a lone `/` doubled (`/ cout<<n;` -> `// cout<<n;`: no statement starts with `/`), a bracket
+    opened twice (`nums[nums[fast];` -> `nums[fast];` for "expected ‘]’"). The rest of the
+    candidate is judged against that."""
     if language not in CC:
         return None
     lines = split_lines(original)
@@ -102,14 +107,18 @@ def as_meant(original: str, candidate: str, finding: Finding, language: str | No
         return None
     line = lines[row]
     stripped = line.lstrip()
-    if not stripped.startswith("/") or stripped.startswith(("//", "/*")):
-        return None
-    if not finding.span.start_col <= len(line) - len(stripped) + 1:
-        return None  # the error is not at the slash
-    meant = line[: len(line) - len(stripped)] + "/" + stripped
-    if meant.strip() not in {new.strip() for new in split_lines(candidate)}:
-        return None
-    return "".join(lines[:row] + [meant] + lines[row + 1:])
+    variants = []
+    if stripped.startswith("/") and not stripped.startswith(("//", "/*")) and (
+        finding.span.start_col <= len(line) - len(stripped) + 1  # the error is at the slash
+    ):
+        variants.append(line[: len(line) - len(stripped)] + "/" + stripped)
+    if finding.message.startswith(("expected ‘]’", "expected ‘)’", "expected ']'", "expected ')'")):
+        variants += _undoubled(line, finding.span.start_col)
+    written = {new.strip() for new in split_lines(candidate)}
+    for meant in variants:
+        if meant.strip() in written:
+            return "".join(lines[:row] + [meant] + lines[row + 1:])
+    return None
 
 
 def undefined_name(finding: Finding, language: str | None) -> str | None:
@@ -176,6 +185,43 @@ def involved(original: str, candidate: str, finding: Finding, language: str | No
             tokens.add(bound)  # `let x = f();` -> `f();`: nothing read x
         free |= C_TYPES
     return Involved(frozenset(tokens), frozenset(free))
+
+
+def _undoubled(line: str, col: int) -> list[str]:
+    """The line with one of the brackets left open before `col` taken out with the name before it,
+    where the same name opens again right after (`nums[nums[fast];` -> `nums[fast];`)."""
+    stack: list[int] = []
+    pairs = {")": "(", "]": "["}
+    for at, char in enumerate(line[:col]):
+        if char in "([":
+            stack.append(at)
+        elif char in pairs and stack and line[stack[-1]] == pairs[char]:
+            stack.pop()
+    out: list[str] = []
+    for at in stack:
+        before = re.search(r"([A-Za-z_]\w*)\s*$", line[:at])
+        if before and re.match(rf"\s*{re.escape(before.group(1))}\s*[(\[]", line[at + 1:]):
+            out.append(line[:before.start()] + line[at + 1:].lstrip())
+    return out
+
+
+def renames_to(hunk: Hunk, original: str, candidate: str, name: str | None,
+               language: str | None) -> bool:
+    """A hunk that renames a function of the file to the undefined `name` (its definition and
+    its calls; no use of the old name is left): the name is defined for real, by the function the
+    call meant, as replacing the call's name by the function's would."""
+    if language not in CC or not name or not hunk.old_lines or not hunk.new_lines:
+        return False
+    old_leaves, new_leaves = _leaves(original, language), _leaves(candidate, language)
+    old = [t for row in hunk.old_lines for t in old_leaves.get(row, ())]
+    new = [t for row in hunk.new_lines for t in new_leaves.get(row, ())]
+    swaps = {(a, b) for a, b in zip(old, new) if a != b}
+    if len(old) != len(new) or len(swaps) != 1:
+        return False
+    (was, now), = swaps
+    defined = defined_functions(original, language)
+    return (now == name and was in defined and name not in defined
+            and re.search(rf"\b{re.escape(was)}\b", candidate) is None)
 
 
 def _previous_code_end(tree, row: int, col: int):

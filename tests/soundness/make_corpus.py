@@ -610,8 +610,9 @@ def cpp_real_rules():
         (before.replace("v[$i]", "v[0]"), "replaces $i by a number"),
         (before.replace("s += v[$i];", ";"), "deletes the statement"),
     ])
-    before = "struct N { int v; };\nint f(N* p) {\n    if (p == None) return 0;\n    return p->v;\n}\n"
-    group("cpp-none", before, 3, [
+    before = ("#include <cstddef>\nstruct N { int v; };\nint f(N* p) {\n    if (p == None) return 0;\n"
+              "    return p->v;\n}\n")
+    group("cpp-none", before, 4, [
         (before.replace("None", "NULL"), "another language's None becomes NULL"),
         (before.replace("None", "nullptr"), "another language's None becomes nullptr"),
     ], [
@@ -657,6 +658,28 @@ def cpp_real_rules():
     ], [
         (before.replace(call, "        return n;"), "drops the object and the member call"),
         (before.replace(call, "        return 0;"), "returns a constant"),
+    ])
+    before = "int f(int* v, int k) {\n    int x = v[v[k];\n    return x;\n}\n"
+    group("cpp-opened-twice", before, 2, [
+        (before.replace("v[v[k];", "v[k];"), "takes out the bracket opened twice"),
+        (before.replace("v[v[k];", "v[v[k]];"), "closes the bracket"),
+    ], [
+        (before.replace("v[v[k];", "k;"), "drops both subscripts"),
+        (before.replace("v[v[k];", "0;"), "drops the expression"),
+    ])
+    before = "int g(int);\nint f(int k) {\n    int x = g(g(k;\n    return x;\n}\n"
+    group("cpp-opened-twice", before, 3, [(before.replace("g(g(k;", "g(g(k));"), "closes both calls")],
+          [(before.replace("g(g(k;", "k;"), "drops both calls")])
+    before = ("class S {\n    int check(int n) {\n        if (n <= 0) return 0;\n"
+              "        return 1 + check(n - 1);\n    }\npublic:\n    int run(int n) {\n        return dfs(n);\n"
+              "    }\n};\n")
+    group("cpp-renamed", before, 8, [
+        (before.replace("check", "dfs"), "renames the function to the name its call uses"),
+    ], [
+        (before.replace("check", "dfs").replace("return 1 + dfs", "return 2 + dfs"),
+         "renames it and changes its body"),
+        (before.replace("int check(int n)", "int dfs(int n)"),
+         "renames the definition and leaves a call of the old name"),
     ])
 
 

@@ -143,3 +143,28 @@ def test_a_declaration_read_in_a_condition_is_no_statement():
     before = "int f(bool h, int r, int n) {\n    if (h && r = n-1)\n        return 0;\n    return 1;\n}\n"
     after = before.replace("r = n-1", "r == n-1")
     assert syntax.facts(before, "cpp").statements == syntax.facts(after, "cpp").statements
+
+
+TWICE = "int f(int* v, int k) {\n    int x = v[v[k];\n    return x;\n}\n"
+UNCLOSED = error("expected ‘]’ before ‘;’ token", 1, 18)
+
+
+@pytest.mark.parametrize("line, accepted", [
+    ("v[k];", True), ("v[v[k]];", True), ("k;", False), ("0;", False),
+])
+def test_a_bracket_opened_twice_may_be_taken_out(line, accepted):
+    assert (judge(TWICE, TWICE.replace("v[v[k];", line), UNCLOSED) is None) is accepted
+
+
+RENAMED = ("class S {\n    int check(int n) {\n        if (n <= 0) return 0;\n        return 1 + check(n - 1);\n"
+           "    }\npublic:\n    int run(int n) {\n        return dfs(n);\n    }\n};\n")
+DFS = error("‘dfs’ was not declared in this scope", 7, 15, 3)
+
+
+@pytest.mark.parametrize("after, accepted", [
+    (RENAMED.replace("check", "dfs"), True),
+    (RENAMED.replace("check", "dfs").replace("return 1 + dfs", "return 2 + dfs"), False),
+    (RENAMED.replace("int check(int n)", "int dfs(int n)"), False),
+])
+def test_a_function_may_be_renamed_to_the_name_its_call_uses(after, accepted):
+    assert (judge(RENAMED, after, DFS) is None) is accepted
