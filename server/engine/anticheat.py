@@ -27,8 +27,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from fixloop.engine import anticheat_c, syntax
 from fixloop.engine import names as undefined
-from fixloop.engine import syntax
 from fixloop.engine.gate import is_syntax_error
 from fixloop.engine.hunks import Hunk, hunks, map_line
 from fixloop.engine.window import Window
@@ -215,13 +215,21 @@ def _unwrapped(name, hunk: Hunk, old_lines, new_lines, before, after, scope, lan
     new = _tokens(new_lines, hunk.new_lines, language)
     if name not in old or name in new or not new or Counter(new) - Counter(old):
         return False
-    return not any(_close(name, other) for other in scope)
+    return not any(_misspelt(name, other, language) for other in scope)
+
+
+def _misspelt(name: str, other: str, language: str | None) -> bool:
+    """Whether `other` is a plausible correction of the misspelt `name` (C and C++: a name that
+    adds a capitalised word to another is a name of its own)."""
+    if language in CC:
+        return anticheat_c.typo(name, other, _close)
+    return _close(name, other)
 
 
 def _code_lines(lines: list[str], rows, facts, trim) -> list[str]:
     """The code of the lines of `rows` that hold code (not blank, not comments; a comment
     after the code cut off), each trimmed by `trim`."""
-    return [trim(_without_comment(lines[row], facts.comment_starts.get(row))) for row in rows
+    return [trim(_without_comment(lines[row], facts.comment_spans.get(row))) for row in rows
             if lines[row].strip() and row not in facts.comment_lines]
 
 
@@ -229,7 +237,7 @@ def _code_hunks(old_lines, new_lines, before, after) -> list[Hunk]:
     """The hunks of a diff of the code alone (blank lines, comments and trailing whitespace
     left out, so blank lines moved and comments added around a fix are not edits)."""
     def code(lines, facts):
-        return [(row, _without_comment(lines[row], facts.comment_starts.get(row)).rstrip())
+        return [(row, _without_comment(lines[row], facts.comment_spans.get(row)).rstrip())
                 for row in range(len(lines)) if lines[row].strip() and row not in facts.comment_lines]
 
     old, new = code(old_lines, before), code(new_lines, after)
@@ -250,28 +258,35 @@ def _uncommented(lines: list[str], facts) -> list[str]:
     """The lines with their comments cut off (line ends kept): what the rules read as tokens."""
     out = []
     for row, line in enumerate(lines):
-        column = facts.comment_starts.get(row)
-        if column is not None:
+        spans = facts.comment_spans.get(row)
+        if spans:
             body = line.rstrip("\r\n")
-            line = _without_comment(body, column) + line[len(body):]
+            line = _without_comment(body, spans) + line[len(body):]
         out.append(line)
     return out
 
 
-def _without_comment(line: str, column: int | None) -> str:
-    """`line` up to the comment starting at byte `column` (tree-sitter counts bytes)."""
-    if column is None:
+def _without_comment(line: str, spans) -> str:
+    """`line` without its comments, byte ranges [start, end) (tree-sitter counts bytes; end -1:
+    to the end of the line); a block comment inside a line leaves a space where it was."""
+    if not spans:
         return line
-    return line.encode("utf-8")[:column].decode("utf-8", errors="ignore")
+    data = line.encode("utf-8")
+    for start, end in sorted(spans, reverse=True):
+        data = data[:start] + (b" " + data[end:] if end >= 0 else b"")
+    return data.decode("utf-8", errors="ignore")
 
 
 def _called(lines: list[str], rows, name: str) -> set[str]:
-    """Names called in `rows` other than `name` and its members (`log(cleanup(x))`: cleanup)."""
+    """Names called after `name` in `rows`, not its members: what the injected call was given
+    (`console.log(cleanup(x))`: cleanup; `average(undefined)`: nothing)."""
     called = set()
     for row in rows:
-        for match in re.finditer(r"(?<![\w.])([A-Za-z_]\w*)\s*\(", lines[row]):
-            if match.group(1) != name:
-                called.add(match.group(1))
+        at = re.search(rf"\b{re.escape(name)}\b", lines[row])
+        if at is None:
+            continue
+        for match in re.finditer(r"(?<![\w.])([A-Za-z_]\w*)\s*\(", lines[row][at.end():]):
+            called.add(match.group(1))
     return called
 
 
@@ -375,18 +390,25 @@ def _replaced(name, hunk_list, before, after, scope, new_lines=None, language=No
                                                 before, after, scope, language):
             continue
         if not new:
-            if len(name) < 3 or any(_close(name, other) for other in scope):
+            if len(name) < 3 or any(_misspelt(name, other, language) for other in scope):
                 return False  # `y` is a missing variable, `undefinedObject` an injected word
             continue
         added = new - old
         if new_lines is not None and language in C_LIKE:  # a type read as a keyword (`int64_t`)
             added += Counter(t for t in _tokens(new_lines, hunk.new_lines, language)
                              if t[0].isalpha() or t[0] == "_") - old - new
-        if not any(other != name and (_close(name, other) or other in scope
-                                      or other in ("None", "True", "False"))
+        if not any(other != name and (_close(name, other) or _existing(other, scope, language)
+                                      or other in ("None", "True", "False")
+                                      or other in anticheat_c.replacements(language, name))
                    for other in added):
             return False
     return True
+
+
+def _existing(other: str, scope, language) -> bool:
+    """An existing name the undefined one may be replaced by (in C and C++ a name, not a number:
+    `v[$i]` -> `v[0]` drops what the index was meant to be)."""
+    return other in scope and not (language in CC and other[0].isdigit())
 
 
 def _new_import_brings_more(change_list, before, after) -> bool:
@@ -487,7 +509,8 @@ def _number(token: str) -> str:
 
 
 def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language,
-                                known: Counter[str] | None = None, involved=frozenset()):
+                                known: Counter[str] | None = None, involved=frozenset(),
+                                free=frozenset(), trades=None):
     known = known if known is not None else Counter()
     removed_all: Counter[str] = Counter()
     added_all: Counter[str] = Counter()
@@ -512,9 +535,10 @@ def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, lang
                 added_all[tail] -= 1
     added_all = +added_all
     for token in sorted(added_all.elements()):
-        if token in FREE_ADD:
+        if token in FREE_ADD or token in free:
             continue
-        partner = next((p for p in TRADES.get(token, ()) if removed[p] > 0), None)
+        partners = set(TRADES.get(token, ())) | (trades or {}).get(token, set())
+        partner = next((p for p in sorted(partners) if removed[p] > 0), None)
         if partner is None:
             partner = next((p for p in removed if removed[p] > 0 and (p in flagged or p in involved)
                             and _close(p, token)), None)
@@ -568,6 +592,14 @@ def review(
                 return f"the candidate silences the type checker with {label} instead of fixing the types"
     if before is None or after is None:
         return None  # no grammar: the suppressions are all the policy can read
+    meant = anticheat_c.as_meant(original, candidate, finding, language)  # `/ x` -> `// x`
+    if meant is not None:
+        original, before = meant, syntax.facts(meant, grammar)
+    relaid = anticheat_c.relayout(original, candidate, language)  # C/C++ read no layout
+    if relaid != candidate:
+        candidate, after = relaid, syntax.facts(relaid, grammar)
+    if meant is not None and candidate == original:
+        return None  # the comment made whole, and nothing else
     old_lines = _uncommented(split_lines(original), before)
     new_lines = _uncommented(split_lines(candidate), after)
     change_list = _code_hunks(old_lines, new_lines, before, after)
@@ -580,7 +612,7 @@ def review(
     flagged = _flagged(old_lines, finding)
     line = old_lines[finding.span.start_line] if finding.span.start_line < len(old_lines) else ""
     column = len(line[: finding.span.start_col].encode("utf-8"))
-    name = undefined.undefined_name(finding)
+    name = anticheat_c.undefined_name(finding, grammar) or undefined.undefined_name(finding)
     callee = None if name else syntax.called_at(original, grammar, finding.span.start_line, column)
     # the call whose argument is flagged is involved: its name may be traded for a close one
     # (`prnt(x` -> `print(x)`), not dropped (`save(x` -> `(x)`)
@@ -588,8 +620,10 @@ def review(
     if not is_syntax_error(finding):
         flagged |= involved  # a type error's wrong call around the argument may go: `len(f)` -> `f`
     syntax_error = _is_syntax(finding, before)
+    extra = anticheat_c.involved(original, candidate, finding, grammar)
+    flagged |= extra.tokens
     scope = _in_scope(name, before, language) if name else set()
-    typo = any(_close(name, other) for other in scope)  # the name is a misspelling of one in scope
+    typo = any(_misspelt(name, other, grammar) for other in scope)  # the name is a misspelling of one in scope
     # a syntax fix that only re-indents (a method's body one level off): the lines are the
     # original's, so no window; whether code stops running is still judged below
     reindented = syntax_error and _reindented(old_lines, new_lines, before, after)
@@ -610,6 +644,8 @@ def review(
                 and not typo and (grammar in C_LIKE or _in_function(hunk, original, finding))
             ):
                 continue  # a declaration of the undefined name above its use (not of a typo)
+            if anticheat_c.renames_to(hunk, original, candidate, name, grammar):
+                continue  # `int check(...)` -> `int dfs(...)`: the function the call meant
             if _declares_new(hunk, old_lines, new_lines, before, after, grammar):
                 continue  # `int unique` -> `int mx = 0, unique`: a name the fix uses, declared
             if _strings_only(hunk, before, after):
@@ -640,6 +676,10 @@ def review(
               | _text_words(old_lines, finding, grammar)
               | _duplicate_header(change_list, old_lines, new_lines, before, after, finding)
               if syntax_error else set())
+    defined = anticheat_c.defined_functions(original, grammar)
+    excused = anticheat_c.excused(
+        original, candidate, change_list, finding, name, grammar,
+        lambda f: f == name or (f not in C_STANDARD and f not in defined))
     if not removable:
         gone = before.names() - after.names()
         lost: set[str] = set()
@@ -664,6 +704,7 @@ def review(
             for hunk in change_list:
                 if _unwrapped(name, hunk, old_lines, new_lines, before, after, scope, grammar):
                     lost -= {n for n in before.names_in(hunk.old_lines) if after.names()[n] > 0}
+        lost -= excused.names
         lost = {n for n in lost if n.strip()}  # an empty string literal is no code
         if syntax_error:
             for hunk in change_list:
@@ -690,19 +731,21 @@ def review(
                 f"({finding.source} {finding.code} is not about code that should go)"
             )
         if (not (syntax_error or bogus or broken or redeclared)
-                and after.statements < before.statements
+                and after.statements + excused.statements < before.statements
                 and not _includes_dropped(change_list, before, after, finding)):
             return (
                 "the candidate deletes code instead of fixing it "
                 f"({finding.source} {finding.code} is not about code that should go)"
             )
-    if dropped and not replaced and not broken:
+    if dropped and not replaced and not broken and name not in excused.names:
         return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
     if syntax_error and not reindented:
         code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)
                 and not _strings_only(h, before, after)]
+        trades = ({t: {name} for t in scope | anticheat_c.replacements(grammar, name)}
+                  if name and grammar in CC else {})
         return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread | foreign,
-                                           grammar, before.names(), involved)
+                                           grammar, before.names(), involved, extra.free_add, trades)
     return None
 
 

@@ -87,6 +87,8 @@ def is_statement(node: Node) -> bool:
     kind = node.type
     if kind in NOT_STATEMENTS:
         return False
+    if node.parent is not None and node.parent.type == "condition_clause":
+        return False  # C++'s `if (T x = ...)`, or `if (h && r = 1)` read as one: a condition
     return kind.endswith(("_statement", "_definition", "_declaration", "_item")) or kind in (
         "declaration", "preproc_include", "preproc_def", "preproc_function_def", "decorated_definition",
     )
@@ -167,7 +169,8 @@ class Facts:
     kinds: dict[int, list[str]] = field(default_factory=dict)  # line -> statements starting there
     comment_lines: frozenset[int] = frozenset()  # lines holding only comments
     comments: tuple[str, ...] = ()
-    comment_starts: dict[int, int] = field(default_factory=dict)  # line -> byte column of its comment
+    # line -> the byte ranges [start, end) of its comments (end -1: to the end of the line)
+    comment_spans: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     errors: tuple[tuple[int, int], ...] = ()  # lines of ERROR and MISSING nodes
     has_error: bool = False
 
@@ -190,7 +193,7 @@ def facts(text: str, language: str | None) -> Facts | None:
     kinds: dict[int, list[str]] = {}
     comments: list[str] = []
     comment_rows: set[int] = set()
-    comment_starts: dict[int, int] = {}
+    comment_spans: dict[int, list[tuple[int, int]]] = {}
     code_rows: set[int] = set()
     errors: list[tuple[int, int]] = []
     statements = 0
@@ -202,8 +205,10 @@ def facts(text: str, language: str | None) -> Facts | None:
             errors.append((node.start_point[0], node.end_point[0]))
         if kind in COMMENTS:
             comments.append(node_text(node))
-            row, column = node.start_point
-            comment_starts[row] = min(column, comment_starts.get(row, column))
+            (first, start), (last, end) = node.start_point, node.end_point
+            for row in range(first, last + 1):
+                comment_spans.setdefault(row, []).append(
+                    (start if row == first else 0, end if row == last else -1))
             comment_rows.update(range(node.start_point[0], node.end_point[0] + 1))
             continue
         if in_string and kind not in STRING_CODE and node.child_count == 0:
@@ -241,7 +246,7 @@ def facts(text: str, language: str | None) -> Facts | None:
         kinds=kinds,
         comment_lines=frozenset(comment_rows - code_rows),
         comments=tuple(comments),
-        comment_starts=comment_starts,
+        comment_spans={row: tuple(spans) for row, spans in comment_spans.items()},
         errors=tuple(errors),
         has_error=tree.root_node.has_error,
     )
