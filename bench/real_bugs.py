@@ -15,6 +15,9 @@ classified against the real fix:
     python bench/real_bugs.py --corpus tests/soundness/real/python.jsonl --cases 20 \\
         --setups ladder,large --seconds 60 --json out.json
 
+`--single-bug` samples only cases with one bug (DebugBench's families other
+than double, triple and quadruple).
+
 Setups: `small` (the 0.5B alone), `large` (the 1.5B alone), `ladder` (no
 [models] table: what the product does by default, the 0.5B then the 1.5B).
 The load average is printed beside the figures: they only mean something with it.
@@ -96,9 +99,16 @@ SETUPS = {
 }
 
 
-def load_cases(corpus: Path, count: int | None, seed: int) -> list[dict]:
+# DebugBench's families of several bugs in one solution: `--single-bug` leaves them out.
+MULTI_BUG = frozenset({"double", "triple", "quadruple"})
+
+
+def load_cases(corpus: Path, count: int | None, seed: int, single_bug: bool = False) -> list[dict]:
+    """The honest cases of a corpus (one bug each with `single_bug`), then a seeded sample."""
     cases = [json.loads(line) for line in corpus.read_text().splitlines() if line.strip()]
     cases = [c for c in cases if c.get("kind", "honest") == "honest"]
+    if single_bug:
+        cases = [c for c in cases if c.get("family") not in MULTI_BUG]
     if count is not None and count < len(cases):
         cases = random.Random(seed).sample(cases, count)
     return cases
@@ -267,6 +277,11 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--cases", type=int, default=None, help="a seeded sample of this many")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--single-bug",
+        action="store_true",
+        help="leave out cases whose family is several bugs (DebugBench)",
+    )
     parser.add_argument("--setups", default="ladder,large")
     parser.add_argument("--seconds", type=float, default=60.0, help="wall-clock per diagnostic")
     parser.add_argument("--attempts", type=int, default=8)
@@ -274,7 +289,7 @@ def main() -> int:
     parser.add_argument("--variant", default="shipped", choices=VARIANTS)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    cases = load_cases(args.corpus, args.cases, args.seed)
+    cases = load_cases(args.corpus, args.cases, args.seed, args.single_bug)
     load_before = os.getloadavg()
     runs: list[dict] = []
     for setup in args.setups.split(","):
@@ -283,7 +298,8 @@ def main() -> int:
     # The ladder's two tiers each get `seconds`; its figure counts only fixes within one `seconds`.
     table = [summary(s, [r for r in runs if r["setup"] == s], args.seconds)
              for s in args.setups.split(",")]  # fmt: skip
-    print(f"{len(cases)} cases from {args.corpus} (seed {args.seed}); variant {args.variant}; "
+    print(f"{len(cases)} cases from {args.corpus} (seed {args.seed}"
+          f"{', single-bug' if args.single_bug else ''}); variant {args.variant}; "
           f"{args.attempts} attempts, {args.seconds:.0f} s each; load average "
           f"{load_before[0]:.1f} before, {load_after[0]:.1f} after")  # fmt: skip
     print(f"{'setup':8} {'fixed':>7} {'median s':>9} {'p95 s':>7} {'attempts':>9} "
