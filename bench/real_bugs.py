@@ -15,6 +15,9 @@ classified against the real fix:
     python bench/real_bugs.py --corpus tests/soundness/real/python.jsonl --cases 20 \\
         --setups ladder,large --seconds 60 --json out.json
 
+`--single-bug` samples only cases with one bug (DebugBench's families other
+than double, triple and quadruple).
+
 Setups: `small` (the 0.5B alone), `large` (the 1.5B alone), `ladder` (no
 [models] table: what the product does by default, the 0.5B then the 1.5B).
 The load average is printed beside the figures: they only mean something with it.
@@ -56,18 +59,21 @@ def _tier_table(model) -> str:
     )
 
 
-# Prompt variants: engine/prompt.py's constants set before `fixloop fix` runs, and the
-# fast tier's settings (a setup with a [models.fast] table). "shipped" is whatever the product does now.
+# Variants: module constants of fixloop.engine set before `fixloop fix` runs ("prompt.X" is
+# engine/prompt.py's X), and the fast tier's settings (a setup with a [models.fast] table).
+# "shipped" is whatever the product does now; "no-salvage" judges a refused candidate as it
+# came (judge.py searches one of 2 to SALVAGE_HUNKS hunks for a part the policy accepts).
 VARIANTS: dict[str, tuple[dict[str, object], dict[str, float]]] = {
     "shipped": ({}, {}),
-    "no-context": ({"CONTEXT_LINES": 0}, {}),
-    "context-10": ({"CONTEXT_LINES": 10}, {}),
-    "context-30": ({"CONTEXT_LINES": 30}, {}),
-    "no-failures": ({"FAILURES_SHOWN": 0}, {}),
-    "failures-3": ({"FAILURES_SHOWN": 3}, {}),
-    "first-none": ({"FIRST_LINE": ""}, {}),
-    "first-indent": ({"FIRST_LINE": "indent"}, {}),
-    "first-line": ({"FIRST_LINE": "line"}, {}),
+    "no-context": ({"prompt.CONTEXT_LINES": 0}, {}),
+    "context-10": ({"prompt.CONTEXT_LINES": 10}, {}),
+    "context-30": ({"prompt.CONTEXT_LINES": 30}, {}),
+    "no-failures": ({"prompt.FAILURES_SHOWN": 0}, {}),
+    "failures-3": ({"prompt.FAILURES_SHOWN": 3}, {}),
+    "first-none": ({"prompt.FIRST_LINE": ""}, {}),
+    "first-indent": ({"prompt.FIRST_LINE": "indent"}, {}),
+    "first-line": ({"prompt.FIRST_LINE": "line"}, {}),
+    "no-salvage": ({"judge.SALVAGE_HUNKS": 1}, {}),
     "t0.2": ({}, {"temperature": 0.2}),
     "t0.7": ({}, {"temperature": 0.7}),
     "t1.0": ({}, {"temperature": 1.0}),
@@ -82,8 +88,12 @@ def _command(fixloop: str, variant: str) -> list[str]:
     if not settings:
         return [fixloop]
     code = (
-        "import sys, fixloop.engine.prompt as p\n"
-        + "".join(f"p.{name} = {value!r}\n" for name, value in settings.items())
+        "import importlib, sys\n"
+        + "".join(
+            f"setattr(importlib.import_module('fixloop.engine.{name.rpartition('.')[0]}'), "
+            f"{name.rpartition('.')[2]!r}, {value!r})\n"
+            for name, value in settings.items()
+        )
         + "from fixloop.cli import main\nsys.exit(main())\n"
     )
     return [str(Path(fixloop).with_name("python")), "-c", code]
@@ -96,9 +106,16 @@ SETUPS = {
 }
 
 
-def load_cases(corpus: Path, count: int | None, seed: int) -> list[dict]:
+# DebugBench's families of several bugs in one solution: `--single-bug` leaves them out.
+MULTI_BUG = frozenset({"double", "triple", "quadruple"})
+
+
+def load_cases(corpus: Path, count: int | None, seed: int, single_bug: bool = False) -> list[dict]:
+    """The honest cases of a corpus (one bug each with `single_bug`), then a seeded sample."""
     cases = [json.loads(line) for line in corpus.read_text().splitlines() if line.strip()]
     cases = [c for c in cases if c.get("kind", "honest") == "honest"]
+    if single_bug:
+        cases = [c for c in cases if c.get("family") not in MULTI_BUG]
     if count is not None and count < len(cases):
         cases = random.Random(seed).sample(cases, count)
     return cases
@@ -206,7 +223,9 @@ def run_setup(fixloop: str, cases: list[dict], setup: str, args) -> list[dict]:
             [fixloop, "stats", str(root), "--json"], capture_output=True, text=True, env=env,
             timeout=120,
         )  # fmt: skip
-        failures = _failures(json.loads(stats.stdout)) if stats.returncode == 0 else {}
+        stats_json = json.loads(stats.stdout) if stats.returncode == 0 else {}
+        failures = _failures(stats_json)
+        tiers = _tiers(stats_json)
         print(f"{setup}: failed attempts by why: {failures}", file=sys.stderr)
         by_folder = {Path(entry["path"]).relative_to(root).parts[0]: entry for entry in report}
         runs = []
@@ -228,6 +247,7 @@ def run_setup(fixloop: str, cases: list[dict], setup: str, args) -> list[dict]:
                 "seconds": round(seconds, 2), "attempts": sum(f["attempts"] for f in fixes),
                 "tiers": [f["tier"] for f in fixes], "reasons": [f["reason"] for f in fixes],
                 "diffs": [f["diff"] for f in fixes], "failures_of_setup": failures,
+                "tiers_of_setup": tiers,
             })  # fmt: skip
         print(f"{setup}: {len(cases)} cases in {wall:.0f} s (fixloop exit {done.returncode})",
               file=sys.stderr)  # fmt: skip
@@ -241,6 +261,31 @@ def _failures(stats) -> dict[str, int]:
         for why, count in (tier.get("failures") or {}).items():
             total[why] = total.get(why, 0) + count
     return total
+
+
+def _tiers(stats) -> dict[str, dict]:
+    """Per tier: model requests, tokens, failed attempts by why (from `fixloop stats --json`)."""
+    speed = stats.get("speed_all_time", {}).get("tiers") or {}
+    return {
+        tier: {
+            "requests": spent.get("requests", 0),
+            "input_tokens": spent.get("input_tokens", 0),
+            "output_tokens": spent.get("output_tokens", 0),
+            "fixes": (speed.get(tier) or {}).get("fixes", 0),
+            "failures": (speed.get(tier) or {}).get("failures") or {},
+        }
+        for tier, spent in (stats.get("all_time") or {}).items()
+    }
+
+
+def refused_share(tiers: dict[str, dict]) -> dict[str, float | None]:
+    """Per tier: the share of its model requests that the judge refused (anti-cheat)."""
+    return {
+        tier: round(row["failures"].get("anti-cheat", 0) / row["requests"], 3)
+        if row["requests"]
+        else None
+        for tier, row in tiers.items()
+    }
 
 
 def summary(setup: str, runs: list[dict], deadline: float) -> dict:
@@ -257,6 +302,8 @@ def summary(setup: str, runs: list[dict], deadline: float) -> dict:
         **kinds,
         # Per attempt: the failed ones by why (from `fixloop stats`), and the verified ones.
         "failed_attempts": runs[0]["failures_of_setup"] if runs else {},
+        "tiers": runs[0].get("tiers_of_setup", {}) if runs else {},
+        "refused_share": refused_share(runs[0].get("tiers_of_setup", {})) if runs else {},
         "fixed_by": {t: sum(1 for r in fixed for x in r["tiers"] if x == t)
                      for t in sorted({x for r in fixed for x in r["tiers"]})},  # fmt: skip
     }
@@ -267,6 +314,11 @@ def main() -> int:
     parser.add_argument("--corpus", type=Path, required=True)
     parser.add_argument("--cases", type=int, default=None, help="a seeded sample of this many")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--single-bug",
+        action="store_true",
+        help="leave out cases whose family is several bugs (DebugBench)",
+    )
     parser.add_argument("--setups", default="ladder,large")
     parser.add_argument("--seconds", type=float, default=60.0, help="wall-clock per diagnostic")
     parser.add_argument("--attempts", type=int, default=8)
@@ -274,7 +326,7 @@ def main() -> int:
     parser.add_argument("--variant", default="shipped", choices=VARIANTS)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
-    cases = load_cases(args.corpus, args.cases, args.seed)
+    cases = load_cases(args.corpus, args.cases, args.seed, args.single_bug)
     load_before = os.getloadavg()
     runs: list[dict] = []
     for setup in args.setups.split(","):
@@ -283,7 +335,8 @@ def main() -> int:
     # The ladder's two tiers each get `seconds`; its figure counts only fixes within one `seconds`.
     table = [summary(s, [r for r in runs if r["setup"] == s], args.seconds)
              for s in args.setups.split(",")]  # fmt: skip
-    print(f"{len(cases)} cases from {args.corpus} (seed {args.seed}); variant {args.variant}; "
+    print(f"{len(cases)} cases from {args.corpus} (seed {args.seed}"
+          f"{', single-bug' if args.single_bug else ''}); variant {args.variant}; "
           f"{args.attempts} attempts, {args.seconds:.0f} s each; load average "
           f"{load_before[0]:.1f} before, {load_after[0]:.1f} after")  # fmt: skip
     print(f"{'setup':8} {'fixed':>7} {'median s':>9} {'p95 s':>7} {'attempts':>9} "
@@ -292,6 +345,8 @@ def main() -> int:
         print(f"{row['setup']:8} {row['fixed']:>7} {row['median_s']!s:>9} {row['p95_s']!s:>7} "
               f"{row['attempts']:>9} {row['same']:>5} {row['equivalent']:>6} {row['differs']:>8}")
         print(f"  {row['setup']}: fixed by {row['fixed_by']}; failed attempts {row['failed_attempts']}")
+        print(f"  {row['setup']}: refused by the judge, share of model requests per tier "
+              f"{row['refused_share']}")
     if args.json:
         args.json.write_text(json.dumps({"table": table, "runs": runs, "variant": args.variant,
                                          "load": [load_before, load_after]}, indent=2))  # fmt: skip
