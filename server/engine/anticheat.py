@@ -227,18 +227,17 @@ def _misspelt(name: str, other: str, language: str | None) -> bool:
 
 
 def _code_lines(lines: list[str], rows, facts, trim) -> list[str]:
-    """The code of the lines of `rows` that hold code (not blank, not comments; a comment
-    after the code cut off), each trimmed by `trim`."""
-    return [trim(_without_comment(lines[row], facts.comment_spans.get(row))) for row in rows
-            if lines[row].strip() and row not in facts.comment_lines]
+    """The lines of `rows` that hold code (not blank, not comments), each trimmed by `trim`
+    (`lines` come with their comments cut off: `_uncommented`)."""
+    return [trim(lines[row]) for row in rows if lines[row].strip() and row not in facts.comment_lines]
 
 
 def _code_hunks(old_lines, new_lines, before, after) -> list[Hunk]:
     """The hunks of a diff of the code alone (blank lines, comments and trailing whitespace
     left out, so blank lines moved and comments added around a fix are not edits)."""
     def code(lines, facts):
-        return [(row, _without_comment(lines[row], facts.comment_spans.get(row)).rstrip())
-                for row in range(len(lines)) if lines[row].strip() and row not in facts.comment_lines]
+        return list(zip((r for r in range(len(lines)) if lines[r].strip() and r not in facts.comment_lines),
+                        _code_lines(lines, range(len(lines)), facts, str.rstrip)))
 
     old, new = code(old_lines, before), code(new_lines, after)
     matcher = difflib.SequenceMatcher(None, [t for _, t in old], [t for _, t in new], False)
