@@ -207,8 +207,12 @@ def run(args: argparse.Namespace) -> int:
         ready, bad = checked
         for problem in bad:
             print(f"fixloop bench: bad case: {problem}", file=sys.stderr)
+        trimmed = [r for r in ready if r.trimmed]
+        for r in trimmed:
+            print(f"fixloop bench: trimmed case: {r.case.id}: {r.trimmed}", file=sys.stderr)
         sampled = f"; a sample of {len(plan.cases)}" if len(plan.cases) < len(ready) else ""
-        print(f"{len(ready)} good cases, {len(bad)} bad{sampled}")
+        whole = f" ({len(ready) - len(trimmed)} whole, {len(trimmed)} trimmed)" if trimmed else ""
+        print(f"{len(ready)} good cases{whole}, {len(bad)} bad{sampled}")
         return 1 if bad else 0
     if args.cases is not None and len(plan.cases) < args.cases:
         print(

@@ -8,8 +8,13 @@
                          the file's extension decides, as `fixloop check` does)
 
 A case is good when the verifiers report exactly that diagnostic on `before`
-(and nothing else), nothing on `after`, and the anti-cheat policy lets the
-ground truth through (a case no honest fix can pass measures nothing).
+(and nothing else), nothing on `after`, and the product's judge (engine/judge.py,
+the one every model candidate meets) verifies the ground truth: whole when the
+anti-cheat policy accepts it, else the part of it the judge would offer from
+such a reply (its hunks inside the diagnostic's window, salvaged and minimised).
+A trimmed case keeps that part as its ground truth and says so (`ReadyCase.trimmed`):
+the rest of the real fix changes what the diagnostic did not flag. A case no
+honest fix can pass measures nothing, so a refused one is bad.
 Each case is checked by its language's default gate (Python: python, ruff;
 C++: g++; ...) plus its own verifier, and judged with its language's rules.
 """
@@ -18,13 +23,15 @@ from __future__ import annotations
 
 import random
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import anyio
 from fixloop.engine import anticheat
 from fixloop.engine.findings import run_checks
-from fixloop.engine.results import Snapshot
+from fixloop.engine.hunks import hunks
+from fixloop.engine.judge import Judge, reassemble
+from fixloop.engine.results import Outcome, Snapshot
 from fixloop.engine.window import make_window
 from fixloop.verifiers import Verifier, languages
 from fixloop.verifiers.base import Finding
@@ -67,6 +74,7 @@ class ReadyCase:
     snapshot: Snapshot  # `before`, written at snapshot.path
     finding: Finding  # the diagnostic to fix
     baseline: tuple[Finding, ...]  # everything the verifiers report on `before`
+    trimmed: str = ""  # why the ground truth is only the part the judge offers ("": whole)
 
 
 def read_case(folder: Path) -> Case:
@@ -177,10 +185,37 @@ async def prepare(
         return f"{case.id}: the verifiers failed on after: {'; '.join(after.errors)}"
     if after.shown:
         return f"{case.id}: after should raise nothing, but the verifiers report {_describe(after.shown)}"
+    window = make_window(case.before, wanted[0])
     refusal = anticheat.review(
-        case.before, case.after, wanted[0], make_window(case.before, wanted[0]),
-        case.language, root=workspace,
+        case.before, case.after, wanted[0], window, case.language, root=workspace
     )
-    if refusal:
+    if refusal is None:
+        return ReadyCase(case, before, wanted[0], checked.findings)
+    judge = Judge(
+        snapshot=before, finding=wanted[0], baseline=checked.findings, window=window,
+        verifiers=gate, limiter=limiter,
+    )
+    offered = await _offered(case, window, judge)
+    if offered is None:
         return f"{case.id}: the anti-cheat policy refuses the ground truth: {refusal}"
-    return ReadyCase(case, before, wanted[0], checked.findings)
+    kept, total = len(hunks(case.before, offered)), len(hunks(case.before, case.after))
+    return ReadyCase(
+        replace(case, after=offered), before, wanted[0], checked.findings,
+        trimmed=f"{kept} of its {total} hunks (the whole is refused: {refusal})",
+    )
+
+
+async def _offered(case: Case, window, judge: Judge) -> str | None:
+    """What the product would offer from a model reply equal to the ground truth, if anything.
+
+    A reply can only rewrite the window, so the ground truth's hunks outside it
+    are not part of it; the judge then salvages and minimises as for any reply.
+    """
+    inside = tuple(h for h in hunks(case.before, case.after) if reassemble(case.before, window, (h,)))
+    candidate = reassemble(case.before, window, inside) if inside else None
+    if candidate is None:
+        return None
+    judgement = await judge(candidate, 1)
+    if judgement.outcome is not Outcome.VERIFIED or judgement.candidate is None:
+        return None
+    return judgement.candidate.text

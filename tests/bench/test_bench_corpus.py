@@ -79,6 +79,35 @@ async def test_a_bad_case_says_what_is_wrong(tmp_path, before, after, meta, word
     assert problem.startswith("002-bad: ") and words in problem
 
 
+FAR = (
+    "\n\n\ndef half(value):\n    \"\"\"Half of it.\n\n    More words.\n    \"\"\"\n    return value / 2\n"
+)
+
+
+async def test_a_ground_truth_that_also_fixes_what_nobody_flagged_is_trimmed_to_the_flagged_fix(
+    tmp_path,
+):
+    # The real fix also changes `half`, far outside the window, which no checker flags:
+    # a model's reply cannot reach it; the case measures the flagged fix alone.
+    after = AFTER + FAR.replace("value / 2", "value // 2")
+    ready = await check(tmp_path, write_case(tmp_path / "c", "004-more", BEFORE + FAR, after))
+    assert isinstance(ready, ReadyCase), ready
+    assert ready.case.after == AFTER + FAR
+    assert ready.trimmed.startswith("1 of its 2 hunks (the whole is refused: ")
+
+
+async def test_a_ground_truth_whose_flagged_part_is_a_cheat_stays_bad(tmp_path):
+    after = AFTER.replace("2 * value", "2") + FAR.replace("value / 2", "value // 2")
+    problem = await check(tmp_path, write_case(tmp_path / "c", "005-cheat", BEFORE + FAR, after))
+    assert isinstance(problem, str) and "refuses the ground truth" in problem
+
+
+async def test_a_whole_ground_truth_the_policy_accepts_is_kept_whole(tmp_path):
+    ready = await check(tmp_path, write_case(tmp_path / "c", "006-whole"))
+    assert isinstance(ready, ReadyCase) and ready.trimmed == ""
+    assert ready.case.after == AFTER
+
+
 @pytest.mark.parametrize(
     "meta, words",
     [
