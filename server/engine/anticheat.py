@@ -430,6 +430,12 @@ def _imports_only(hunk: Hunk, old_lines, new_lines, before, after) -> bool:
     return only(old_lines, hunk.old_lines, before) and only(new_lines, hunk.new_lines, after)
 
 
+def _import_used(hunk: Hunk, before, after) -> bool:
+    """Whether a name an added import brings is used elsewhere in the candidate."""
+    here = after.names_in(hunk.new_lines) - before.names_in(hunk.old_lines)
+    return any(after.names()[n] > count for n, count in here.items())
+
+
 def _declares_new(hunk: Hunk, old_lines, new_lines, before, after, language) -> bool:
     """A hunk that keeps its tokens in order and adds only names the original did not have
     (a helper variable declared where its neighbours are), numbers and operators."""
@@ -643,6 +649,9 @@ def review(
               | anticheat_py.text_words(old_lines, finding, grammar)
               | anticheat_py.duplicate_header(change_list, old_lines, new_lines, before, after, finding)
               if syntax_error else set())
+    python = grammar == "python"
+    respelt_old, respelt_new = (anticheat_py.respelt(change_list, old_lines, new_lines)
+                                if syntax_error and python else (set(), set()))
     defined = anticheat_c.defined_functions(original, grammar)
     excused = anticheat_c.excused(
         original, candidate, change_list, finding, name, grammar,
@@ -663,10 +672,13 @@ def review(
             lost |= {n for n in old if gone[n] > 0}
         lost -= flagged | CONVERTED | foreign | ({name} if name else set())
         lost -= _renamed(change_list, old_lines, new_lines, before, after, grammar)
-        lost -= unread
+        lost -= unread | respelt_old
         redeclared = _redeclaration_dropped(finding, change_list, old_lines, new_lines, before)
         if redeclared:
             lost -= {n for h in change_list for n in before.names_in(h.old_lines)}
+        if replaced and python:  # `self.reverse(p)` -> `reverse_list_recursive(p)`
+            lost -= anticheat_py.method_meant(name, change_list, old_lines, before, after,
+                                              lambda other: _existing(other, scope, grammar))
         if replaced:  # what an injected call was given stays elsewhere: only the call goes
             for hunk in change_list:
                 if _unwrapped(name, hunk, old_lines, new_lines, before, after, scope, grammar):
@@ -707,12 +719,19 @@ def review(
     if dropped and not replaced and not broken and name not in excused.names:
         return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
     if syntax_error and not reindented:
-        code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)
+        # an import is no syntax token, but one whose names nothing else uses is no fix either
+        # (`import os` as the missing body; the gate counts only syntax errors after one)
+        code = [h for h in change_list if not (_imports_only(h, old_lines, new_lines, before, after)
+                                               and _import_used(h, before, after))
                 and not _strings_only(h, before, after)]
         trades = ({t: {name} for t in scope | anticheat_c.replacements(grammar, name)}
                   if name and grammar in CC else {})
-        return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread | foreign,
-                                           grammar, before.names(), involved, extra.free_add, trades)
+        body = (anticheat_py.missing_body(finding, code, old_lines, new_lines, before.names())
+                if python else set())
+        return _syntax_fix_changes_meaning(code, old_lines, new_lines,
+                                           flagged | unread | foreign | respelt_old, grammar,
+                                           before.names(), involved,
+                                           extra.free_add | respelt_new | body, trades)
     return None
 
 

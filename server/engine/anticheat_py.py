@@ -12,6 +12,13 @@
   `input(...)` drops `str` with it.
 - A keyword misspelt (`misspelt_keyword`): `whle b:` -> `while b:`, when the word is used
   once and defined nowhere.
+- A method called on an undefined object (`method_meant`): `self.reverse(p)` in a plain
+  function -> `reverse_list_recursive(p)`, an existing name that holds the method's name.
+- Words re-spaced by a syntax fix (`respelt`): `download profile` -> `download_profile`,
+  `if_name__` -> `if __name__`.
+- A block's missing body (`missing_body`): "expected an indented block" filled with a
+  statement of names the file already has (`is_heap = False`), nothing that leaves, imports
+  or calls a name the file does not.
 """
 
 from __future__ import annotations
@@ -115,3 +122,85 @@ def misspelt_keyword(token: str, removed: Counter[str], known: Counter[str], bui
     return next((p for p in removed if removed[p] > 0 and p.isidentifier()
                  and p not in syntax.PY_KEYWORDS and p not in builtins
                  and known.get(p, 0) <= 1 and close(p, token)), None)
+
+
+# What a filled-in body may not do: leave the function or loop, import, reach outside.
+LEAVES = frozenset({"return", "raise", "yield", "break", "continue", "del", "import", "from",
+                    "global", "nonlocal", "await", "lambda", "exec", "eval", "__import__"})
+
+
+def missing_body(finding: Finding, change_list, old_lines: list[str], new_lines: list[str],
+                 known: Counter[str]) -> set[str]:
+    """The tokens of a body written where "expected an indented block" (none if not that).
+
+    The body the author forgot is a guess whatever it is; `pass` is free anyway. A guess
+    may add one or two plain statements deeper than the header above them, made of names
+    the file already uses and literals: `is_heap = False`, not `return 0`, `import os`.
+    """
+    if "expected an indented block" not in finding.message:
+        return set()
+    out: set[str] = set()
+    for hunk in change_list:
+        if hunk.end > hunk.start or not 1 <= len(hunk.new) <= 2 or hunk.start == 0:
+            continue
+        header = old_lines[hunk.start - 1]
+        if not header.rstrip().endswith(":"):
+            continue
+        depth = len(header) - len(header.lstrip())
+        if any(len(line) - len(line.lstrip()) <= depth for line in hunk.new):
+            continue
+        words = tokens(new_lines, hunk.new_lines, "python")
+        if any(w in LEAVES for w in words) or any("(" in line for line in hunk.new):
+            continue
+        names = [w for w in words if (w[0].isalpha() or w[0] == "_") and w not in syntax.PY_KEYWORDS]
+        if all(known[w] > 0 for w in names):
+            out |= set(words)
+    return out
+
+
+def respelt(change_list, old_lines: list[str], new_lines: list[str]) -> tuple[set[str], set[str]]:
+    """Words a syntax fix only re-spaced: (old tokens, new tokens).
+
+    `x.download profile(...)` -> `x.download_profile(...)` joins two words; `if_name__ ==`
+    -> `if __name__ ==` splits one. The letters stay, in order, in neighbouring tokens of
+    one hunk; only spaces and underscores change.
+    """
+    def key(parts) -> str:
+        return "".join(parts).replace("_", "").lower()
+
+    old_out: set[str] = set()
+    new_out: set[str] = set()
+    for hunk in change_list:
+        old = [t for t in tokens(old_lines, hunk.old_lines, "python") if t[0].isalpha() or t[0] == "_"]
+        new = [t for t in tokens(new_lines, hunk.new_lines, "python") if t[0].isalpha() or t[0] == "_"]
+        for one, many, side_one, side_many in ((new, old, new_out, old_out), (old, new, old_out, new_out)):
+            singles = {t for t in one if t not in many}
+            for size in (2, 3):
+                for i in range(len(many) - size + 1):
+                    run = many[i : i + size]
+                    if any(t in one for t in run) and not any(t not in one for t in run):
+                        continue
+                    joined = key(run)
+                    if len(joined) < 4:
+                        continue
+                    match = next((t for t in singles if key([t]) == joined), None)
+                    if match is not None:
+                        side_one.add(match)
+                        side_many.update(t for t in run if t not in one)
+    return old_out, new_out
+
+
+def method_meant(name: str, change_list, old_lines: list[str], before, after,
+                 exists) -> set[str]:
+    """Attributes of the undefined `name` whose call became a call of an existing name that
+    holds the attribute's name (`self.reverse(p)` -> `reverse_list_recursive(p)`)."""
+    out: set[str] = set()
+    pattern = re.compile(rf"\b{re.escape(name)}\s*\.\s*([A-Za-z_]\w*)")
+    for hunk in change_list:
+        added = set(after.names_in(hunk.new_lines)) - set(before.names_in(hunk.old_lines))
+        for row in hunk.old_lines:
+            for attr in pattern.findall(old_lines[row]):
+                if len(attr) >= 3 and any(attr.lower() in other.lower() and exists(other)
+                                          for other in added):
+                    out.add(attr)
+    return out
