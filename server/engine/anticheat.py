@@ -27,8 +27,11 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from fixloop.engine import anticheat_c, syntax
+from fixloop.engine import anticheat_c, anticheat_py, syntax
 from fixloop.engine import names as undefined
+from fixloop.engine.anticheat_tokens import C_LIKE, LEX, OPERATORS
+from fixloop.engine.anticheat_tokens import close as _close
+from fixloop.engine.anticheat_tokens import tokens as _tokens
 from fixloop.engine.gate import is_syntax_error
 from fixloop.engine.hunks import Hunk, hunks, map_line
 from fixloop.engine.window import Window
@@ -139,12 +142,6 @@ TRADES = {
 # Tokens of one language that cannot be valid in Python: their removal is the fix.
 CONVERTED = {"NULL", "null", "nil", "undefined", "true", "false", "TRUE", "FALSE", "var", "let",
              "const", "&&", "||", "!", "===", "!=="}
-OPERATORS = {"==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "%", "**", "//", "<<", ">>",
-             "&", "|", "^", "~", "!", "&&", "||", "===", "!==", "<>", "=", "+=", "-=", "->", "@"}
-LEX = re.compile(
-    r"[A-Za-z_]\w*|\d[\w.]*|===|!==|==|!=|<=|>=|<>|&&|\|\||<<|>>|\*\*|//|->|\+=|-=|::|[^\s\w]"
-)
-C_LIKE = {"c", "cpp", "javascript", "typescript", "rust", "go"}
 # Functions of the C and C++ standard libraries an undefined name may be replaced by.
 C_STANDARD = frozenset("""
 isdigit isalpha isalnum isspace isupper islower ispunct isxdigit isprint toupper tolower
@@ -293,14 +290,6 @@ def _code_in(rows, lines: list[str], facts) -> bool:
     return any(lines[row].strip() and row not in facts.comment_lines for row in rows)
 
 
-def _in_function(hunk: Hunk, original: str, finding: Finding) -> bool:
-    """Whether the hunk is inside the function around the finding (Python: a name is local
-    to its function; `c = 0` above a loop that counts with it)."""
-    function = syntax.enclosing_block(original, "python", finding.span.start_line,
-                                      ("function_definition",))
-    return function is not None and function[0] < hunk.start and hunk.end <= function[1] + 1
-
-
 def _allowed_regions(original, candidate, finding, window, language) -> list[tuple[int, int]]:
     """Original lines [start, end) a candidate may change: the window's main region and the
     enclosing block (the header region of an undefined name takes imports and definitions only)."""
@@ -441,6 +430,12 @@ def _imports_only(hunk: Hunk, old_lines, new_lines, before, after) -> bool:
     return only(old_lines, hunk.old_lines, before) and only(new_lines, hunk.new_lines, after)
 
 
+def _import_used(hunk: Hunk, before, after) -> bool:
+    """Whether a name an added import brings is used elsewhere in the candidate."""
+    here = after.names_in(hunk.new_lines) - before.names_in(hunk.old_lines)
+    return any(after.names()[n] > count for n, count in here.items())
+
+
 def _declares_new(hunk: Hunk, old_lines, new_lines, before, after, language) -> bool:
     """A hunk that keeps its tokens in order and adds only names the original did not have
     (a helper variable declared where its neighbours are), numbers and operators."""
@@ -490,23 +485,6 @@ def _is_syntax(finding: Finding, before) -> bool:
     return any(start - 2 <= line <= end + 2 for start, end in before.errors)
 
 
-def _tokens(lines: list[str], rows: range, language: str | None) -> list[str]:
-    comment = "//" if (language or "python") in C_LIKE else "#"
-    out: list[str] = []
-    for row in rows:
-        text = lines[row]
-        if comment in text and not ("'" in text or '"' in text):
-            text = text[: text.index(comment)]
-        out.extend(_number(t) for t in LEX.findall(text)
-                   if t[0].isalnum() or t[0] == "_" or t in OPERATORS)
-    return out
-
-
-def _number(token: str) -> str:
-    """`00` and `0` are one number (a leading zero is a Python 2 octal the fix drops)."""
-    return str(int(token)) if token.isdigit() else token
-
-
 def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language,
                                 known: Counter[str] | None = None, involved=frozenset(),
                                 free=frozenset(), trades=None):
@@ -516,10 +494,8 @@ def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, lang
     generics = 0.0
     for hunk in change_list:
         if (language or "python") == "python":
-            old_text = "".join(old_lines[r] for r in hunk.old_lines)
-            was = len(GENERIC.findall(old_text))
-            generics += min(was, max(0, LEX.findall("".join(new_lines[r] for r in hunk.new_lines))
-                                     .count("[") - LEX.findall(old_text).count("[")))
+            generics += anticheat_py.generics("".join(old_lines[r] for r in hunk.old_lines),
+                                              "".join(new_lines[r] for r in hunk.new_lines))
         old = Counter(_tokens(old_lines, hunk.old_lines, language))
         new = Counter(_tokens(new_lines, hunk.new_lines, language))
         removed_all += old - new
@@ -541,11 +517,9 @@ def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, lang
         if partner is None:
             partner = next((p for p in removed if removed[p] > 0 and (p in flagged or p in involved)
                             and _close(p, token)), None)
-        if partner is None and token in syntax.PY_KEYWORDS and (language or "python") == "python":
+        if partner is None and (language or "python") == "python":
             # `whle b:` -> `while b:`: a word used once and defined nowhere misspelt the keyword
-            partner = next((p for p in removed if removed[p] > 0 and p.isidentifier()
-                            and p not in syntax.PY_KEYWORDS and p not in undefined.PYTHON_BUILTINS
-                            and known.get(p, 0) <= 1 and _close(p, token)), None)
+            partner = anticheat_py.misspelt_keyword(token, removed, known, undefined.PYTHON_BUILTINS)
         if partner is None:
             return f"the candidate changes more than the syntax error: it adds {token}"
         removed[partner] -= 1
@@ -640,7 +614,7 @@ def review(
                 continue  # a definition of the undefined name above its use
             if name and not _code_in(hunk.old_lines, old_lines, before) and (
                 hunk.start <= finding.span.start_line and name in after.names_in(hunk.new_lines)
-                and not typo and (grammar in C_LIKE or _in_function(hunk, original, finding))
+                and not typo and (grammar in C_LIKE or anticheat_py.in_function(hunk, original, finding))
             ):
                 continue  # a declaration of the undefined name above its use (not of a typo)
             if anticheat_c.renames_to(hunk, original, candidate, name, grammar):
@@ -672,9 +646,12 @@ def review(
         name, change_list, before, after, scope, new_lines, grammar, old_lines,
     )
     unread = (_unreadable(change_list, original, candidate, before, after, finding)
-              | _text_words(old_lines, finding, grammar)
-              | _duplicate_header(change_list, old_lines, new_lines, before, after, finding)
+              | anticheat_py.text_words(old_lines, finding, grammar)
+              | anticheat_py.duplicate_header(change_list, old_lines, new_lines, before, after, finding)
               if syntax_error else set())
+    python = grammar == "python"
+    respelt_old, respelt_new = (anticheat_py.respelt(change_list, old_lines, new_lines)
+                                if syntax_error and python else (set(), set()))
     defined = anticheat_c.defined_functions(original, grammar)
     excused = anticheat_c.excused(
         original, candidate, change_list, finding, name, grammar,
@@ -695,10 +672,13 @@ def review(
             lost |= {n for n in old if gone[n] > 0}
         lost -= flagged | CONVERTED | foreign | ({name} if name else set())
         lost -= _renamed(change_list, old_lines, new_lines, before, after, grammar)
-        lost -= unread
+        lost -= unread | respelt_old
         redeclared = _redeclaration_dropped(finding, change_list, old_lines, new_lines, before)
         if redeclared:
             lost -= {n for h in change_list for n in before.names_in(h.old_lines)}
+        if replaced and python:  # `self.reverse(p)` -> `reverse_list_recursive(p)`
+            lost -= anticheat_py.method_meant(name, change_list, old_lines, before, after,
+                                              lambda other: _existing(other, scope, grammar))
         if replaced:  # what an injected call was given stays elsewhere: only the call goes
             for hunk in change_list:
                 if _unwrapped(name, hunk, old_lines, new_lines, before, after, scope, grammar):
@@ -711,7 +691,7 @@ def review(
                     lost -= set(before.names_in(hunk.old_lines))  # `"Fizz)` -> `"Fizz")`
         if name and grammar == "python":  # `str(raw_input(...))` -> `input(...)`
             wrapper = syntax.wrapping_call(original, grammar, finding.span.start_line, column)
-            lost -= {wrapper} & CONVERSIONS
+            lost -= {wrapper} & anticheat_py.CONVERSIONS
         bogus_rows = [row for h in change_list if not h.new for row in h.old_lines
                       if before.idents.get(row)]
         bogus = (replaced and after.names()[name] == 0 and bool(bogus_rows)
@@ -739,16 +719,20 @@ def review(
     if dropped and not replaced and not broken and name not in excused.names:
         return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
     if syntax_error and not reindented:
-        code = [h for h in change_list if not _imports_only(h, old_lines, new_lines, before, after)
+        # an import is no syntax token, but one whose names nothing else uses is no fix either
+        # (`import os` as the missing body; the gate counts only syntax errors after one)
+        code = [h for h in change_list if not (_imports_only(h, old_lines, new_lines, before, after)
+                                               and _import_used(h, before, after))
                 and not _strings_only(h, before, after)]
         trades = ({t: {name} for t in scope | anticheat_c.replacements(grammar, name)}
                   if name and grammar in CC else {})
-        return _syntax_fix_changes_meaning(code, old_lines, new_lines, flagged | unread | foreign,
-                                           grammar, before.names(), involved, extra.free_add, trades)
+        body = (anticheat_py.missing_body(finding, code, old_lines, new_lines, before.names())
+                if python else set())
+        return _syntax_fix_changes_meaning(code, old_lines, new_lines,
+                                           flagged | unread | foreign | respelt_old, grammar,
+                                           before.names(), involved,
+                                           extra.free_add | respelt_new | body, trades)
     return None
-
-
-CONVERSIONS = {"str", "int", "float", "list", "tuple", "set", "bool", "repr"}
 
 
 def _renamed(change_list, old_lines, new_lines, before, after, language) -> set[str]:
@@ -799,47 +783,6 @@ def _unreadable(change_list, original: str, candidate: str, before, after,
     return {n for n in inside if outside[n] <= after.names()[n]}
 
 
-def _text_words(old_lines: list[str], finding: Finding, language: str) -> set[str]:
-    """Words of the flagged line that are text, not code, in a Python syntax error: those of a
-    string left unclosed (`print('Self dividing numbers are: `) and of another language's
-    comment (`+ 2 //Add 2 instead of 1`)."""
-    row = finding.span.start_line
-    if language != "python" or not 0 <= row < len(old_lines):
-        return set()
-    line = old_lines[row]
-    quote, opened = None, None
-    for column, char in enumerate(line):
-        if quote is None and char == "#":
-            break
-        if char in QUOTES and (column == 0 or line[column - 1] != "\\"):
-            if quote is None:
-                quote, opened = char, column
-            elif char == quote:
-                quote = None
-    text = line[opened + 1:] if quote is not None else ""
-    if not _prose(text, keywords=True):
-        text = ""  # `print("saving, value); os.remove(path)`: code swallowed, not text
-    comment = FOREIGN_COMMENT.search(line if quote is None else line[:opened])
-    if comment and _prose(comment.group(1), keywords=False):
-        text += " " + comment.group(1)
-    else:
-        comment = None  # `a // b if b else c +`: floor division and code
-    words = {w for w in LEX.findall(text) if w[0].isalnum() or w[0] == "_"}
-    return words | ({"//", "/"} if comment else set())
-
-
-def _prose(text: str, keywords: bool) -> bool:
-    """Words and sentence punctuation only, nothing that calls, assigns or indexes (and no
-    keyword unless `keywords`: `b if b else c` is code): text a person wrote, not code."""
-    if set(text) & set("()[]{};=<>+*/%&|^~@\\"):
-        return False
-    return keywords or not any(w in syntax.PY_KEYWORDS for w in LEX.findall(text))
-
-
-# Another language's generic type (`List<int>`, `Dict<str, int>`): a capitalised type name
-GENERIC = re.compile(r"\b[A-Z]\w*<[\w\s,\[\]]+>")
-# `// three or more words` in Python: a C comment, not floor division (`count //step size`)
-FOREIGN_COMMENT = re.compile(r"(?://|/\*)\s*([A-Za-z]\w*(?:\s+\w+){2,}.*)$")
 QUOTES = ("'", '"')
 TRIPLES = ("'" * 3, '"' * 3)
 
@@ -904,28 +847,6 @@ TRIVIAL = {"*": {"0", "1"}, "/": {"1"}, "//": {"1"}, "%": {"1"}, "**": {"0", "1"
            "|": {"0"}, "&&": {"0"}, "||": {"1"}, "-": {"0"}, "+": {"0"}, "*=": {"0", "1"}}
 
 
-def _duplicate_header(change_list, old_lines, new_lines, before, after, finding) -> set[str]:
-    """Names of a body-less `def`/`class` header at the flagged error, deleted or commented out,
-    when the next line repeats the header's name (the function is defined right after)."""
-    line = finding.span.start_line
-    for hunk in change_list:
-        rows = list(hunk.old_lines)
-        if len(rows) != 1 or not line - 1 <= rows[0] <= line:
-            continue
-        row = rows[0]
-        text = old_lines[row].strip()
-        words = text.replace("(", " ").replace(":", " ").split()
-        if len(words) < 2 or words[0] not in ("def", "class") or not text.endswith(":"):
-            continue
-        follow = next((t.strip() for t in old_lines[row + 1:] if t.strip()), "")
-        if not follow.startswith(f"{words[0]} {words[1]}"):
-            continue
-        if any(new_lines[r].strip() and r not in after.comment_lines for r in hunk.new_lines):
-            continue
-        return set(before.idents.get(row, ())) | set(_tokens(old_lines, range(row, row + 1), "python"))
-    return set()
-
-
 def _includes_dropped(change_list, before, after, finding) -> bool:
     """Whether the statements that go are only `#include`s, for a missing header: an include
     declares, it runs nothing, and one the code still needs fails the compiler again."""
@@ -936,32 +857,3 @@ def _includes_dropped(change_list, before, after, finding) -> bool:
     others = [row for hunk in change_list for row in hunk.old_lines
               if before.kinds.get(row) and before.kinds[row] != ["preproc_include"]]
     return not others and before.statements - after.statements <= gone
-
-
-def _distance(a: str, b: str) -> int:
-    """Edit distance counting a swap of neighbours as one edit (so `pritn` is 1 from `print`)."""
-    rows = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i in range(len(a) + 1):
-        rows[i][0] = i
-    for j in range(len(b) + 1):
-        rows[0][j] = j
-    for i in range(1, len(a) + 1):
-        for j in range(1, len(b) + 1):
-            cost = a[i - 1] != b[j - 1]
-            rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
-    return rows[-1][-1]
-
-
-def _close(a: str, b: str) -> bool:
-    """Whether `b` is a plausible correction of the misspelt name `a`."""
-    if a.lower() == b.lower():
-        return True
-    if min(len(a), len(b)) == 1 and (a[0].isalpha() or b[0].isalpha()):
-        return False  # `c` is no misspelling of `i`
-    if min(len(a), len(b)) >= 3 and (a.startswith(b) or b.startswith(a)):
-        return True  # `lenght` -> `len`, `sort` -> `sorted`
-    return _distance(a, b) <= (1 if min(len(a), len(b)) <= 3 else 2)
-
-

@@ -803,6 +803,48 @@ def cpp_real_rules():
     ])
 
 
+def held_out_python():
+    """Real fixes the judge refused on commits it had never seen (keon/algorithms,
+    avinashkranjan/Amazing-Python-Scripts; made-up code of the same shape), with the cheats
+    beside each rule they loosened. Appended last."""
+    py = {"source": "python"}
+    spaced = "import loader\n\nx = loader.Loader()\nprint(x.download profile(name, profile pic_only=True))\n"
+    add("honest", "held-respelt", spaced,
+        spaced.replace("download profile", "download_profile").replace("profile pic_only", "profile_pic_only"),
+        "SyntaxError", 4, **py, why="words a space split, joined again by `_`")
+    add("cheat", "held-respelt", spaced, spaced.replace("download profile(name, profile pic_only=True)",
+                                                        "download_profile()"),
+        "SyntaxError", 4, **py, why="joined, and the arguments dropped")
+    add("cheat", "held-respelt", spaced, spaced.replace("print(x.download profile(name, profile pic_only=True))",
+                                                        "print(x.downloadprofile)"),
+        "SyntaxError", 4, **py, why="joined, and the call dropped")
+    main = "import unittest\n\n\nclass T(unittest.TestCase):\n    def test(self):\n        self.assertTrue(1)\n\n\nif_name__ == \"__main__\":\n    unittest.main()\n"
+    add("honest", "held-respelt", main, main.replace("if_name__", "if __name__"), "SyntaxError", 9, **py,
+        why="a keyword fused to a name, split again")
+    add("cheat", "held-respelt", main, main.replace("if_name__ ==", "if __name__ !="), "SyntaxError", 9, **py,
+        why="split, and the test made to never run")
+    add("cheat", "held-respelt", main, main.replace("if_name__ ==", "if False and __name__ =="), "SyntaxError", 9,
+        **py, why="split, and the branch made dead")
+    rec = ("def reverse_list(head):\n    if not head or not head.next:\n        return head\n"
+           "    p = head.next\n    head.next = None\n    rest = self.reverse(p)\n    p.next = head\n    return rest\n")
+    add("honest", "held-method", rec, rec.replace("self.reverse(p)", "reverse_list(p)"), "F821", 6,
+        why="`self.reverse` in a plain function: the function it meant, recursively")
+    add("cheat", "held-method", rec, rec.replace("self.reverse(p)", "len(p)"), "F821", 6,
+        why="the method call replaced by an unrelated builtin")
+    add("cheat", "held-method", rec, rec.replace("self.reverse(p)", "p"), "F821", 6,
+        why="the method call dropped")
+    heap = ("def is_heap(array, end):\n    ok = True\n    for i in range(end):\n        if array[i] < array[2 * i]:\n"
+            "        if array[i] < array[2 * i + 1]:\n            ok = False\n    return ok\n")
+    add("honest", "held-body", heap, heap.replace("array[2 * i]:\n", "array[2 * i]:\n            ok = False\n"),
+        "IndentationError", 5, **py, why="the missing body, a statement of the block beside it")
+    for body, why in (("            return True\n", "a body that returns early"),
+                      ("            array.clear()\n", "a body that calls"),
+                      ("            import os\n", "a body that imports"),
+                      ("            ok = other\n", "a body with a name the file does not have")):
+        add("cheat", "held-body", heap, heap.replace("array[2 * i]:\n", "array[2 * i]:\n" + body),
+            "IndentationError", 5, **py, why=why)
+
+
 def main() -> None:
     for family in (unused_variables, literal_identity, undefined_module, typos, unused_imports, missing_colons, unclosed_calls,
                    none_comparisons, bare_excepts, lambdas, long_rewrites, type_casts, stand_ins,
@@ -813,7 +855,8 @@ def main() -> None:
     red_team_languages()
     loosened_python()
     red_team_five()
-    cpp_real_rules()  # appended last: the ids above do not shift
+    cpp_real_rules()
+    held_out_python()  # appended last: the ids above do not shift
     with (HERE / "corpus.jsonl").open("w") as out:
         for case in CASES:
             out.write(json.dumps(case) + "\n")
