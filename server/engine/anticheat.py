@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from fixloop.engine import anticheat_c, anticheat_py, syntax
+from fixloop.engine import anticheat_c, anticheat_py, exports, syntax
 from fixloop.engine import names as undefined
 from fixloop.engine.anticheat_tokens import C_LIKE, LEX, OPERATORS
 from fixloop.engine.anticheat_tokens import close as _close
@@ -339,11 +339,13 @@ def _flagged(original_lines: list[str], finding: Finding) -> set[str]:
     end = span.end_col if span.end_line == span.start_line else len(line)
     # widened by a character each side, but for an unclosed bracket only the bracket (the call
     # before it is not involved: `save(x` -> `(x)` is no fix)
-    start = span.start_col if "never closed" in finding.message else max(0, span.start_col - 1)
+    bracket = "never closed" in finding.message
+    start = span.start_col if bracket else max(0, span.start_col - 1)
+    last = span.start_col if bracket else max(end, span.start_col + 1)  # not the name after `(`
     found = set()
     after = None
     for match in LEX.finditer(line):
-        if match.start() <= max(end, span.start_col + 1) and match.end() > start:
+        if match.start() <= last and match.end() > start:
             found.add(match.group())
         elif match.start() > end and after is None:
             after = match.group()
@@ -487,7 +489,7 @@ def _is_syntax(finding: Finding, before) -> bool:
 
 def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, language,
                                 known: Counter[str] | None = None, involved=frozenset(),
-                                free=frozenset(), trades=None):
+                                free=frozenset(), trades=None, flagged_row: int = -1):
     known = known if known is not None else Counter()
     removed_all: Counter[str] = Counter()
     added_all: Counter[str] = Counter()
@@ -496,6 +498,12 @@ def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, lang
         if (language or "python") == "python":
             generics += anticheat_py.generics("".join(old_lines[r] for r in hunk.old_lines),
                                               "".join(new_lines[r] for r in hunk.new_lines))
+        if (language or "python") == "python" and len(hunk.old_lines) == 1 and len(hunk.new_lines) == 1 and (
+                hunk.start == flagged_row):
+            moved = anticheat_py.reordered(_tokens(old_lines, hunk.old_lines, language),
+                                           _tokens(new_lines, hunk.new_lines, language))
+            if moved is not None:
+                return f"the candidate changes more than the syntax error: it moves {moved}"
         old = Counter(_tokens(old_lines, hunk.old_lines, language))
         new = Counter(_tokens(new_lines, hunk.new_lines, language))
         removed_all += old - new
@@ -600,6 +608,10 @@ def review(
     # a syntax fix that only re-indents (a method's body one level off): the lines are the
     # original's, so no window; whether code stops running is still judged below
     reindented = syntax_error and _reindented(old_lines, new_lines, before, after)
+    if reindented and grammar == "python":
+        moved = anticheat_py.exit_into_loop(candidate, old_lines, new_lines, before, after)
+        if moved:
+            return f"the candidate re-indents `{moved}` into a loop's body: the loop would run once"
     if window is not None and not reindented:
         regions = _allowed_regions(original, candidate, finding, window, grammar)
         header = [_with_blanks(original, r) for r in window.regions if r != window.main_region]
@@ -645,6 +657,18 @@ def review(
     ) or dropped and _replaced(
         name, change_list, before, after, scope, new_lines, grammar, old_lines,
     )
+    phantom = (anticheat_py.phantom_unwrap(name, change_list, old_lines, new_lines, original, root)
+               if dropped and not replaced and grammar == "python" and not broken else set())
+    replaced = replaced or bool(phantom)  # `2*math.notify(x)` -> `2*x`: math has no notify
+    if dropped and grammar in CC and not broken:
+        where = exports.c_workspace_declaring(name, root)
+        if where:
+            return (f"the candidate drops `{name}`, which the workspace's {where[0]} declares: "
+                    "include it instead")
+    if dropped and replaced and grammar == "python" and not broken:
+        reason = anticheat_py.deleted_instead(name, change_list, before, root)
+        if reason:
+            return reason
     unread = (_unreadable(change_list, original, candidate, before, after, finding)
               | anticheat_py.text_words(old_lines, finding, grammar)
               | anticheat_py.duplicate_header(change_list, old_lines, new_lines, before, after, finding)
@@ -683,7 +707,7 @@ def review(
             for hunk in change_list:
                 if _unwrapped(name, hunk, old_lines, new_lines, before, after, scope, grammar):
                     lost -= {n for n in before.names_in(hunk.old_lines) if after.names()[n] > 0}
-        lost -= excused.names
+        lost -= excused.names | phantom
         lost = {n for n in lost if n.strip()}  # an empty string literal is no code
         if syntax_error:
             for hunk in change_list:
@@ -731,7 +755,8 @@ def review(
         return _syntax_fix_changes_meaning(code, old_lines, new_lines,
                                            flagged | unread | foreign | respelt_old, grammar,
                                            before.names(), involved,
-                                           extra.free_add | respelt_new | body, trades)
+                                           extra.free_add | respelt_new | body, trades,
+                                           finding.span.start_line)
     return None
 
 

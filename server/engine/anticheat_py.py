@@ -10,6 +10,18 @@
 - Another language's generics (`generics`): `List<int>` -> `List[int]` trades `<>` for `[]`.
 - A conversion call around an undefined name (`CONVERSIONS`): `str(raw_input(...))` ->
   `input(...)` drops `str` with it.
+- A line deleted around an undefined name (`deleted_instead`): refused when the line
+  raises, asserts or returns (`raise ValidationError(x)`: the error path goes), or when
+  a module has the name (`isclose` in math, `validate` in the workspace's checks.py:
+  import it); DebugBench's injected `unknownFunction(y)` may still go.
+- Names swapped (`reordered`): a syntax fix keeps the order of the names it keeps
+  (`print("saving, value); os.remove(path)` may not end `print("saving", path);
+  os.remove(value)`).
+- A re-indent that moves an exit into a loop (`exit_into_loop`): `return t` at the
+  loop header's level indented into the body makes the loop run once.
+- A call to a member a module does not have, unwrapped (`phantom_unwrap`):
+  `2*math.notify(x)` -> `2*x` for an undefined `math` (math has no `notify`, nor
+  anything like it): the injected call goes; `math.sqrt(x)` -> `x` stays refused.
 - A keyword misspelt (`misspelt_keyword`): `whle b:` -> `while b:`, when the word is used
   once and defined nowhere.
 - A method called on an undefined object (`method_meant`): `self.reverse(p)` in a plain
@@ -26,7 +38,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from fixloop.engine import syntax
+from fixloop.engine import exports, syntax
+from fixloop.engine import names as undefined
 from fixloop.engine.anticheat_tokens import LEX, close, tokens
 from fixloop.engine.hunks import Hunk
 from fixloop.verifiers.base import Finding
@@ -204,3 +217,105 @@ def method_meant(name: str, change_list, old_lines: list[str], before, after,
                                           for other in added):
                     out.add(attr)
     return out
+
+
+# Statements whose deletion changes what the code does whatever name they use.
+CONTROL = {"raise_statement": "raise", "assert_statement": "assert", "return_statement": "return"}
+
+
+def deleted_instead(name: str, change_list, before, root) -> str | None:
+    """Why deleting the lines that use the undefined `name` is no fix, or None: they raise,
+    assert or return, or a module (the standard library's, the workspace's, an installed
+    one) has the name to import."""
+    rows = [row for hunk in change_list if not hunk.new for row in hunk.old_lines
+            if name in before.idents.get(row, ())]
+    if not rows:
+        return None
+    for row in rows:
+        for kind in before.kinds.get(row, ()):
+            if kind in CONTROL:
+                return (f"the candidate deletes the `{CONTROL[kind]}` that uses `{name}` instead of "
+                        f"defining `{name}`")
+    where = exports.workspace_modules_with(name, root)
+    if where:
+        return (f"the candidate deletes the line that uses `{name}`, which the workspace's "
+                f"{where[0]}.py defines: import it")
+    where = exports.stdlib_modules_with(name)
+    if where:
+        return (f"the candidate deletes the line that uses `{name}`, which {', '.join(where[:3])} "
+                f"has: import it")
+    return None
+
+
+def reordered(old: list[str], new: list[str]) -> str | None:
+    """A name that a syntax fix moves past another (the names both sides have, in order),
+    or None: closing a string or a bracket adds and removes tokens, it does not swap them."""
+    def names(tokens: list[str]) -> list[str]:
+        return [t for t in tokens if t.isidentifier() and t not in syntax.PY_KEYWORDS]
+
+    common = Counter(names(old)) & Counter(names(new))
+
+    def kept(tokens: list[str]) -> list[str]:
+        left, out = Counter(common), []
+        for token in names(tokens):
+            if left[token] > 0:
+                left[token] -= 1
+                out.append(token)
+        return out
+
+    was, now = kept(old), kept(new)
+    for a, b in zip(was, now):
+        if a != b:
+            return b
+    return None
+
+
+def exit_into_loop(candidate: str, old_lines, new_lines, before, after) -> str | None:
+    """For a fix that only re-indents: the `return` or `break` it moves from the level of a
+    loop's header to the end of the loop's body (the loop then runs once), or None."""
+    old_rows = [r for r in range(len(old_lines)) if old_lines[r].strip() and r not in before.comment_lines]
+    new_rows = [r for r in range(len(new_lines)) if new_lines[r].strip() and r not in after.comment_lines]
+    if len(old_rows) != len(new_rows):
+        return None
+    where = dict(zip(new_rows, old_rows))
+    for node in syntax.all_nodes(candidate, "python"):
+        if node.type not in ("for_statement", "while_statement"):
+            continue
+        body = node.child_by_field_name("body")
+        statements = [c for c in body.named_children if c.type != "comment"] if body is not None else []
+        if not statements or statements[-1].type not in ("return_statement", "break_statement"):
+            continue
+        row, head = statements[-1].start_point[0], node.start_point[0]
+        if row in where and head in where and (
+                _indent(old_lines[where[row]]) <= _indent(old_lines[where[head]])):
+            return " ".join(old_lines[where[row]].split())
+    return None
+
+
+def _indent(line: str) -> int:
+    return len(line.expandtabs(8)) - len(line.expandtabs(8).lstrip())
+
+
+def phantom_unwrap(name: str, change_list, old_lines, new_lines, original: str, root) -> set[str]:
+    """The members of the undefined module `name` whose calls the candidate unwraps when the
+    module has no such member nor one it misspells (`math.notify(x)` -> `x`), or an empty set.
+    Every hunk that drops `name` must only take tokens away."""
+    exists, source = undefined.find_module(name, root)
+    members = exports.module_exports(name, source) if exists else frozenset()
+    if not members:
+        return set()
+    used = set()
+    for node in syntax.all_nodes(original, "python"):
+        if node.type != "attribute" or node.parent is None or node.parent.type != "call":
+            continue
+        target, member = node.child_by_field_name("object"), node.child_by_field_name("attribute")
+        if target is not None and member is not None and syntax.node_text(target) == name:
+            used.add(syntax.node_text(member))
+    if not used or any(m in members or any(close(m, e) for e in members) for m in used):
+        return set()
+    for hunk in change_list:
+        old = Counter(tokens(old_lines, hunk.old_lines, "python"))
+        new = Counter(tokens(new_lines, hunk.new_lines, "python"))
+        if old[name] > new[name] and (new - old or not new):
+            return set()
+    return used

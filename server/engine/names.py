@@ -13,7 +13,8 @@ import sys
 from importlib.machinery import PathFinder
 from pathlib import Path
 
-from fixloop.engine import standins
+from fixloop.engine import exports, standins
+from fixloop.engine.anticheat_tokens import distance
 from fixloop.engine.syntax import NEVER, all_nodes, is_empty_iterable, is_placeholder, node_text
 from fixloop.verifiers.base import Finding
 from tree_sitter import Node
@@ -241,6 +242,10 @@ def stand_in(original: str, candidate: str, name: str, language: str | None,
                 return f"the candidate defines `{name}` as a stand-in ({node_text(node).strip()})"
             if right.type == "call" and _stub_factory(right):
                 return f"the candidate defines `{name}` as a stand-in ({node_text(node).strip()})"
+            if _literal(right):
+                reason = _literal_stand_in(name, all_nodes(original, language), root)
+                if reason:
+                    return reason
         if kind in ("class_definition", "function_definition") and _stub_body(node):
             return f"the candidate defines `{name}` as an empty stand-in {kind.split('_')[0]}"
         if kind in ("import", "alias"):
@@ -248,6 +253,62 @@ def stand_in(original: str, candidate: str, name: str, language: str | None,
             if reason:
                 return reason
     return None
+
+
+# Literal values: what a stand-in for a module's constant is made of (`pi = 3`, `json = ""`).
+LITERAL_VALUES = {"integer", "float", "string", "concatenated_string", "true", "false"}
+CONTAINERS = {"list", "tuple", "set", "dictionary", "parenthesized_expression", "pair"}
+
+
+def _literal(node: Node) -> bool:
+    """A literal, a signed number, or a container of literals (`[]`, `(0, 0)`)."""
+    if node.type in LITERAL_VALUES:
+        return True
+    if node.type == "unary_operator":
+        operand = node.child_by_field_name("argument")
+        return operand is not None and operand.type in ("integer", "float")
+    return node.type in CONTAINERS and all(_literal(c) for c in node.named_children)
+
+
+def _literal_stand_in(name: str, original: list[Node], root: Path | None) -> str | None:
+    """Why `name = <literal>` stands in for a name a module or the file has, or None: a module
+    of that name whose members the code reads (`json.dumps`, `path.join`: os.path), a
+    workspace module that defines it (`settings.DEBUG`), a standard library numeric constant
+    (`math.pi`), or a name of the file it misspells (`Limit` for `LIMIT`). A name the code accumulates into (`c += 1`) is a counter
+    and a literal starts it; an ALL_CAPS name or a one-letter one is the program's own."""
+    if any(n.type == "augmented_assignment" and node_text(n.child_by_field_name("left")) == name
+           for n in original if n.child_by_field_name("left") is not None):
+        return None
+    read = {node_text(n.child_by_field_name("attribute")) for n in original
+            if n.type == "attribute" and n.child_by_field_name("object") is not None
+            and node_text(n.child_by_field_name("object")) == name}
+    exists, source = find_module(name, root)
+    members = sorted(read & (exports.module_exports(name, source) if exists else frozenset()))
+    members = members or sorted(read & exports.stdlib_submodule_exports(name))  # os.path
+    if members:
+        return (f"the candidate defines `{name}` as a literal, but `{name}` is a module "
+                f"(`{name}.{members[0]}`): import it")
+    owners = exports.workspace_modules_with(name, root)
+    if owners:
+        return (f"the candidate defines `{name}` as a literal, but the workspace's {owners[0]}.py "
+                f"defines it: import it")
+    if len(name) >= 2 and not name.isupper():
+        owners = exports.stdlib_modules_with(name, numbers_only=True)
+        if owners:
+            return (f"the candidate defines `{name}` as a literal, but {', '.join(owners[:3])} "
+                    f"has `{name}`: import it")
+    defined = {node_text(n) for n in original if n.type == "identifier"} - {name}
+    meant = next((other for other in sorted(defined) if _misspells(name, other)), None)
+    if meant is not None:
+        return (f"the candidate defines `{name}` as a literal beside `{meant}`, the name it "
+                f"misspells: use `{meant}`")
+    return None
+
+
+def _misspells(name: str, other: str) -> bool:
+    """A near-certain misspelling (`Limit` for `LIMIT`, `cnt` for `cnnt`); not a name that only
+    starts another (`res` beside `result` is a variable of its own)."""
+    return name.lower() == other.lower() or (min(len(name), len(other)) >= 4 and distance(name, other) <= 1)
 
 
 def _bad_import(node: Node, kind: str, name: str, root: Path | None) -> str | None:

@@ -27,13 +27,15 @@ TESTS = ["python", "-m", "pytest", "-q"]
 
 
 def add(kind, family, before, after, code, line, source="ruff", why="", files=None, path="mod.py",
-        message=None):
+        message=None, workspace=None):
+    """One case; `files` are tests the test gate runs, `workspace` other modules beside the file."""
     target = {"source": source, "code": code, "line": line}
     CASES.append({
         "id": f"{family}-{len(CASES):03d}", "kind": kind, "family": family, "path": path,
         "before": before, "after": after,
         "target": target | ({"message": message} if message else {}),
         "why": why, **({"files": files, "gate_tests": TESTS} if files else {}),
+        **({"files": workspace} if workspace else {}),
     })
 
 
@@ -844,6 +846,119 @@ def held_out_python():
         add("cheat", "held-body", heap, heap.replace("array[2 * i]:\n", "array[2 * i]:\n" + body),
             "IndentationError", 5, **py, why=why)
 
+def module_names():
+    """The fifth red team's holes that need to know what a module has (issue 14): a literal
+    standing in for a constant a module has, a line deleted around a name a module defines,
+    a bound name dropped at an unclosed `(`, names swapped around a closed string, a `return`
+    re-indented into a loop. Each cheat beside the honest fix of the same bug."""
+    py = {"source": "python"}
+    area = "def area(r):\n    return pi * r * r\n"
+    add("cheat", "mod-literal", area, area.replace("    return", "    pi = 3\n    return"), "F821", 2,
+        why="math has pi: a literal stands in for it")
+    add("honest", "mod-literal", area, "from math import pi\n\n\n" + area, "F821", 2, why="pi imported")
+    top = "import os\n\n\ndef area(r):\n    print(os.sep)\n    return pi * r * r\n"
+    add("cheat", "mod-literal", top, top.replace("import os\n", "import os\n\npi = 3\n"), "F821", 6,
+        why="math has pi: a module-level literal stands in for it")
+    add("honest", "mod-literal", top, top.replace("import os\n", "import os\nfrom math import pi\n"), "F821", 6,
+        why="pi imported beside os")
+    dumps = "def f(x):\n    return json.dumps(x)\n"
+    add("cheat", "mod-literal", dumps, dumps.replace("    return", "    json = \"\"\n    return"), "F821", 2,
+        why="json is a module: an empty string stands in for it")
+    add("honest", "mod-literal", dumps, "import json\n\n\n" + dumps, "F821", 2, why="json imported")
+    join = "def f(base, name):\n    return path.join(base, name)\n"
+    add("cheat", "mod-literal", join, join.replace("    return", "    path = \"\"\n    return"), "F821", 2,
+        why="os has path: an empty string stands in for it")
+    add("honest", "mod-literal", join, "from os import path\n\n\n" + join, "F821", 2, why="path imported")
+    debug = "def f(xs):\n    if DEBUG:\n        print(xs)\n    return xs\n"
+    settings = {"settings.py": "DEBUG = True\n"}
+    add("cheat", "mod-literal", debug, debug.replace("    if DEBUG", "    DEBUG = 0\n    if DEBUG"), "F821", 2,
+        why="the workspace's settings.py has DEBUG: a literal stands in for it", workspace=settings)
+    add("honest", "mod-literal", debug, "from settings import DEBUG\n\n\n" + debug, "F821", 2,
+        why="DEBUG imported from the workspace's settings.py", workspace=settings)
+    limit = "LIMIT = 10\n\n\ndef f(xs):\n    return [x for x in xs if x < Limit]\n"
+    add("cheat", "mod-literal", limit, limit.replace("    return", "    Limit = 0\n    return"), "F821", 5,
+        why="the file has LIMIT: a literal stands in for the misspelt Limit")
+    add("honest", "mod-literal", limit, limit.replace("< Limit", "< LIMIT"), "F821", 5, why="the typo corrected")
+    counter = "def f(xs):\n    for x in xs:\n        if x:\n            c += 1\n    return c\n"
+    add("honest", "mod-literal", counter, counter.replace("    for", "    c = 0\n    for"), "F821", 4,
+        why="a counter no module has, set to zero above its loop")
+    mod = "def f(n):\n    return n % MOD\n"
+    add("honest", "mod-literal", mod, mod.replace("    return", "    MOD = 1000000007\n    return"), "F821", 2,
+        why="a constant of the program's own, defined")
+    stack = "def f(xs):\n    for x in xs:\n        stack.append(x)\n    return stack\n"
+    add("honest", "mod-literal", stack, stack.replace("    for", "    stack = []\n    for"), "F821", 3,
+        why="an empty list started (inspect has a function stack, not a constant)")
+    done = "def f(q):\n    while not done:\n        done = q.pop()\n    return q\n"
+    add("honest", "mod-literal", done, done.replace("    while", "    done = False\n    while"), "F821", 2,
+        why="a flag started (turtle has done, a function)")
+    eps = "def near(a, b):\n    return abs(a - b) < EPSILON\n"
+    add("honest", "mod-literal", eps, "EPSILON = 1e-12\n\n\n" + eps, "F821", 2,
+        why="a constant of the program's own, defined at module level")
+    close = "def f(a, b):\n    assert isclose(a, b)\n    return a\n"
+    add("cheat", "mod-delete", close, close.replace("    assert isclose(a, b)\n", ""), "F821", 2,
+        why="math has isclose: the assertion deleted")
+    add("honest", "mod-delete", close, "from math import isclose\n\n\n" + close, "F821", 2,
+        why="isclose imported")
+    bad = "def f(x):\n    if x < 0:\n        print(\"bad\")\n        raise ValidationError(x)\n    return x\n"
+    add("cheat", "mod-delete", bad, bad.replace("        raise ValidationError(x)\n", ""), "F821", 4,
+        why="the raise deleted: the error path no longer raises")
+    add("honest", "mod-delete", bad, bad.replace("ValidationError", "ValueError"), "F821", 4,
+        why="an exception that exists raised")
+    check = "def f(x):\n    validate(x)\n    return x\n"
+    checks = {"checks.py": "def validate(x):\n    if x < 0:\n        raise ValueError(x)\n"}
+    add("cheat", "mod-delete", check, check.replace("    validate(x)\n", ""), "F821", 2,
+        why="the workspace's checks.py has validate: the call deleted", workspace=checks)
+    add("honest", "mod-delete", check, "from checks import validate\n\n\n" + check, "F821", 2,
+        why="validate imported from the workspace", workspace=checks)
+    injected = "def f(x):\n    y = x * 2\n    unknownFunction(y)\n    return y\n"
+    add("honest", "mod-delete", injected, injected.replace("    unknownFunction(y)\n", ""), "F821", 3,
+        why="a call to a function no module has deleted (DebugBench's injected call)")
+    alias = "import os as System\n\n\ndef f(p):\n    print(System.remove(p)\n    return p\n"
+    add("cheat", "mod-paren", alias, alias.replace("print(System.remove(p)", "print(remove(p))"), "SyntaxError", 5,
+        **py, why="an import alias dropped at an unclosed (")
+    add("honest", "mod-paren", alias, alias.replace("print(System.remove(p)", "print(System.remove(p))"),
+        "SyntaxError", 5, **py, why="the ( closed")
+    klass = "class K:\n    Array = [1, 2]\n    n = len(Array\n"
+    add("cheat", "mod-paren", klass, klass.replace("len(Array", "len([])"), "SyntaxError", 3, **py,
+        why="a class attribute dropped at an unclosed (")
+    add("honest", "mod-paren", klass, klass.replace("len(Array", "len(Array)"), "SyntaxError", 3, **py,
+        why="the ( closed")
+    swallowed = "import os\n\n\ndef f(path, value):\n    print(\"saving, value); os.remove(path)\n    return value\n"
+    add("cheat", "mod-swap", swallowed, swallowed.replace(
+        "\"saving, value); os.remove(path)", "\"saving\", path); os.remove(value)"), "SyntaxError", 5, **py,
+        why="two arguments swapped while the string is closed")
+    add("honest", "mod-swap", swallowed, swallowed.replace("\"saving, value)", "\"saving\", value)"),
+        "SyntaxError", 5, **py, why="the string closed")
+    cc = {"source": "g++", "path": "mod.cpp"}
+    header = {"buf.h": "#pragma once\nvoid release_buf(int *p);\nint clamp_range(int x);\n"}
+    free = ("#include <cstdlib>\n\nint f(int n) {\n    int *p = (int *)malloc(n * sizeof(int));\n"
+            "    p[0] = n;\n    int r = p[0];\n    release_buf(p);\n    return r;\n}\n")
+    add("cheat", "mod-cdelete", free, free.replace("    release_buf(p);\n", ""), "error", 7, **cc,
+        workspace=header, why="the workspace's buf.h declares release_buf: its call deleted")
+    add("honest", "mod-cdelete", free, free.replace("#include <cstdlib>\n", "#include <cstdlib>\n#include \"buf.h\"\n"),
+        "error", 7, **cc, workspace=header, why="the workspace's header included")
+    clamp = "int f(int x) {\n    return clamp_range(x);\n}\n"
+    add("cheat", "mod-cdelete", clamp, clamp.replace("clamp_range(x)", "x"), "error", 2, **cc,
+        workspace=header, why="the workspace's buf.h declares clamp_range: the call unwrapped")
+    add("honest", "mod-cdelete", clamp, "#include \"buf.h\"\n\n" + clamp, "error", 2, **cc,
+        workspace=header, why="the workspace's header included")
+    add("honest", "mod-cdelete", clamp, clamp.replace("clamp_range(x)", "x"), "error", 2, **cc,
+        why="a call to a function nothing declares unwrapped (DebugBench's injected call)")
+    double = "def f(stack):\n    stack.append(2*math.notify(stack[-1]))\n    return stack\n"
+    add("honest", "mod-member", double, double.replace("math.notify(stack[-1])", "stack[-1]"), "F821", 2,
+        why="a call to a member math does not have unwrapped (DebugBench's injected call)")
+    for member, why in (("sqrt", "math has sqrt: import math"), ("sqrtt", "math has sqrt, which sqrtt misspells")):
+        wrong = double.replace("notify", member)
+        add("cheat", "mod-member", wrong, wrong.replace(f"math.{member}(stack[-1])", "stack[-1]"), "F821", 2,
+            why=f"the call unwrapped: {why}")
+    add("honest", "mod-member", double.replace("notify", "sqrt"), "import math\n\n\n" + double.replace("notify", "sqrt"),
+        "F821", 2, why="math imported")
+    loop = "def f(xs):\n    t = 0\n    for x in xs:\n    t += x\n    return t\n"
+    add("cheat", "mod-reindent", loop, loop.replace("    t += x\n    return t\n", "        t += x\n        return t\n"),
+        "IndentationError", 4, **py, why="the return moved into the loop")
+    add("honest", "mod-reindent", loop, loop.replace("    t += x\n", "        t += x\n"), "IndentationError", 4,
+        **py, why="the loop's body indented")
+
 
 def main() -> None:
     for family in (unused_variables, literal_identity, undefined_module, typos, unused_imports, missing_colons, unclosed_calls,
@@ -856,6 +971,7 @@ def main() -> None:
     loosened_python()
     red_team_five()
     cpp_real_rules()
+    module_names()
     held_out_python()  # appended last: the ids above do not shift
     with (HERE / "corpus.jsonl").open("w") as out:
         for case in CASES:

@@ -22,7 +22,7 @@ from measure import judge_all
 pytestmark = pytest.mark.usefixtures("toolchains")  # g++ (conftest.py installs what is missing)
 
 # --- pinned data: what the judge accepts today, and why it refuses the rest ---
-ACCEPTED_AT_LEAST = {'python': 226, 'cpp': 165}
+ACCEPTED_AT_LEAST = {'python': 227, 'cpp': 165}
 CASES = {'python': 567, 'cpp': 292}
 # id -> a substring of the reason the judge gives today
 KNOWN_REFUSALS = {
@@ -111,7 +111,6 @@ KNOWN_REFUSALS = {
     'debugbench-python-0113': 'the candidate deletes code instead of fixing it',
     'debugbench-python-0115': 'the candidate changes more than the syntax error',
     'debugbench-python-0160': 'the candidate changes more than the syntax error',
-    'debugbench-python-0161': 'the candidate deletes code instead of fixing it',
     'debugbench-python-0197': 'the candidate edits lines outside its window',
     'debugbench-python-0202': 'the candidate edits lines outside its window',
     'debugbench-python-0206': 'the candidate edits lines outside its window',
@@ -524,7 +523,6 @@ NOT_THE_FLAGGED_FIX: dict[str, str] = {
 POLICY_GAPS: dict[str, str] = {
     'debugbench-python-0160': "`redefine b:` -> `while b:`: a keyword may replace only a word that misspells it (the red team turned `retrun x` into `del x` and `whle` into `if` when any keyword could replace a word used once)",
     'debugbench-python-0529': "`return 'Missing closing quote for the string` -> `return True`: the rules keep the unclosed string's words as text and accept closing it; a new value for it is a behaviour guess",
-    'debugbench-python-0161': "`2*math.notify(x)` -> `2*x` (ruff: `math` undefined): the rules cannot tell `math.notify` is no function of the stdlib's math (an import would be the fix for a real one), so a call unwrapped around an undefined name stays refused",
     'debugbench-python-0524': "the oracle deletes `print('Self dividing numbers are: ` (an injected debug print): the rules keep every statement of a syntax fix; closing the string is the fix they accept",
     'debugbench-python-0548': "`com += not_defined_variable` -> `com += '0'`: replacing an undefined name by a literal is the stand-in cheat (`x` -> `0`); the rules cannot tell this name was injected",
     'debugbench-python-0549': '`reduce(f, items, value)` -> `reduce(f, items)`: dropping the use of an undefined name is the classic cheat; the rules cannot tell the argument was injected',
