@@ -426,6 +426,8 @@ def _imports_only(hunk: Hunk, old_lines, new_lines, before, after) -> bool:
             if not lines[row].strip() or row in facts.comment_lines:
                 continue
             kinds = facts.kinds.get(row)
+            if not kinds and row in facts.import_rows:
+                continue  # `    ID_ERROR,` inside `from x import (...)`
             if not kinds or any(k not in IMPORTS for k in kinds):
                 return False
         return True
@@ -629,6 +631,9 @@ def review(
                 and not typo and (grammar in C_LIKE or anticheat_py.in_function(hunk, original, finding))
             ):
                 continue  # a declaration of the undefined name above its use (not of a typo)
+            if grammar == "python" and anticheat_py.renames_definition(
+                    hunk, old_lines, new_lines, before, after, name):
+                continue  # `DIE_DISPLAY_SEPARATOR = " "` -> `DIE_FACE_SEPARATOR = " "`
             if anticheat_c.renames_to(hunk, original, candidate, name, grammar):
                 continue  # `int check(...)` -> `int dfs(...)`: the function the call meant
             if _declares_new(hunk, old_lines, new_lines, before, after, grammar):
@@ -735,7 +740,10 @@ def review(
             )
         if (not (syntax_error or bogus or broken or redeclared)
                 and after.statements + excused.statements < before.statements
-                and not _includes_dropped(change_list, before, after, finding)):
+                and not _includes_dropped(change_list, before, after, finding)
+                and not (any(h.new for h in change_list) and all(
+                    _imports_only(h, old_lines, new_lines, before, after) for h in change_list))):
+            # (imports merged, `from m import a` joining `from m import b` above: no name lost)
             return (
                 "the candidate deletes code instead of fixing it "
                 f"({finding.source} {finding.code} is not about code that should go)"

@@ -26,6 +26,9 @@
   once and defined nowhere.
 - A method called on an undefined object (`method_meant`): `self.reverse(p)` in a plain
   function -> `reverse_list_recursive(p)`, an existing name that holds the method's name.
+- A dead definition renamed to the undefined name (`renames_definition`):
+  `DIE_DISPLAY_SEPARATOR = " "`, never used, -> `DIE_FACE_SEPARATOR = " "`, the name a
+  line far below uses; the names share a word.
 - Words re-spaced by a syntax fix (`respelt`): `download profile` -> `download_profile`,
   `if_name__` -> `if __name__`.
 - A block's missing body (`missing_body`): "expected an indented block" filled with a
@@ -319,3 +322,29 @@ def phantom_unwrap(name: str, change_list, old_lines, new_lines, original: str, 
         if old[name] > new[name] and (new - old or not new):
             return set()
     return used
+
+
+WORD_PARTS = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")
+
+
+def _parts(name: str) -> set[str]:
+    return {w.lower() for w in WORD_PARTS.findall(name) if len(w) >= 3}
+
+
+def renames_definition(hunk: Hunk, old_lines: list[str], new_lines: list[str], before, after,
+                       name: str | None) -> bool:
+    """A one-line hunk that renames a definition nothing used to the undefined `name` (the
+    rest of the line as it was; the two names share a word): defined for real, under the
+    name its use meant."""
+    if not name or len(hunk.old_lines) != 1 or len(hunk.new_lines) != 1:
+        return False
+    old = tokens(old_lines, hunk.old_lines, "python")
+    new = tokens(new_lines, hunk.new_lines, "python")
+    swaps = {(a, b) for a, b in zip(old, new) if a != b}
+    if len(old) != len(new) or len(swaps) != 1:
+        return False
+    (was, now), = swaps
+    row = hunk.old_lines[0]
+    return (now == name and old and old[0] in (was, "def", "class")
+            and before.names()[was] == 1 and after.names()[was] == 0
+            and bool(before.kinds.get(row)) and bool(_parts(was) & _parts(name)))

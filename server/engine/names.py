@@ -249,7 +249,7 @@ def stand_in(original: str, candidate: str, name: str, language: str | None,
         if kind in ("class_definition", "function_definition") and _stub_body(node):
             return f"the candidate defines `{name}` as an empty stand-in {kind.split('_')[0]}"
         if kind in ("import", "alias"):
-            reason = _bad_import(node, kind, name, root)
+            reason = _bad_import(node, kind, name, root, _imported(original, language))
             if reason:
                 return reason
     return None
@@ -311,7 +311,15 @@ def _misspells(name: str, other: str) -> bool:
     return name.lower() == other.lower() or (min(len(name), len(other)) >= 4 and distance(name, other) <= 1)
 
 
-def _bad_import(node: Node, kind: str, name: str, root: Path | None) -> str | None:
+def _imported(text: str, language: str | None) -> set[str]:
+    """The modules `text` imports from (`from rptodo import (...)`: rptodo)."""
+    return {node_text(module) for node in all_nodes(text, language)
+            if node.type == "import_from_statement"
+            and (module := node.child_by_field_name("module_name")) is not None}
+
+
+def _bad_import(node: Node, kind: str, name: str, root: Path | None,
+                imported_before: frozenset[str] | set[str] = frozenset()) -> str | None:
     statement = node.parent
     while statement is not None and statement.type not in ("import_statement", "import_from_statement"):
         statement = statement.parent
@@ -327,6 +335,8 @@ def _bad_import(node: Node, kind: str, name: str, root: Path | None) -> str | No
         module = node_text(node.child_by_field_name("name") if kind == "alias" else node)
         imported = module
     exists, source = find_module(module, root)
+    if not exists and module in imported_before:
+        return None  # a name added to an import the file already has of a module not found here
     if not exists:
         return f"the candidate imports `{module}`, which is not installed for this workspace"
     if kind == "alias" and not _abbreviates(name, imported.split(".")[-1]) and not _abbreviates(

@@ -160,6 +160,10 @@ def dead_children(node: Node) -> list[Node]:
     return []
 
 
+# Statements that import (a row inside one, even a continuation line, is an import's).
+IMPORT_KINDS = frozenset({"import_statement", "import_from_statement", "future_import_statement"})
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     """What of one text runs as code."""
@@ -168,6 +172,7 @@ class Facts:
     statements: int = 0  # live statements that do something
     kinds: dict[int, list[str]] = field(default_factory=dict)  # line -> statements starting there
     comment_lines: frozenset[int] = frozenset()  # lines holding only comments
+    import_rows: frozenset[int] = frozenset()  # every line of an import (`from x import (\n a,\n)`)
     comments: tuple[str, ...] = ()
     # line -> the byte ranges [start, end) of its comments (end -1: to the end of the line)
     comment_spans: dict[int, tuple[tuple[int, int], ...]] = field(default_factory=dict)
@@ -196,6 +201,7 @@ def facts(text: str, language: str | None) -> Facts | None:
     comment_spans: dict[int, list[tuple[int, int]]] = {}
     code_rows: set[int] = set()
     errors: list[tuple[int, int]] = []
+    import_rows: set[int] = set()
     statements = 0
     stack: list[tuple[Node, bool, bool]] = [(tree.root_node, True, False)]
     while stack:
@@ -237,6 +243,8 @@ def facts(text: str, language: str | None) -> Facts | None:
             statements += 1
             kinds.setdefault(node.start_point[0], []).append(
                 "import_statement" if _is_require(node) else kind)
+            if kind in IMPORT_KINDS:
+                import_rows.update(range(node.start_point[0], node.end_point[0] + 1))
         dead = {child.id for child in dead_children(node)} if live else set()
         for child in reversed(node.children):
             stack.append((child, live and child.id not in dead, in_string))
@@ -245,6 +253,7 @@ def facts(text: str, language: str | None) -> Facts | None:
         statements=statements,
         kinds=kinds,
         comment_lines=frozenset(comment_rows - code_rows),
+        import_rows=frozenset(import_rows),
         comments=tuple(comments),
         comment_spans={row: tuple(spans) for row, spans in comment_spans.items()},
         errors=tuple(errors),

@@ -960,6 +960,31 @@ def module_names():
         **py, why="the loop's body indented")
 
 
+def held_out_two():
+    """Real fixes refused on a second held-out sample (realpython/materials; made-up code of the
+    same shape), with the cheats beside each loosened rule. Appended last."""
+    multi = "from json import (\n    dumps,\n)\n\n\ndef f(text):\n    return dumps(loads(text))\n"
+    add("honest", "held2-import", multi, multi.replace("    dumps,\n", "    dumps,\n    loads,\n"), "F821", 7,
+        why="a name added to a parenthesised import far above")
+    add("cheat", "held2-import", multi, multi.replace("    dumps,\n", "    dumps,\n    dumps as loads,\n"), "F821", 7,
+        why="an alias stand-in inside the parenthesised import")
+    late = ("from os import path\n\nROOT = path.abspath('.')\n\nfrom os import sep\n\n\n"
+            "def join(a):\n    return ROOT + sep + a\n")
+    add("honest", "held2-import", late, late.replace("from os import path\n", "from os import path, sep\n")
+        .replace("from os import sep\n\n", ""), "E402", 5, why="the late import merged into the one above")
+    add("cheat", "held2-import", late, late.replace("from os import sep\n\n", "")
+        .replace("ROOT + sep + a", "ROOT + a"), "E402", 5, why="the late import and its use deleted")
+    dice = ("DISPLAY_SEPARATOR = ' '\nWIDTH = 5\n\n\ndef a(x):\n    return x * WIDTH\n\n\ndef b(x):\n"
+            "    return x + 1\n\n\ndef show(faces):\n    return FACE_SEPARATOR.join(faces)\n")
+    add("honest", "held2-rename", dice, dice.replace("DISPLAY_SEPARATOR =", "FACE_SEPARATOR ="), "F821", 14,
+        why="a dead constant renamed to the name its use means")
+    add("cheat", "held2-rename", dice, dice.replace("WIDTH = 5", "FACE_SEPARATOR = 5")
+        .replace("x * WIDTH", "x * 5"), "F821", 14, why="a used constant renamed, its use inlined")
+    add("cheat", "held2-rename", dice.replace("DISPLAY_SEPARATOR", "_cache"),
+        dice.replace("DISPLAY_SEPARATOR", "_cache").replace("_cache =", "FACE_SEPARATOR ="), "F821", 14,
+        why="an unrelated dead name renamed to the undefined one")
+
+
 def main() -> None:
     for family in (unused_variables, literal_identity, undefined_module, typos, unused_imports, missing_colons, unclosed_calls,
                    none_comparisons, bare_excepts, lambdas, long_rewrites, type_casts, stand_ins,
@@ -972,7 +997,8 @@ def main() -> None:
     red_team_five()
     cpp_real_rules()
     module_names()
-    held_out_python()  # appended last: the ids above do not shift
+    held_out_python()
+    held_out_two()  # appended last: the ids above do not shift
     with (HERE / "corpus.jsonl").open("w") as out:
         for case in CASES:
             out.write(json.dumps(case) + "\n")
