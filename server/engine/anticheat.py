@@ -751,6 +751,9 @@ def review(
     if dropped and not replaced and not broken and name not in excused.names:
         return f"the candidate removes the use of the undefined name `{name}` instead of defining it"
     if syntax_error and not reindented:
+        operator = _dangling_dropped(change_list, old_lines, new_lines)
+        if operator:
+            return f"the candidate drops the dangling `{operator}` instead of giving it its operand"
         # an import is no syntax token, but one whose names nothing else uses is no fix either
         # (`import os` as the missing body; the gate counts only syntax errors after one)
         code = [h for h in change_list if not (_imports_only(h, old_lines, new_lines, before, after)
@@ -847,6 +850,26 @@ def _unquoted(line: str) -> str:
 
 
 OPERAND_WORDS = {"in", "and", "or", "return", "yield", "await"}
+
+
+BINARY = OPERATORS - {"!", "~", "=", "->", "@"} | {"and", "or"}
+
+
+def _dangling_dropped(change_list, old_lines, new_lines) -> str | None:
+    """The operator a line ended on that the candidate drops instead of giving it its operand
+    (`y = x +` -> `y = x`, or the `+` commented out): the same as `x + 0`, a missing operand
+    made nothing."""
+    closers = {":", ";", ")", "]", "}"}
+    for hunk in change_list:
+        if len(hunk.old_lines) != len(hunk.new_lines):
+            continue
+        for row, moved in zip(hunk.old_lines, hunk.new_lines):
+            old, new = LEX.findall(old_lines[row]), LEX.findall(new_lines[moved])
+            if len(old) < 2 or old[-1] not in BINARY or len(new) < len(old) - 1:
+                continue
+            if new[: len(old) - 1] == old[:-1] and all(t in closers for t in new[len(old) - 1:]):
+                return old[-1]
+    return None
 
 
 def _dangling(hunk: Hunk, old_lines, new_lines, known) -> list[str]:
