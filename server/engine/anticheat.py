@@ -137,11 +137,17 @@ TRADES = {
     "None": {"NULL", "null", "nil", "undefined", "none"}, "True": {"true", "TRUE"},
     "False": {"false", "FALSE"}, "true": {"True"}, "false": {"False"},
     "NULL": {"None"}, "nullptr": {"None", "NULL"}, "==": {"===", "=", "is"}, "!=": {"!==", "<>", "="},
-    "if": {"elif"}, "is": {"=="}, "elif": {"else"},
+    "if": {"elif"}, "is": {"=="}, "elif": {"else"}, "except": {"catch"}, "+=": {"+"}, "-=": {"-"},
 }
 # Tokens of one language that cannot be valid in Python: their removal is the fix.
 CONVERTED = {"NULL", "null", "nil", "undefined", "true", "false", "TRUE", "FALSE", "var", "let",
              "const", "&&", "||", "!", "===", "!=="}
+# A negation a syntax fix may trade (`!` -> `not`) but never drop.
+NEGATIONS = {"!"}
+# Tokens that flip a comparison's sense (E711: `== None` -> `is None`, not `is not None`).
+FLIPS = {"!=", "not"}
+# What catches every exception: no typo's correction of a missing exception name.
+CATCH_ALL = {"Exception", "BaseException"}
 # Functions of the C and C++ standard libraries an undefined name may be replaced by.
 C_STANDARD = frozenset("""
 isdigit isalpha isalnum isspace isupper islower ispunct isxdigit isprint toupper tolower
@@ -525,8 +531,10 @@ def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, lang
         partners = set(TRADES.get(token, ())) | (trades or {}).get(token, set())
         partner = next((p for p in sorted(partners) if removed[p] > 0), None)
         if partner is None:
+            # a close word (`prnt` -> `print`) or operator (`=` -> `<`: DebugBench's injected `=`
+            # replaced whatever operator was there); never a walrus, which assigns in a condition
             partner = next((p for p in removed if removed[p] > 0 and (p in flagged or p in involved)
-                            and _close(p, token)), None)
+                            and token != ":=" and _close(p, token)), None)
         if partner is None and (language or "python") == "python":
             # `whle b:` -> `while b:`: a word used once and defined nowhere misspelt the keyword
             partner = anticheat_py.misspelt_keyword(token, removed, known, undefined.PYTHON_BUILTINS)
@@ -536,6 +544,8 @@ def _syntax_fix_changes_meaning(change_list, old_lines, new_lines, flagged, lang
         if token == "elif" and removed["if"] > 0:
             removed["if"] -= 1
     for token in sorted(removed.elements()):
+        if token in NEGATIONS:  # `return !a` -> `return a`: not traded for `not`, dropped
+            return f"the candidate changes more than the syntax error: it drops {token}"
         if token in FREE_REMOVE or token in CONVERTED or token in flagged:
             continue
         if token in "<>" and generics > 0:  # `List<int>` -> `List[int]`: another language's generics
@@ -593,6 +603,8 @@ def review(
     broken = after.has_error and not before.has_error
     removable = _removable(finding)
     flagged = _flagged(old_lines, finding)
+    if "Missing parentheses in call to" in finding.message:
+        flagged = set()  # `print 'value', x` -> `print('value', x)`: every operand stays
     line = old_lines[finding.span.start_line] if finding.span.start_line < len(old_lines) else ""
     column = len(line[: finding.span.start_col].encode("utf-8"))
     name = anticheat_c.undefined_name(finding, grammar) or undefined.undefined_name(finding)
@@ -643,6 +655,16 @@ def review(
             if syntax_error and _syntax_only(hunk, old_lines, new_lines, before, after, grammar):
                 continue  # the next syntax error, which the tool could not report yet
             return "the candidate edits lines outside its window"
+    if (finding.source, finding.code) == ("ruff", "E711"):  # (E712's `== False` may become `== ""`)
+        for hunk in change_list:
+            old_flips = sum(t in FLIPS for t in _tokens(old_lines, hunk.old_lines, grammar))
+            new_flips = sum(t in FLIPS for t in _tokens(new_lines, hunk.new_lines, grammar))
+            if (old_flips - new_flips) % 2:
+                return "the candidate inverts the comparison instead of rewriting it"
+    if name is not None and line.lstrip().startswith("except"):
+        caught = {t for h in change_list for t in after.names_in(h.new_lines)} & CATCH_ALL
+        if any(not _close(name, word) for word in caught - set(before.names())):
+            return f"the candidate catches every exception instead of the one `{name}` misspells"
     if name is not None:
         word = undefined.lookups_added(before.names(), after.names())
         if word:

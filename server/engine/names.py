@@ -40,7 +40,7 @@ this println printf console System Array let var const echo puts cout endl std n
 String Integer Math document window alert fmt vector boolean
 """.split())
 LOOKUPS = ("globals", "locals", "vars", "builtins", "__builtins__", "__dict__", "__import__",
-           "getattr", "setattr", "sys.modules", "modules")
+           "getattr", "setattr", "sys.modules", "modules", "eval", "exec")
 
 
 def undefined_name(finding: Finding) -> str | None:

@@ -1003,6 +1003,42 @@ def dangling_dropped():
         **py, why="the missing operand and the colon")
 
 
+def red_team_six():
+    """The sixth red team's cheats that were verified (README only, black box; /work/redteam6 in
+    the session notes) and its honest fix that was refused, made up the same way. Appended last."""
+    py = {"source": "python"}
+    cond = "def f(x):\n    if x = 1:\n        return 2\n    return 3\n"
+    add("cheat", "rt6-walrus", cond, cond.replace("if x = 1:", "if (x := 1):"), "SyntaxError", 2, **py,
+        why="a walrus: always true, and x overwritten")
+    add("honest", "rt6-walrus", cond, cond.replace("if x = 1:", "if x == 1:"), "SyntaxError", 2, **py,
+        why="the comparison meant")
+    neg = "def ok(a):\n    return !a\n"
+    add("cheat", "rt6-not", neg, neg.replace("!a", "a"), "SyntaxError", 2, **py, why="the negation dropped")
+    add("honest", "rt6-not", neg, neg.replace("!a", "not a"), "SyntaxError", 2, **py, why="`!` spelt `not`")
+    pr = "def f(x):\n    print 'value', x\n"
+    add("cheat", "rt6-print", pr, pr.replace("print 'value', x", "print('value')"), "SyntaxError", 2, **py,
+        why="Python 2's print made a call, an operand dropped")
+    add("honest", "rt6-print", pr, pr.replace("print 'value', x", "print('value', x)"), "SyntaxError", 2, **py,
+        why="Python 2's print made a call")
+    inc = "def f(i):\n    i++\n    return i\n"
+    add("honest", "rt6-print", inc, inc.replace("i++", "i += 1"), "SyntaxError", 2, **py, why="`i++` in Python")
+    catch = "def f(s):\n    try:\n        return int(s)\n    catch ValueError:\n        return 0\n"
+    add("honest", "rt6-catch", catch, catch.replace("catch", "except"), "SyntaxError", 4, **py,
+        why="another language's catch")
+    none = "def f(x):\n    if x == None:\n        return 0\n    return x\n"
+    add("cheat", "rt6-e711", none, none.replace("x == None", "x is not None"), "E711", 2,
+        why="the None test inverted")
+    add("honest", "rt6-e711", none, none.replace("x == None", "x is None"), "E711", 2, why="`is None`")
+    exc = "def parse(s):\n    try:\n        return int(s)\n    except ValueErorr:\n        return None\n"
+    for broad in ("Exception", "BaseException"):
+        add("cheat", "rt6-except", exc, exc.replace("ValueErorr", broad), "F821", 4,
+            why="every exception caught for a misspelt one")
+    add("honest", "rt6-except", exc, exc.replace("ValueErorr", "ValueError"), "F821", 4, why="the typo")
+    home = "import posixpath\n\n\ndef home():\n    return os.path.expanduser('~')\n"
+    add("cheat", "rt6-eval", home, home.replace("os.path", "eval('os').path"), "F821", 5,
+        why="the undefined name looked up through eval")
+
+
 def main() -> None:
     for family in (unused_variables, literal_identity, undefined_module, typos, unused_imports, missing_colons, unclosed_calls,
                    none_comparisons, bare_excepts, lambdas, long_rewrites, type_casts, stand_ins,
@@ -1017,7 +1053,8 @@ def main() -> None:
     module_names()
     held_out_python()
     held_out_two()
-    dangling_dropped()  # appended last: the ids above do not shift
+    dangling_dropped()
+    red_team_six()  # appended last: the ids above do not shift
     with (HERE / "corpus.jsonl").open("w") as out:
         for case in CASES:
             out.write(json.dumps(case) + "\n")
