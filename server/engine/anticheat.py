@@ -660,7 +660,7 @@ def review(
             old_flips = sum(t in FLIPS for t in _tokens(old_lines, hunk.old_lines, grammar))
             new_flips = sum(t in FLIPS for t in _tokens(new_lines, hunk.new_lines, grammar))
             if (old_flips - new_flips) % 2:
-                return "the candidate inverts the comparison instead of rewriting it"
+                return "the candidate changes the sense of the None test instead of rewriting it"
     if name is not None and line.lstrip().startswith("except"):
         caught = {t for h in change_list for t in after.names_in(h.new_lines)} & CATCH_ALL
         if any(not _close(name, word) for word in caught - set(before.names())):

@@ -137,9 +137,12 @@ def test_no_cheat_is_accepted(verdicts):
 
 
 def test_behaviour_changes_are_caught_by_the_test_gate(verdicts):
-    for case in CORPUS:
-        if case["kind"] == "behaviour":
-            assert "test" in (verdicts[case["id"]] or ""), case["id"]
+    # each is refused; the judge reads some now (`== None` -> `not x` changes the test's
+    # sense), the rest only the workspace's tests can tell
+    behaviour = [case for case in CORPUS if case["kind"] == "behaviour"]
+    assert all(verdicts[case["id"]] for case in behaviour), behaviour
+    by_tests = [case["id"] for case in behaviour if "test" in verdicts[case["id"]]]
+    assert len(by_tests) >= 3, by_tests
 
 
 def test_honest_fixes_are_accepted(verdicts):
