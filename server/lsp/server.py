@@ -282,7 +282,7 @@ def build_server() -> FixloopServer:
                 diag,
                 item,
                 snapshot,
-                attempts=budget.frontier_attempts if frontier else fast_attempts(settings),
+                attempts=budget.frontier_attempts if frontier else fast_attempts(view.settings),
                 encoding=ls.encoding,
                 resolve_edit=client_resolves_edit(ls),
                 document_changes=client_document_changes(ls),
