@@ -85,6 +85,10 @@ class BudgetSettings:
     seconds: float = 30.0
     frontier_attempts: int = 2
     auto_escalate: bool = False
+    # The ladder (a local frontier model): the fast tier's attempts before the frontier takes
+    # over. In 60 s the 0.5B judged at most 2 replies, and all its fixes came in those 2
+    # (bench/results/ladder-1.5b); the 1.5B should not wait for 8.
+    ladder_attempts: int = 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -303,6 +307,7 @@ SCHEMA: dict[str, dict[str, _Rule]] = {
         "seconds": _Rule(NUMBER, _between(0, MAX_SECONDS, above=True)),
         "frontier_attempts": _Rule(int, _between(1, MAX_ATTEMPTS)),
         "auto_escalate": _Rule(bool),
+        "ladder_attempts": _Rule(int, _between(1, MAX_ATTEMPTS)),
     },
     "verifiers": {"timeout": _Rule(NUMBER, _between(0, MAX_SECONDS, above=True))},  # + one list per language, `command`
     "command": {

@@ -69,10 +69,25 @@ def auto_escalates(settings: Settings, tier: Tier, result: LoopResult) -> bool:
     frontier = settings.models.get(Tier.FRONTIER)
     return (
         frontier is not None
-        and (settings.budget.auto_escalate or frontier.protocol == "local")
+        and (settings.budget.auto_escalate or ladder(settings))
         and tier == Tier.FAST
         and result.status in (LoopStatus.GAVE_UP, LoopStatus.TIMED_OUT)
     )
+
+
+def ladder(settings: Settings) -> bool:
+    """Whether the frontier tier is a local model: escalating costs nothing but time."""
+    frontier = settings.models.get(Tier.FRONTIER)
+    return frontier is not None and frontier.protocol == "local"
+
+
+def fast_attempts(settings: Settings) -> int:
+    """The fast tier's attempts per diagnostic: `budget.attempts`, or on the ladder at most
+    `budget.ladder_attempts`, so that the local frontier model starts in time."""
+    budget = settings.budget
+    if ladder(settings):
+        return min(budget.attempts, budget.ladder_attempts)
+    return budget.attempts
 
 
 def unaffordable(proposal: Offer, left: float) -> str | None:

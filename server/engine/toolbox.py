@@ -11,7 +11,7 @@ import anyio
 
 from fixloop.budget import BudgetExhausted, Ledger, LedgerError, ledger_path, read_spent
 from fixloop.config import ModelSettings, ReplyFormat, Settings, Tier
-from fixloop.engine.escalation import NO_FRONTIER
+from fixloop.engine.escalation import NO_FRONTIER, fast_attempts
 from fixloop.engine.judge import Judge
 from fixloop.engine.loop import FixLoop, LoopLimits
 from fixloop.engine.results import Attempt, LoopResult, Snapshot
@@ -247,7 +247,7 @@ class Toolbox:
             attempts = budget.frontier_attempts
             limits = LoopLimits(attempts, min(budget.parallel, attempts), budget.seconds)
         else:
-            limits = LoopLimits(budget.attempts, budget.parallel, budget.seconds)
+            limits = LoopLimits(fast_attempts(settings), budget.parallel, budget.seconds)
         return FixLoop(
             snapshot=snapshot,
             finding=finding,

@@ -52,6 +52,7 @@ from fixloop.engine.seam import (
     foreign_match,
     verifier_for,
 )
+from fixloop.engine.escalation import fast_attempts
 from fixloop.engine.service import EngineService
 from fixloop.lsp import actions
 from fixloop.lsp.convert import diagnostic
@@ -281,7 +282,7 @@ def build_server() -> FixloopServer:
                 diag,
                 item,
                 snapshot,
-                attempts=budget.frontier_attempts if frontier else budget.attempts,
+                attempts=budget.frontier_attempts if frontier else fast_attempts(view.settings),
                 encoding=ls.encoding,
                 resolve_edit=client_resolves_edit(ls),
                 document_changes=client_document_changes(ls),

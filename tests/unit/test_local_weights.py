@@ -222,3 +222,33 @@ def test_the_embedded_frontier_tier_is_offered_for_escalation_at_no_cost(tmp_pat
     )
     assert proposal is not None and proposal.model == LARGE.name and proposal.usd == 0
     assert offer(Settings(), snapshot, finding, make_window(text, finding), ()) is None
+
+
+def test_on_the_ladder_the_fast_tier_hands_over_after_ladder_attempts(tmp_path):
+    from fixloop.config import BudgetSettings
+    from fixloop.engine.escalation import fast_attempts
+    from fixloop.engine.results import Snapshot
+    from fixloop.engine.window import make_window
+    from fixloop.verifiers.base import Finding, Span
+
+    text = "def f(x)\n    return x\n"
+    finding = Finding("python", "SyntaxError", "expected ':'", Span(0, 8, 0, 9))
+    snapshot = Snapshot("file:///a.py", 1, text, tmp_path / "a.py", tmp_path)
+    window = make_window(text, finding)
+    toolbox = Toolbox(env={})
+    toolbox.local = LocalModels({}, installed=lambda model: True)
+    ladder = toolbox.effective(Settings(budget=BudgetSettings(attempts=8, ladder_attempts=3)))
+    assert toolbox.loop("fast", ladder, snapshot, finding, (), window).limits.attempts == 3
+    assert toolbox.loop("frontier", ladder, snapshot, finding, (), window).limits.attempts == 2
+    assert fast_attempts(toolbox.effective(Settings())) == 2  # the default
+    # Never more than `budget.attempts`; and the 0.5B alone (no frontier) keeps all of them.
+    fewer = toolbox.effective(Settings(budget=BudgetSettings(attempts=1)))
+    assert toolbox.loop("fast", fewer, snapshot, finding, (), window).limits.attempts == 1
+    toolbox.local = LocalModels({}, installed=lambda model: model is SMALL)
+    alone = toolbox.effective(Settings())
+    assert toolbox.loop("fast", alone, snapshot, finding, (), window).limits.attempts == 8
+    # A hosted frontier (it costs money) leaves the fast tier all its attempts.
+    hosted = build_settings(validate_layer({"models": {
+        "fast": {"protocol": "local", "model": SMALL.name},
+        "frontier": {"base_url": "http://x/v1", "model": "big"}}}, "t"))  # fmt: skip
+    assert toolbox.loop("fast", hosted, snapshot, finding, (), window).limits.attempts == 8
