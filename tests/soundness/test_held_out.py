@@ -45,73 +45,69 @@ KNOWN_REFUSALS = {
 }
 
 
-def test_held_out_python_fixes_are_accepted_but_for_the_known_refusals():
-    cases = [json.loads(line) for line in CORPUS.read_text().splitlines()]
-    results = judge_all(cases)
-    refused = {case_id: why for case_id, why in results.items() if why}
-    accepted = len(cases) - len(refused)
-    print(f"\nheld-out Python fixes accepted: {accepted}/{len(cases)}")
+def only_known_refusals(corpus: Path, size: int, known: dict[str, str]) -> None:
+    """Judge every case of `corpus`; fail on a refusal `known` does not list, or a stale one."""
+    cases = [json.loads(line) for line in corpus.read_text().splitlines()]
+    refused = {case_id: why for case_id, why in judge_all(cases).items() if why}
+    print(f"\n{corpus.name}: accepted {len(cases) - len(refused)}/{len(cases)}")
     for case_id, why in sorted(refused.items()):
         print(f"  refused {case_id}: {why}")
-    assert len(cases) == 80
-    unexpected = {case_id: why for case_id, why in refused.items() if case_id not in KNOWN_REFUSALS}
+    assert len(cases) == size
+    unexpected = {case_id: why for case_id, why in refused.items() if case_id not in known}
     assert not unexpected, unexpected
-    stale = sorted(set(KNOWN_REFUSALS) - set(refused))
-    assert not stale, f"accepted now: take them out of KNOWN_REFUSALS: {stale}"
+    stale = sorted(set(known) - set(refused))
+    assert not stale, f"accepted now: take them out of the known refusals: {stale}"
+
+
+def test_held_out_python_fixes_are_accepted_but_for_the_known_refusals():
+    only_known_refusals(CORPUS, 80, KNOWN_REFUSALS)
 
 
 CORPUS_TWO = Path(__file__).parent / "real" / "python-held2.jsonl"
+COMMENTED_OUT = ("the commit comments out (or deletes) code the running Python cannot parse "
+                 "(3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs")
+NOQA = "a `# noqa` instead of a fix"
 # the second sample (realpython/materials, DhanushNehru/Python-Scripts): 82/123 before any change
 KNOWN_REFUSALS_TWO = {
     'python-000': 'F401: the unused `random` is made used by un-commenting three randint calls in place of 255: a behaviour change',
     'python-003': 'E402: the commit deletes the late import with the code that uses it',
     'python-005': 'GAP E721: `assertTrue(type(x) == T)` -> `assertIsInstance(x, T)`: the call changes with the comparison',
-    'python-006': 'a `# noqa` instead of a fix',
-    'python-010': 'a `# noqa` instead of a fix',
-    'python-018': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-021': 'a `# noqa` instead of a fix',
+    'python-006': NOQA,
+    'python-010': NOQA,
+    'python-018': COMMENTED_OUT,
+    'python-021': NOQA,
     'python-025': "F821: `import pandas as pd`; pandas is not installed where the tests run (the judge looks for the module in the workspace's interpreter)",
-    'python-026': 'a `# noqa` instead of a fix',
+    'python-026': NOQA,
     'python-032': "F821: the call's typo fixed, and the definition renamed as well (`..._recommendations` -> `..._recommendation`): more than the fix",
-    'python-044': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-046': 'a `# noqa` instead of a fix',
+    'python-044': COMMENTED_OUT,
+    'python-046': NOQA,
     'python-047': 'F821: as python-025',
-    'python-049': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-054': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-059': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-064': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-079': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-080': 'a `# noqa` instead of a fix',
-    'python-081': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-082': 'a `# noqa` instead of a fix',
-    'python-085': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-089': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-091': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-093': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-095': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-097': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-099': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-101': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-103': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-105': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-107': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-109': 'the commit comments out (or deletes) code the running Python cannot parse (3.12 f-strings, 3.14 t-strings, `type` aliases): it no longer runs',
-    'python-111': 'a `# noqa` instead of a fix',
-    'python-112': 'a `# noqa` instead of a fix',
-    'python-113': 'a `# noqa` instead of a fix',
+    'python-049': COMMENTED_OUT,
+    'python-054': COMMENTED_OUT,
+    'python-059': COMMENTED_OUT,
+    'python-064': COMMENTED_OUT,
+    'python-079': COMMENTED_OUT,
+    'python-080': NOQA,
+    'python-081': COMMENTED_OUT,
+    'python-082': NOQA,
+    'python-085': COMMENTED_OUT,
+    'python-089': COMMENTED_OUT,
+    'python-091': COMMENTED_OUT,
+    'python-093': COMMENTED_OUT,
+    'python-095': COMMENTED_OUT,
+    'python-097': COMMENTED_OUT,
+    'python-099': COMMENTED_OUT,
+    'python-101': COMMENTED_OUT,
+    'python-103': COMMENTED_OUT,
+    'python-105': COMMENTED_OUT,
+    'python-107': COMMENTED_OUT,
+    'python-109': COMMENTED_OUT,
+    'python-111': NOQA,
+    'python-112': NOQA,
+    'python-113': NOQA,
     'python-118': 'F401: only the `# noqa` list changes (E401 -> F401): a suppression',
 }
 
 
 def test_second_held_out_sample_is_accepted_but_for_the_known_refusals():
-    cases = [json.loads(line) for line in CORPUS_TWO.read_text().splitlines()]
-    results = judge_all(cases)
-    refused = {case_id: why for case_id, why in results.items() if why}
-    print(f"\nsecond held-out sample accepted: {len(cases) - len(refused)}/{len(cases)}")
-    for case_id, why in sorted(refused.items()):
-        print(f"  refused {case_id}: {why}")
-    assert len(cases) == 123
-    unexpected = {k: v for k, v in refused.items() if k not in KNOWN_REFUSALS_TWO}
-    assert not unexpected, unexpected
-    stale = sorted(set(KNOWN_REFUSALS_TWO) - set(refused))
-    assert not stale, f"accepted now: take them out of KNOWN_REFUSALS_TWO: {stale}"
+    only_known_refusals(CORPUS_TWO, 123, KNOWN_REFUSALS_TWO)
