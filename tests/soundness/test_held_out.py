@@ -20,7 +20,7 @@ CORPUS = Path(__file__).parent / "real" / "python-held.jsonl"
 # id -> why refusing the commit's change is right, or (GAP) what the rules cannot tell
 KNOWN_REFUSALS = {
     "python-000": "E712: the commit deletes the `== False` test with its block and two prints",
-    "python-003": "F821: un-comments `from utils import ...`, a module of the repository the "
+    "python-003": "MACHINE F821: un-comments `from utils import ...`, a module of the repository the "
                   "one-file case does not carry (the judge looks for it in the workspace)",
     "python-014": "F401: drops the whole import and rewrites two calls to `tk.filedialog` "
                   "(tkinter.filedialog is then never imported)",
@@ -55,7 +55,8 @@ def only_known_refusals(corpus: Path, size: int, known: dict[str, str]) -> None:
     assert len(cases) == size
     unexpected = {case_id: why for case_id, why in refused.items() if case_id not in known}
     assert not unexpected, unexpected
-    stale = sorted(set(known) - set(refused))
+    # a module the test machine may or may not have decides these: refused or not, both fine
+    stale = sorted(set(known) - set(refused) - {k for k, why in known.items() if "MACHINE" in why})
     assert not stale, f"accepted now: take them out of the known refusals: {stale}"
 
 
@@ -76,12 +77,12 @@ KNOWN_REFUSALS_TWO = {
     'python-010': NOQA,
     'python-018': COMMENTED_OUT,
     'python-021': NOQA,
-    'python-025': "F821: `import pandas as pd`; pandas is not installed where the tests run (the judge looks for the module in the workspace's interpreter)",
+    'python-025': "MACHINE F821: `import pandas as pd`, refused where pandas is not installed (the judge looks for the module in the interpreter)",
     'python-026': NOQA,
     'python-032': "F821: the call's typo fixed, and the definition renamed as well (`..._recommendations` -> `..._recommendation`): more than the fix",
     'python-044': COMMENTED_OUT,
     'python-046': NOQA,
-    'python-047': 'F821: as python-025',
+    'python-047': 'MACHINE F821: as python-025',
     'python-049': COMMENTED_OUT,
     'python-054': COMMENTED_OUT,
     'python-059': COMMENTED_OUT,
