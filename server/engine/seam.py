@@ -30,7 +30,7 @@ from typing import Protocol
 
 from fixloop.budget import Stats
 from fixloop.config import Tier
-from fixloop.engine.escalation import Offer
+from fixloop.engine.escalation import Offer, fast_attempts
 from fixloop.engine.foreign import Checking, foreign_code, verifier_for
 from fixloop.engine.reporting import Progress, Status
 from fixloop.engine.results import Snapshot
@@ -71,6 +71,7 @@ __all__ = [
     "TrackedView",
     "Trust",
     "escalation_offer",
+    "fast_attempts",
     "foreign_code",
     "foreign_match",
     "verifier_for",

@@ -48,11 +48,11 @@ from fixloop.engine.seam import (
     TrackedView,
     Trust,
     escalation_offer,
+    fast_attempts,
     foreign_code,
     foreign_match,
     verifier_for,
 )
-from fixloop.engine.escalation import fast_attempts
 from fixloop.engine.service import EngineService
 from fixloop.lsp import actions
 from fixloop.lsp.convert import diagnostic

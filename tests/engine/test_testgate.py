@@ -83,7 +83,7 @@ def test_fix_with_trust_runs_the_tests_and_refuses_a_behaviour_change(tmp_path, 
     gate = f'\n[gate]\ntests = ["{sys.executable}", "-m", "pytest", "-q"]\n'
     write_config(tmp_path, model_server.openai_base_url, attempts=3, seconds=120, extra=gate)
     model_server.script(
-        Text(search_replace("    if value == None:", "    if not value:")),  # passes ruff, breaks test
+        Text(search_replace("    if value == None:", "    if value is None or value == 0:")),  # passes ruff, breaks test
         Text(search_replace("    if value == None:", "    if value is None:")),
     )
 
@@ -100,7 +100,7 @@ def test_fix_with_trust_runs_the_tests_and_refuses_a_behaviour_change(tmp_path, 
     assert "test_zero" in model_server.requests[1].prompt_text  # the failing test was fed back
 
     (tmp_path / "mod.py").write_text(module)
-    model_server.script(Text(search_replace("    if value == None:", "    if not value:")))
+    model_server.script(Text(search_replace("    if value == None:", "    if value is None or value == 0:")))
     run = fix()  # untrusted: the test command is not run, and the user is told
     assert "not trusted" in run.stderr
-    assert run.returncode == 0 and "+    if not value:" in run.stdout
+    assert run.returncode == 0 and "+    if value is None or value == 0:" in run.stdout
