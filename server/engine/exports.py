@@ -202,26 +202,32 @@ def module_exports(module: str, source: str | None) -> frozenset[str]:
     return _with_stars(path) if path is not None else frozenset()
 
 
+def _workspace_files(root: Path, folders: tuple[str, ...], suffixes) -> list[Path]:
+    """The files of `folders` under `root` ("" is the root itself) whose suffix is one of
+    `suffixes`, each folder in name order, at most MAX_FILES in all."""
+    out: list[Path] = []
+    for folder in folders:
+        base = root / folder if folder else root
+        try:
+            files = sorted(p for p in base.iterdir() if p.suffix in suffixes and p.is_file())
+        except OSError:
+            continue
+        out.extend(files[: MAX_FILES - len(out)])
+        if len(out) >= MAX_FILES:
+            break
+    return out
+
+
 def workspace_modules_with(name: str, root: Path | None, skip: Path | None = None) -> tuple[str, ...]:
     """The workspace's modules (`.py` files in the root and `src/`) that define `name`."""
     if root is None:
         return ()
-    found: list[str] = []
-    seen = 0
-    for folder in (root, root / "src"):
-        try:
-            files = sorted(folder.glob("*.py"))
-        except OSError:
-            continue
-        for path in files:
-            seen += 1
-            if seen > MAX_FILES:
-                return tuple(found)
-            if skip is not None and path.resolve() == skip.resolve():
-                continue
-            if name in _read_cached(str(path), _mtime(path)).names:
-                found.append(path.stem)
-    return tuple(found)
+    return tuple(
+        path.stem for path in _workspace_files(root, ("", "src"), {".py"})
+        if not path.name.startswith(".")  # not a module name (a glob of `*.py` never saw it)
+        and not (skip is not None and path.resolve() == skip.resolve())
+        and name in _read_cached(str(path), _mtime(path)).names
+    )
 
 
 def _mtime(path: Path) -> float:
@@ -247,21 +253,10 @@ def c_workspace_declaring(name: str, root: Path | None) -> tuple[str, ...]:
     `name` (a function, a variable, a macro or a type), read with tree-sitter."""
     if root is None:
         return ()
-    found: list[str] = []
-    seen = 0
-    for folder in C_FOLDERS:
-        base = root / folder if folder else root
-        try:
-            files = sorted(p for p in base.iterdir() if p.suffix in C_SUFFIXES and p.is_file())
-        except OSError:
-            continue
-        for path in files:
-            seen += 1
-            if seen > MAX_FILES:
-                return tuple(found)
-            if name in _c_declared(str(path), _mtime(path)):
-                found.append(str(path.relative_to(root)))
-    return tuple(found)
+    return tuple(
+        str(path.relative_to(root)) for path in _workspace_files(root, C_FOLDERS, C_SUFFIXES)
+        if name in _c_declared(str(path), _mtime(path))
+    )
 
 
 @functools.lru_cache(maxsize=512)

@@ -219,7 +219,8 @@ def stand_in(original: str, candidate: str, name: str, language: str | None,
     """Why the candidate's new definition of `name` is a stand-in, or None if it is real."""
     if (language or "python") != "python":
         return standins.review(original, candidate, name, language, root)
-    before = {" ".join(node_text(n).split()) for n, _ in _bindings(all_nodes(original, language), name)}
+    original_nodes = all_nodes(original, language)  # walked once, read by the checks below
+    before = {" ".join(node_text(n).split()) for n, _ in _bindings(original_nodes, name)}
     for node, kind in _bindings(all_nodes(candidate, language), name):
         if " ".join(node_text(node).split()) in before:
             continue
@@ -243,13 +244,13 @@ def stand_in(original: str, candidate: str, name: str, language: str | None,
             if right.type == "call" and _stub_factory(right):
                 return f"the candidate defines `{name}` as a stand-in ({node_text(node).strip()})"
             if _literal(right):
-                reason = _literal_stand_in(name, all_nodes(original, language), root)
+                reason = _literal_stand_in(name, original_nodes, root)
                 if reason:
                     return reason
         if kind in ("class_definition", "function_definition") and _stub_body(node):
             return f"the candidate defines `{name}` as an empty stand-in {kind.split('_')[0]}"
         if kind in ("import", "alias"):
-            reason = _bad_import(node, kind, name, root, _imported(original, language))
+            reason = _bad_import(node, kind, name, root, _imported(original_nodes))
             if reason:
                 return reason
     return None
@@ -311,9 +312,9 @@ def _misspells(name: str, other: str) -> bool:
     return name.lower() == other.lower() or (min(len(name), len(other)) >= 4 and distance(name, other) <= 1)
 
 
-def _imported(text: str, language: str | None) -> set[str]:
-    """The modules `text` imports from (`from rptodo import (...)`: rptodo)."""
-    return {node_text(module) for node in all_nodes(text, language)
+def _imported(nodes: list[Node]) -> set[str]:
+    """The modules a text's `nodes` import from (`from rptodo import (...)`: rptodo)."""
+    return {node_text(module) for node in nodes
             if node.type == "import_from_statement"
             and (module := node.child_by_field_name("module_name")) is not None}
 
